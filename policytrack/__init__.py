@@ -1,0 +1,43 @@
+"""policytrack: read, parse and track Vietnamese water and discharge-control law.
+
+The public API, one verb per module::
+
+    read(path) -> Source                 policytrack.read
+    parse(source) -> [Document]          policytrack.parse
+    Corpus(folder)                       policytrack.corpus
+"""
+
+__version__ = "0.1.0"
+
+from .corpus import Corpus, LoadError
+from .model import (
+    Document,
+    DocumentMeta,
+    ParseWarning,
+    PartialDate,
+    PolicytrackError,
+    Provision,
+    ReadError,
+    Source,
+)
+from .parse import parse, parse_text
+from .read import read
+from .sources import SourceRegister
+
+__all__ = [
+    "__version__",
+    "Corpus",
+    "Document",
+    "DocumentMeta",
+    "LoadError",
+    "ParseWarning",
+    "PartialDate",
+    "PolicytrackError",
+    "Provision",
+    "ReadError",
+    "Source",
+    "SourceRegister",
+    "parse",
+    "parse_text",
+    "read",
+]

@@ -1,0 +1,151 @@
+"""The ``policytrack`` command: the same functions as the library, from a terminal.
+
+    policytrack parse PATH [--json]      the provision tree of a file (or every file of a folder)
+    policytrack summary FOLDER [--out D] parse a folder and write a summary (the main job, for now)
+
+Errors on bad input name the file and the reason, go to stderr, and set exit status 1;
+other files in a folder are still processed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .model import Document, PolicytrackError, Provision
+
+
+def _provision_record(p: Provision) -> dict:
+    return {
+        "id": p.id, "kind": p.kind, "number": p.number, "heading": p.heading,
+        "start": p.start, "end": p.end, "parent": p.parent,
+    }
+
+
+def document_record(doc: Document) -> dict:
+    """The JSON form of a document: header fields and a flat list of provisions."""
+    m = doc.meta
+    return {
+        "id": doc.id,
+        "path": doc.source.path,
+        "type": m.doc_type,
+        "number": m.number,
+        "title": m.title,
+        "subject": m.subject,
+        "issuer": m.issuer,
+        "place": m.place,
+        "date": m.date.iso() if m.date else None,
+        "date_text": m.date.text if m.date else None,
+        "date_complete": m.date.complete if m.date else None,
+        "recipients": m.recipients,
+        "bases": m.bases,
+        "signer_title": m.signer_title,
+        "signer_name": m.signer_name,
+        "noi_nhan": m.noi_nhan,
+        "is_draft": m.is_draft,
+        "draft_number": m.draft_number,
+        "start": doc.start,
+        "end": doc.end,
+        "warnings": [w.message for w in doc.warnings] + list(m.warnings) + list(doc.source.warnings),
+        "provisions": [_provision_record(p) for p in doc.root.walk() if p.kind != "document"],
+    }
+
+
+def _tree_lines(doc: Document) -> list[str]:
+    m = doc.meta
+    head = f"{doc.id}  [{m.doc_type or '?'}] {m.title or m.subject or ''}".rstrip()
+    lines = [head]
+    if m.date:
+        lines.append(f"  {m.place or ''}, {m.date.text}".replace(" , ", " "))
+    depth = {doc.root.id: 0}
+    for p in doc.root.walk():
+        if p.kind == "document":
+            continue
+        d = depth[p.parent] + 1
+        depth[p.id] = d
+        label = {"article": "Điều", "chapter": "Chương", "section": "Mục", "subsection": "Tiểu mục",
+                 "part": "Phần", "clause": "khoản", "point": "điểm", "annex": "Phụ lục"}.get(p.kind, "")
+        number = p.number or ""
+        heading = f". {p.heading}" if p.heading else ""
+        lines.append(f"{'  ' * d}{label} {number}{heading}  ({p.path})".replace("  ", "  ", 1))
+    for w in doc.warnings:
+        lines.append(f"  ! {w.message} (at {w.start})")
+    return lines
+
+
+def _inputs(path: Path) -> list[Path]:
+    from .read import SUPPORTED_EXTENSIONS
+
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS)
+    return [path]
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .parse import parse
+
+    status, documents = 0, []
+    for path in _inputs(Path(args.path)):
+        try:
+            docs = parse(path)
+        except PolicytrackError as exc:
+            print(f"policytrack: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            documents.extend(document_record(d) for d in docs)
+        else:
+            for d in docs:
+                print("\n".join(_tree_lines(d)))
+                print()
+    if args.json:
+        json.dump({"documents": documents}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    return status
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+    from .report import write_corpus_summary
+
+    try:
+        corpus = Corpus(args.folder, progress=True if sys.stderr.isatty() else None)
+    except PolicytrackError as exc:
+        print(f"policytrack: {exc}", file=sys.stderr)
+        return 1
+    for err in corpus.errors:
+        print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
+    written = write_corpus_summary(corpus, Path(args.out))
+    for path in written:
+        print(f"wrote {path}")
+    return 1 if corpus.errors and not corpus.docs else 0
+
+
+COMMANDS = {
+    "parse": (cmd_parse, "print the provision tree of a file or folder", [
+        (("path",), {"help": "a file or a folder"}),
+        (("--json",), {"action": "store_true", "help": "JSON instead of a readable tree"}),
+    ]),
+    "summary": (cmd_summary, "parse a folder and write a summary of its documents", [
+        (("folder",), {"nargs": "?", "default": "corpus", "help": "folder of documents (default: corpus)"}),
+        (("--out", "-o"), {"default": "reports", "help": "output folder (default: reports)"}),
+    ]),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policytrack", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (func, help_text, arguments) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        for flags, kwargs in arguments:
+            p.add_argument(*flags, **kwargs)
+        p.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""A folder of documents, parsed once and cached: the researcher's entry point.
+
+>>> corpus = Corpus("corpus/")                         # doctest: +SKIP
+>>> corpus.provisions().query("kind == 'article'")     # doctest: +SKIP
+
+Files are parsed on all cores; each file's documents are cached under its content hash
+(and the parser version), so a second load of an unchanged corpus only hashes and
+unpickles. A file that cannot be read is recorded in ``corpus.errors`` with its reason and
+never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Document, PolicytrackError
+from .parse import parse
+from .read import SUPPORTED_EXTENSIONS
+from .sources import DEFAULT_SOURCES, SourceRegister
+
+log = logging.getLogger(__name__)
+
+#: Bump when parsing changes what it returns, so stale cache entries are ignored.
+CACHE_VERSION = "1"
+PARALLEL_MIN_FILES = 4
+PROGRESS_MIN_FILES = 20
+
+
+@dataclass
+class LoadError:
+    """A file the corpus could not load, and why."""
+
+    path: str
+    reason: str
+
+
+def default_cache_dir() -> Path:
+    """``$POLICYTRACK_CACHE``, else ``$XDG_CACHE_HOME/policytrack``, else ``~/.cache/policytrack``."""
+    if os.environ.get("POLICYTRACK_CACHE"):
+        return Path(os.environ["POLICYTRACK_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "policytrack"
+
+
+def _parse_file(path: str, register: SourceRegister) -> tuple[str, list[Document] | None, str | None]:
+    """Worker: parse one file; an error comes back as a reason, never as an exception."""
+    try:
+        return path, parse(path, register=register), None
+    except PolicytrackError as exc:
+        return path, None, getattr(exc, "reason", str(exc))
+    except Exception as exc:  # a parser bug must not take the corpus down; it is reported
+        return path, None, f"unexpected {type(exc).__name__}: {exc}"
+
+
+class Corpus:
+    """Every supported file under ``folder`` (recursively), parsed.
+
+    Parameters: ``cache_dir`` (``None`` for the default, ``False`` to disable),
+    ``workers`` (default: all cores), ``progress`` (``None``: a bar when there are more
+    than 20 files to parse; works in notebooks), ``sources`` (path of the register of
+    reference documents; default the folder's ``sources.csv`` else the project's).
+    """
+
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        *,
+        cache_dir: str | os.PathLike | None | bool = None,
+        workers: int | None = None,
+        progress: bool | None = None,
+        sources: str | os.PathLike | None = None,
+    ):
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise PolicytrackError(f"{self.folder}: not a folder")
+        if sources is None:
+            local = self.folder / "sources.csv"
+            sources = local if local.exists() else DEFAULT_SOURCES
+        self.register = SourceRegister.load(sources)
+        self.cache_dir = None if cache_dir is False else Path(cache_dir or default_cache_dir())
+        self.workers = workers or os.cpu_count() or 1
+        self.errors: list[LoadError] = []
+        self.docs: list[Document] = []
+        self.files: list[Path] = sorted(
+            p for p in self.folder.rglob("*")
+            if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS
+            and not any(part.startswith(".") for part in p.relative_to(self.folder).parts)
+            and p.name != "README.md"
+        )
+        self.cache_hits = 0
+        self._load(progress)
+        self._by_id = {d.id: d for d in self.docs}
+
+    # --- loading ---------------------------------------------------------------------
+    def _cache_path(self, digest: str) -> Path | None:
+        return self.cache_dir / f"{digest}.pkl" if self.cache_dir else None
+
+    def _digest(self, path: Path) -> str:
+        h = hashlib.sha256()
+        h.update(f"{CACHE_VERSION}:{_package_version()}:{self.register.path}:{len(self.register)}\0".encode())
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+        return h.hexdigest()
+
+    def _load(self, progress: bool | None) -> None:
+        results: dict[str, list[Document]] = {}
+        todo: list[tuple[Path, str]] = []
+        for path in self.files:
+            try:
+                digest = self._digest(path)
+            except OSError as exc:
+                self._error(path, f"cannot read: {exc.strerror or exc}")
+                continue
+            cached = self._from_cache(digest)
+            if cached is not None:
+                results[str(path)] = cached
+                self.cache_hits += 1
+            else:
+                todo.append((path, digest))
+        digests = {str(p): d for p, d in todo}
+        for path_str, docs, reason in self._parse_all([p for p, _ in todo], progress):
+            if reason is not None:
+                self._error(Path(path_str), reason)
+                continue
+            results[path_str] = docs
+            self._to_cache(digests[path_str], docs)
+        used: set[str] = set()
+        for path in self.files:
+            for doc in results.get(str(path), []):
+                if doc.id in used:
+                    new_id = _unique(doc.id, used)
+                    log.warning("%s: document id %s already used; renamed %s", path, doc.id, new_id)
+                    _rename(doc, new_id)
+                used.add(doc.id)
+                self.docs.append(doc)
+
+    def _parse_all(self, paths: list[Path], progress: bool | None):
+        show = progress if progress is not None else len(paths) > PROGRESS_MIN_FILES
+        bar = None
+        if show and paths:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(paths), desc="parsing", unit="file")
+        try:
+            if len(paths) >= PARALLEL_MIN_FILES and self.workers > 1:
+                with ProcessPoolExecutor(max_workers=self.workers) as pool:
+                    futures = [pool.submit(_parse_file, str(p), self.register) for p in paths]
+                    for fut in futures:
+                        yield fut.result()
+                        if bar:
+                            bar.update()
+            else:
+                for p in paths:
+                    yield _parse_file(str(p), self.register)
+                    if bar:
+                        bar.update()
+        finally:
+            if bar:
+                bar.close()
+
+    def _from_cache(self, digest: str) -> list[Document] | None:
+        path = self._cache_path(digest)
+        if path is None or not path.exists():
+            return None
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception as exc:  # a truncated or foreign cache file is just a miss
+            log.warning("ignoring unreadable cache entry %s: %s", path, exc)
+            return None
+
+    def _to_cache(self, digest: str, docs: list[Document]) -> None:
+        path = self._cache_path(digest)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(docs, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("cannot write cache entry %s: %s", path, exc)
+
+    def _error(self, path: Path, reason: str) -> None:
+        log.warning("%s: %s (skipped)", path, reason)
+        self.errors.append(LoadError(str(path), reason))
+
+    # --- access ----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+    def __getitem__(self, doc_id: str) -> Document:
+        return self._by_id[doc_id]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._by_id
+
+    def provision(self, provision_id: str):
+        """The provision with this id, from whichever document holds it."""
+        doc_id = provision_id.split(":", 1)[0]
+        return self[doc_id][provision_id]
+
+    def documents(self):
+        """One row per document: id, file, type, number, title, issuer, date, counts."""
+        import pandas as pd
+
+        rows = []
+        for d in self.docs:
+            m = d.meta
+            rows.append({
+                "id": d.id, "path": d.source.path, "format": d.source.format,
+                "type": m.doc_type, "number": m.number, "title": m.title or m.subject,
+                "issuer": m.issuer, "place": m.place,
+                "date": m.date.iso() if m.date else None,
+                "date_text": m.date.text if m.date else None,
+                "is_draft": m.is_draft, "draft_number": m.draft_number,
+                "articles": sum(1 for p in d.root.walk() if p.kind == "article"),
+                "provisions": sum(1 for _ in d.root.walk()) - 1,
+                "warnings": len(d.warnings) + len(m.warnings) + len(d.source.warnings),
+                "chars": d.end - d.start,
+            })
+        return pd.DataFrame(rows)
+
+    def provisions(self):
+        """One row per provision of every document (see ``Document.to_frame``)."""
+        import pandas as pd
+
+        frames = [d.to_frame() for d in self.docs]
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            return self.docs[0].to_frame() if self.docs else pd.DataFrame()
+        return pd.concat(frames, ignore_index=True)
+
+    def errors_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([e.__dict__ for e in self.errors], columns=["path", "reason"])
+
+    def search(self, query: str, kind: str | None = None):
+        """Provisions whose text contains ``query``, matched on normalised, case-folded
+        text with both tone-mark placements (``thủy`` finds ``thuỷ``)."""
+        from .text import fold, normalize
+
+        needle = fold(normalize(query)[0])
+        frame = self.provisions()
+        if frame.empty:
+            return frame
+        if kind:
+            frame = frame[frame["kind"] == kind]
+        hay = frame["text"].map(lambda t: fold(normalize(t)[0]))
+        return frame[hay.str.contains(needle, regex=False)]
+
+
+def _unique(doc_id: str, used: set[str]) -> str:
+    k = 2
+    while f"{doc_id}~{k}" in used:
+        k += 1
+    return f"{doc_id}~{k}"
+
+
+def _rename(doc: Document, new_id: str) -> None:
+    old = doc.id
+    doc.id = new_id
+    for p in doc.root.walk():
+        p.id = new_id + p.id[len(old):]
+        if p.parent is not None:
+            p.parent = new_id + p.parent[len(old):]
+
+
+def _package_version() -> str:
+    from . import __version__
+
+    return __version__

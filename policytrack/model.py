@@ -1,0 +1,222 @@
+"""The core data model: a read ``Source``, a parsed ``Document`` and its ``Provision`` tree.
+
+Every offset in this module is a character offset into ``Source.text``, the decoded text of
+the file as read (before any normalisation). That is the lossless invariant the rest of
+policytrack relies on::
+
+    prov.text == doc.source.text[prov.start:prov.end]
+
+Matching (parsing, citations, tagging) runs on ``Source.normalized`` and maps its offsets
+back with ``Source.to_original``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Iterator
+
+#: Provision kinds, outermost first. ``document`` is the root of every tree.
+KINDS = (
+    "document",
+    "part",
+    "chapter",
+    "section",
+    "subsection",
+    "article",
+    "clause",
+    "point",
+    "subpoint",
+    "annex",
+)
+
+
+class PolicytrackError(Exception):
+    """Base class of every error policytrack raises on bad input."""
+
+
+class ReadError(PolicytrackError):
+    """A file could not be read. The message names the file and the reason."""
+
+    def __init__(self, path: object, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass
+class Source:
+    """The text of one file, as read, with its normalised form for matching.
+
+    ``text`` is the decoded original. ``normalized`` is what matchers see (NFC, one
+    tone-mark convention, plain spaces and quotes; see ``policytrack.text``).
+    ``offsets`` maps every normalised index ``i`` (and ``len(normalized)``) to an index of
+    ``text``; ``None`` means the two are the same length and aligned index by index.
+    """
+
+    path: str | None
+    text: str
+    format: str = "txt"
+    encoding: str | None = None
+    normalized: str = ""
+    offsets: array | None = None
+    page_starts: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.normalized and self.text:
+            from .text import normalize
+
+            self.normalized, self.offsets = normalize(self.text)
+
+    def to_original(self, i: int) -> int:
+        """The offset in ``text`` of normalised offset ``i``."""
+        if self.offsets is None:
+            return i
+        return self.offsets[i]
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page number of an original offset, for paged formats (PDF)."""
+        if not self.page_starts:
+            return None
+        return bisect_right(self.page_starts, offset)
+
+
+@dataclass
+class PartialDate:
+    """A date as written, possibly incomplete (``ngày 25 tháng`` has no month or year)."""
+
+    text: str
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        return None not in (self.day, self.month, self.year)
+
+    def iso(self) -> str | None:
+        """``YYYY-MM-DD`` when complete, else ``None`` (never guessed)."""
+        if not self.complete:
+            return None
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass
+class DocumentMeta:
+    """What the header block says about a document. Missing fields are ``None`` / empty.
+
+    ``spans`` maps a field name (``"number"``, ``"date"``, ``"subject"``...) to its
+    ``(start, end)`` in ``Source.text`` so every value can be traced to the page.
+    """
+
+    doc_type: str | None = None  # Vietnamese name: "Luật", "Nghị định", "Công văn", ...
+    number: str | None = None  # number/symbol as printed, spaces squeezed: "7344/BTNMT-KH&CN"
+    issuer: str | None = None
+    place: str | None = None
+    date: PartialDate | None = None
+    title: str | None = None
+    subject: str | None = None  # the V/v line of letters
+    recipients: list[str] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)
+    signer_title: str | None = None
+    signer_name: str | None = None
+    noi_nhan: list[str] = field(default_factory=list)
+    is_draft: bool = False
+    draft_number: str | None = None
+    draft_date: PartialDate | None = None
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParseWarning:
+    """Something the parser tolerated: where it is and what was done with it."""
+
+    message: str
+    start: int
+    end: int
+    provision_id: str | None = None
+
+
+@dataclass(slots=True)
+class Provision:
+    """One node of a document's tree: the document itself, a chapter, an article, a point...
+
+    ``start``/``end`` delimit the whole node (heading and children included) in
+    ``Source.text``; ``text`` is exactly that slice. ``id`` is ``"<document id>:<path>"``,
+    for example ``72/2020/QH14:d8.k3.a`` (see README, "Provision ids").
+    """
+
+    kind: str
+    number: str | None
+    heading: str | None
+    start: int
+    end: int
+    id: str
+    parent: str | None = None
+    children: list[Provision] = field(default_factory=list)
+    heading_span: tuple[int, int] | None = None
+    source: Source | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """Exactly ``source.text[start:end]`` (computed, so a tree holds no copies)."""
+        return self.source.text[self.start : self.end] if self.source is not None else ""
+
+    @property
+    def path(self) -> str:
+        """The part of the id after the document id (``"d8.k3.a"``; ``""`` for the root)."""
+        return self.id.split(":", 1)[1] if ":" in self.id else ""
+
+    def walk(self) -> Iterator[Provision]:
+        """This node and all its descendants, in document order."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def own_text_span(self) -> tuple[int, int]:
+        """The span of this node's text before its first child (heading and lead-in)."""
+        return (self.start, self.children[0].start if self.children else self.end)
+
+
+@dataclass
+class Document:
+    """A parsed document: header metadata, its source, and the provision tree.
+
+    A file can hold several documents; ``start``/``end`` delimit this one in the source.
+    """
+
+    id: str
+    meta: DocumentMeta
+    source: Source
+    start: int
+    end: int
+    root: Provision
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]
+
+    def provisions(self, kind: str | None = None) -> list[Provision]:
+        """All provisions in document order, optionally only those of one kind."""
+        return [p for p in self.root.walk() if kind is None or p.kind == kind]
+
+    def __getitem__(self, provision_id: str) -> Provision:
+        """Look a provision up by full id or by path: ``doc["d8.k3"]``."""
+        if ":" not in provision_id:
+            provision_id = f"{self.id}:{provision_id}" if provision_id else self.id
+        for p in self.root.walk():
+            if p.id == provision_id:
+                return p
+        raise KeyError(provision_id)
+
+    def to_frame(self):
+        """One row per provision (root excluded) with its path columns, as a DataFrame."""
+        from .parse import provisions_frame
+
+        return provisions_frame(self)

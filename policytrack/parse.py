@@ -1,0 +1,624 @@
+"""Split a Vietnamese legal text into its tree of provisions.
+
+``parse(source)`` returns one ``Document`` per document the file holds (a scanned file can
+hold two letters), each with its header metadata (``policytrack.header``) and a tree
+Phần → Chương → Mục → Tiểu mục → Điều → khoản → điểm → sub-point, plus Phụ lục after the
+signature.
+
+How it works, and why it is fast: one compiled regex finds every candidate marker at a line
+start in a single C-level scan; Python then walks only the markers (not the lines),
+accepting or rejecting each by the state of the tree (a point needs a clause or an article,
+clause numbers run in sequence, nothing inside quoted replacement text counts). Rejected
+markers, and text that fits nowhere, stay as text of the nearest node with a warning: the
+parser never refuses input.
+
+Provision ids are ``<document id>:<path>``; the path is built from these segments::
+
+    p1      Phần thứ nhất             c2      Chương II
+    c2.m1   Mục 1 of Chương II        c2.m1.tm1  Tiểu mục 1
+    d8      Điều 8 (articles are numbered through the document, so no chapter prefix)
+    d8.k3   khoản 3 of Điều 8         d8.k3.a    điểm a (đ is written dd)
+    d8.k3.a.i1  first dash item       d8.k3.a.a1 sub-point a1)
+    pl1     Phụ lục I; pl1.d2 an article of a regulation issued as an annex
+    k1      a numbered paragraph of a letter that has no articles
+
+A repeated path (a document numbering two articles 5) gets ``~2``, ``~3`` with a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .model import Document, DocumentMeta, ParseWarning, Provision, Source
+
+__all__ = ["parse", "parse_text", "provisions_frame", "slugify", "POINT_LETTERS", "roman_to_int"]
+
+#: Vietnamese point letters in order (no f, j, w, z; đ after d).
+POINT_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+_POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
+
+LEVEL = {
+    "part": 1,
+    "chapter": 2,
+    "section": 3,
+    "subsection": 4,
+    "article": 5,
+    "clause": 6,
+    "point": 7,
+    "subpoint": 8,
+    "item": 9,
+}
+
+_UPPER_START = r"(?=\s*(?:$|[^\W\d_a-zà-ỹđ]))"  # end of line, or a capital letter next
+
+MARKER_RE = re.compile(
+    r"^[ \t]*(?:"
+    r"(?P<part>(?:Phần|PHẦN)[ \t]+(?:thứ|THỨ)[ \t]+(?P<part_n>[^\W\d_]+))"
+    r"|(?P<chapter>(?:\d{1,4}[ \t]*)?(?:Chương|CHƯƠNG)[ \t]+(?P<chapter_n>[IVXLC]+|\d{1,3})\b[ \t]*[.:-]?)"
+    r"|(?P<subsection>(?:Tiểu mục|TIỂU MỤC)[ \t]+(?P<subsection_n>\d{1,3})\b[ \t]*[.:-]?)"
+    r"|(?P<section>(?:Mục|MỤC)[ \t]+(?P<section_n>\d{1,3})\b[ \t]*[.:-]?)"
+    r"|(?P<article>(?:\d{1,4}[ \t]*)?(?:Điều|ĐIỀU)[ \t]+(?P<article_n>\d{1,4}[a-zđ]?)\b[ \t]*(?P<article_p>[.:])?)"
+    r"|(?P<annex>(?:PHỤ LỤC|Phụ lục)(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{1,3}|[A-Z]))?\b[ \t]*[.:-]?)"
+    r"|(?P<clause>(?P<clause_n>\d{1,3})[.)](?=[ \t]|$))"
+    r"|(?P<point>(?P<point_n>[a-zđ]\d{0,2})\)(?=[ \t]|$))"
+    r"|(?P<dash>[-–+•](?=[ \t]))"
+    r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
+    r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"
+    r"|(?P<issued_with>\(?Ban hành kèm theo)"
+    r")",
+    re.M,
+)
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ORDINALS = {
+    "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "tám": 8, "chín": 9, "mười": 10,
+}
+_TRAILING_PAGE_NO = re.compile(r"\s+\d{1,4}$")
+
+
+def roman_to_int(s: str) -> int | None:
+    """``"IV"`` → 4; ``None`` for anything that is not a roman numeral."""
+    total, prev = 0, 0
+    for ch in reversed(s.upper()):
+        v = _ROMAN.get(ch)
+        if v is None:
+            return None
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total or None
+
+
+def _number_key(kind: str, raw: str) -> str:
+    """The id segment of a numbered marker (``Chương IV`` → ``c4``, ``đ`` → ``dd``)."""
+    if kind == "part":
+        n = _ORDINALS.get(raw.lower())
+        return f"p{n if n else raw.lower()}"
+    if kind == "chapter":
+        n = roman_to_int(raw) if not raw.isdigit() else int(raw)
+        return f"c{n}"
+    if kind == "section":
+        return f"m{int(raw)}"
+    if kind == "subsection":
+        return f"tm{int(raw)}"
+    if kind == "article":
+        return f"d{raw.replace('đ', 'dd')}"
+    if kind == "clause":
+        return f"k{int(raw)}"
+    if kind in ("point", "subpoint"):
+        return raw.replace("đ", "dd")
+    if kind == "annex":
+        if not raw:
+            return "pl"
+        n = roman_to_int(raw) if not raw.isdigit() else int(raw)
+        return f"pl{n if n else raw.lower()}"
+    return raw
+
+
+class _Node:
+    """A provision under construction (normalised offsets; ``key`` is its id path)."""
+
+    __slots__ = ("kind", "level", "number", "key", "start", "end", "heading_span", "children",
+                 "last_child_number", "items")
+
+    def __init__(self, kind: str, level: int, number: str | None, key: str, start: int, end: int,
+                 heading_span: tuple[int, int] | None = None):
+        self.kind, self.level, self.number, self.key = kind, level, number, key
+        self.start, self.end, self.heading_span = start, end, heading_span
+        self.children: list[_Node] = []
+        self.last_child_number: dict[str, str] = {}
+        self.items = 0
+
+
+class _TreeBuilder:
+    """Walks the markers of one document span and builds the provision tree."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.root = _Node("document", 0, None, "", start, end)
+        self.stack: list[_Node] = [self.root]
+        self.warnings: list[tuple[str, int, int]] = []
+        self.closed = False  # inside signature / Nơi nhận: markers are plain text until an annex
+        self.has_articles = False
+        self.last_article = 0
+
+    def warn(self, message: str, start: int, end: int) -> None:
+        self.warnings.append((message, start, end))
+
+    # --- stack helpers -------------------------------------------------------------
+    def _close_to(self, level: int, at: int) -> None:
+        while len(self.stack) > 1 and self.stack[-1].level >= level:
+            node = self.stack.pop()
+            node.end = _rstrip_end(self.text, node.start, at)
+
+    def _open(self, node: _Node) -> None:
+        parent = self.stack[-1]
+        parent.children.append(node)
+        self.stack.append(node)
+
+    def _innermost(self, *kinds: str) -> _Node | None:
+        for node in reversed(self.stack):
+            if node.kind in kinds:
+                return node
+        return None
+
+    # --- markers ---------------------------------------------------------------------
+    def add(self, m: re.Match) -> None:
+        kind = m.lastgroup  # the outer named group closes last, so this is the marker kind
+        line_start = m.start()
+        if kind == "annex" or kind == "issued_with":
+            self._annex(m, kind)
+            return
+        if self.closed:
+            return
+        if kind == "closing":
+            self._close_to(1, line_start)
+            self.closed = True
+            return
+        getattr(self, "_" + kind)(m)
+
+    def _heading(self, m: re.Match, allow_next_line: bool) -> tuple[int, int] | None:
+        """The heading after a marker: rest of the line, or the next line when allowed."""
+        text = self.text
+        eol = text.find("\n", m.end(), self.end)
+        eol = self.end if eol < 0 else eol
+        hs, he = _strip_span(text, m.end(), eol)
+        if hs < he:
+            return hs, he
+        if not allow_next_line:
+            return None
+        nxt = eol + 1
+        while nxt < self.end and text[nxt] in " \t\n":
+            nxt += 1
+        if nxt >= self.end:
+            return None
+        eol2 = text.find("\n", nxt, self.end)
+        eol2 = self.end if eol2 < 0 else eol2
+        if MARKER_RE.match(text, nxt, eol2):
+            return None
+        hs, he = _strip_span(text, nxt, eol2)
+        return (hs, he) if hs < he and he - hs <= 300 else None
+
+    def _structural(self, m: re.Match, kind: str, raw: str) -> None:
+        level = LEVEL[kind]
+        self._close_to(level, m.start())
+        heading = self._heading(m, allow_next_line=True)
+        key = _number_key(kind, raw)
+        parent = self.stack[-1]
+        if kind in ("section", "subsection") and parent.kind in ("chapter", "section"):
+            key = f"{parent.key}.{key}"
+        node = _Node(kind, level, raw, key, m.start(), self.end, heading)
+        self._open(node)
+
+    def _part(self, m: re.Match) -> None:
+        self._structural(m, "part", m.group("part_n"))
+
+    def _chapter(self, m: re.Match) -> None:
+        if not self._heading_line(m):
+            return
+        self._structural(m, "chapter", m.group("chapter_n"))
+
+    def _section(self, m: re.Match) -> None:
+        if not self._heading_line(m):
+            return
+        self._structural(m, "section", m.group("section_n"))
+
+    def _subsection(self, m: re.Match) -> None:
+        if not self._heading_line(m):
+            return
+        self._structural(m, "subsection", m.group("subsection_n"))
+
+    def _rest_of_line(self, m: re.Match) -> str:
+        eol = self.text.find("\n", m.end(), self.end)
+        return self.text[m.end(): self.end if eol < 0 else eol].strip()
+
+    def _capital_or_eol(self, m: re.Match) -> bool:
+        """``Điều 1 Phạm vi`` (no period) still heads an article; ``Điều 5 của Luật này`` opening
+        a sentence is a citation."""
+        rest = self._rest_of_line(m)
+        return not rest or rest[0].isupper()
+
+    def _heading_line(self, m: re.Match) -> bool:
+        """``Chương II``, ``Mục 1. Tên`` or ``Mục 1 TÊN IN HOA`` head a division; ``Mục 2
+        Chương IV quy định...`` opening a sentence is a citation, not a heading."""
+        rest = self._rest_of_line(m)
+        return not rest or m.group(0).rstrip()[-1] in ".:-" or rest == rest.upper()
+
+    def _article(self, m: re.Match) -> None:
+        if m.group("article_p") is None and not self._capital_or_eol(m):
+            return
+        raw = m.group("article_n")
+        digits = int(re.match(r"\d+", raw).group())
+        if self.has_articles and digits <= self.last_article and raw[-1].isdigit():
+            self.warn(f"Điều {raw} does not follow Điều {self.last_article}", m.start(), m.end())
+        self.has_articles = True
+        self.last_article = max(self.last_article, digits)
+        self._close_to(LEVEL["article"], m.start())
+        heading = self._heading(m, allow_next_line=True)
+        parent = self.stack[-1]
+        key = _number_key("article", raw)
+        if parent.kind == "annex":
+            key = f"{parent.key}.{key}"
+        self._open(_Node("article", LEVEL["article"], raw, key, m.start(), self.end, heading))
+
+    _CONTAINERS = ("article", "annex")
+    _DIVISIONS = ("document", "part", "chapter", "section", "subsection")
+
+    def _holder(self, level: int, extra: tuple[str, ...] = ()) -> _Node | None:
+        """The open node a new clause (or point) would belong to, without changing the tree:
+        an article or annex (or, for points, a clause); in a text with no articles (a
+        letter) the innermost division."""
+        node = next(n for n in reversed(self.stack) if n.level < level)
+        if node.kind in self._CONTAINERS + extra:
+            return node
+        if not self.has_articles and node.kind in self._DIVISIONS:
+            return node
+        return None
+
+    def _clause(self, m: re.Match) -> None:
+        n = int(m.group("clause_n"))
+        holder = self._holder(LEVEL["clause"])
+        if holder is None:
+            self.warn(f"numbered paragraph {n}. outside any article kept as text", m.start(), m.end())
+            return
+        previous = holder.last_child_number.get("clause")
+        if previous is not None and n <= int(previous):
+            self.warn(f"khoản {n} after khoản {previous}: kept as text", m.start(), m.end())
+            return
+        if (previous is None and n != 1) or (previous is not None and n != int(previous) + 1):
+            self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", m.start(), m.end())
+        self._close_to(LEVEL["clause"], m.start())
+        holder.last_child_number["clause"] = str(n)
+        self._open(_Node("clause", LEVEL["clause"], str(n), _join(holder.key, f"k{n}"), m.start(), self.end))
+
+    def _point(self, m: re.Match) -> None:
+        raw = m.group("point_n")
+        letter, suffix = raw[0], raw[1:]
+        if letter not in _POINT_INDEX:
+            return
+        if suffix:
+            self._subpoint(m, raw)
+            return
+        holder = self._holder(LEVEL["point"], extra=("clause",))
+        if holder is None:
+            self.warn(f"điểm {letter}) outside any article kept as text", m.start(), m.end())
+            return
+        previous = holder.last_child_number.get("point")
+        expected = 0 if previous is None else _POINT_INDEX[previous] + 1
+        got = _POINT_INDEX[letter]
+        if got < expected or (previous is None and got > 2):
+            self.warn(f"điểm {letter}) out of order (after {previous or 'none'}): kept as text", m.start(), m.end())
+            return
+        if got != expected:
+            self.warn(f"điểm {letter}) skips a letter (after {previous or 'none'})", m.start(), m.end())
+        self._close_to(LEVEL["point"], m.start())
+        holder.last_child_number["point"] = letter
+        key = _join(holder.key, _number_key("point", letter))
+        self._open(_Node("point", LEVEL["point"], letter, key, m.start(), self.end))
+
+    def _subpoint(self, m: re.Match, raw: str) -> None:
+        holder = self._innermost("point")
+        if holder is None or not raw.startswith(holder.number or "\0"):
+            self.warn(f"sub-point {raw}) outside its point kept as text", m.start(), m.end())
+            return
+        self._close_to(LEVEL["subpoint"], m.start())
+        key = _join(holder.key, _number_key("subpoint", raw))
+        self._open(_Node("subpoint", LEVEL["subpoint"], raw, key, m.start(), self.end))
+
+    def _dash(self, m: re.Match) -> None:
+        mark = m.group("dash")
+        top = self.stack[-1]
+        # '+' items nest under the '-' item above them; any other dash is a sibling item.
+        if mark == "+" and top.kind == "subpoint" and top.number and top.number.startswith("-"):
+            holder = top
+        else:
+            self._close_to(LEVEL["subpoint"], m.start())
+            holder = self.stack[-1]
+        holder.items += 1
+        key = _join(holder.key, f"i{holder.items}")
+        level = holder.level + 1 if holder.kind == "subpoint" else LEVEL["subpoint"]
+        node = _Node("subpoint", level, f"{'-' if mark != '+' else '+'}{holder.items}", key, m.start(), self.end)
+        self._open(node)
+
+    def _annex(self, m: re.Match, kind: str) -> None:
+        line_end = self.text.find("\n", m.start(), self.end)
+        line_end = self.end if line_end < 0 else line_end
+        if kind == "issued_with":
+            if not self.closed:
+                return
+            raw = ""
+        else:
+            raw = m.group("annex_n") or ""
+            is_caps = self.text.startswith("PHỤ LỤC", m.start() + (len(m.group(0)) - len(m.group(0).lstrip())))
+            rest = self.text[m.end():line_end].strip()
+            if not (self.closed or is_caps or not rest):
+                return  # "Phụ lục II ban hành kèm theo..." opening a sentence cites an annex
+        self._close_to(1, m.start())
+        self.closed = False
+        key = _number_key("annex", raw)
+        used = {c.key for c in self.root.children}
+        if key in used:
+            i = 2
+            while f"{key}~{i}" in used:
+                i += 1
+            key = f"{key}~{i}"
+        heading = self._heading(m, allow_next_line=True)
+        self._open(_Node("annex", 1, raw or None, key, m.start(), self.end, heading))
+
+    def finish(self) -> _Node:
+        self._close_to(1, self.end)
+        self.root.end = self.end
+        return self.root
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t.:-–":
+        start += 1
+    while end > start and text[end - 1] in " \t\r":
+        end -= 1
+    return start, end
+
+
+def _rstrip_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def quoted_regions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of quoted replacement text that runs over several lines.
+
+    Amending documents quote the new wording of a provision; often only the first line opens
+    the quote and only the last closes it. A line with an odd number of quote marks toggles
+    the state, but a quote may only *open* a multi-line region at the line start or after a
+    colon (``như sau: "``) so one stray quote mid-sentence cannot swallow the rest. A region
+    never closed is returned with end ``-1`` (the caller warns and ignores it).
+    """
+    end = len(text) if end is None else end
+    regions: list[tuple[int, int]] = []
+    open_at: int | None = None
+    pos = text.find('"', start, end)
+    while pos >= 0:
+        line_start = text.rfind("\n", start, pos) + 1
+        line_end = text.find("\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        if text.count('"', line_start, line_end) % 2:
+            if open_at is None:
+                before = text[line_start:pos].rstrip()
+                if before == "" or before.endswith(":"):
+                    open_at = pos
+            else:
+                regions.append((open_at, line_end))
+                open_at = None
+        pos = text.find('"', line_end, end)
+    if open_at is not None:
+        regions.append((open_at, -1))
+    return regions
+
+
+def _build_tree(text: str, start: int, end: int) -> _TreeBuilder:
+    builder = _TreeBuilder(text, start, end)
+    regions = quoted_regions(text, start, end)
+    for qs, qe in regions:
+        if qe < 0:
+            builder.warn("quotation opened here is never closed; its lines were parsed as provisions", qs, qs + 1)
+    regions = [(qs, qe) for qs, qe in regions if qe >= 0]
+    ri = 0
+    for m in MARKER_RE.finditer(text, start, end):
+        pos = m.start()
+        while ri < len(regions) and regions[ri][1] <= pos:
+            ri += 1
+        if ri < len(regions) and regions[ri][0] <= pos < regions[ri][1]:
+            continue
+        builder.add(m)
+    builder.finish()
+    return builder
+
+
+def _to_provisions(
+    node: _Node, doc_id: str, source: Source, parent_id: str | None, seen: dict[str, int],
+    warnings: list[ParseWarning],
+) -> Provision:
+    to_orig = source.to_original if source.offsets is not None else _identity
+    pid = f"{doc_id}:{node.key}" if node.key else doc_id
+    if pid in seen:
+        seen[pid] += 1
+        new_id = f"{pid}~{seen[pid]}"
+        warnings.append(ParseWarning(f"repeated provision {pid}: renamed {new_id}", to_orig(node.start), to_orig(node.end), new_id))
+        pid = new_id
+    else:
+        seen[pid] = 1
+    heading = None
+    heading_span = None
+    if node.heading_span:
+        hs, he = to_orig(node.heading_span[0]), to_orig(node.heading_span[1])
+        heading = source.text[hs:he]
+        if node.kind in ("chapter", "section", "part") and _TRAILING_PAGE_NO.search(heading) and heading.isupper():
+            trimmed = _TRAILING_PAGE_NO.sub("", heading)
+            warnings.append(ParseWarning(f"page number removed from heading {heading!r}", hs, he, pid))
+            he = hs + len(trimmed)
+            heading = trimmed
+        heading_span = (hs, he)
+    prov = Provision(node.kind, node.number, heading, to_orig(node.start), to_orig(node.end), pid,
+                     parent_id, [], heading_span, source)
+    prov.children = [_to_provisions(c, doc_id, source, pid, seen, warnings) for c in node.children]
+    return prov
+
+
+def _identity(i: int) -> int:
+    return i
+
+
+def parse_span(source: Source, start: int, end: int, doc_id: str, meta: DocumentMeta) -> Document:
+    """Parse the normalised span ``[start, end)`` of ``source`` as one document."""
+    builder = _build_tree(source.normalized, start, end)
+    warnings = [
+        ParseWarning(msg, source.to_original(s), source.to_original(e)) for msg, s, e in builder.warnings
+    ]
+    root = _to_provisions(builder.root, doc_id, source, None, {}, warnings)
+    # Characters dropped by normalisation at the edges (a BOM, a soft hyphen) stay inside.
+    if start == 0:
+        root.start = 0
+    if end == len(source.normalized):
+        root.end = len(source.text)
+    root.number = meta.number
+    root.heading = meta.title or meta.subject
+    return Document(
+        id=doc_id,
+        meta=meta,
+        source=source,
+        start=root.start,
+        end=root.end,
+        root=root,
+        warnings=warnings,
+    )
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphenated: ``"Bảo vệ Môi trường"`` → ``"bao-ve-moi-truong"``."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def _fallback_id(source: Source) -> str:
+    stem = Path(source.path).stem if source.path else "document"
+    return slugify(stem) or "document"
+
+
+_DEFAULT_REGISTER: object = None
+
+
+def default_register():
+    """The project's ``corpus/sources.csv`` (loaded once; empty when absent or invalid)."""
+    global _DEFAULT_REGISTER
+    if _DEFAULT_REGISTER is None:
+        from .sources import SourceRegister, SourcesError
+
+        try:
+            _DEFAULT_REGISTER = SourceRegister.load()
+        except SourcesError as exc:
+            import warnings
+
+            warnings.warn(f"ignoring the sources register: {exc}", stacklevel=2)
+            _DEFAULT_REGISTER = SourceRegister([])
+    return _DEFAULT_REGISTER
+
+
+def _identify(meta: DocumentMeta, fallback: str, register) -> str:
+    """The document id: its number, else its register entry found by type and title, else
+    a slug of its type and title, else the file name."""
+    from .header import document_id
+
+    if not meta.number and not meta.is_draft and register is not None:
+        entry = register.find_by_title(meta.doc_type, meta.title)
+        if entry is not None:
+            return entry.doc_id
+    return document_id(meta, fallback)
+
+
+def parse(source: Source | str | os.PathLike, register=None) -> list[Document]:
+    """Parse a file (path or ``Source``) into the documents it holds.
+
+    Always returns a list, usually of one document; seed-style scans that hold two
+    letters give two. Never raises on odd text: tolerated oddities are in
+    ``Document.warnings``. ``register`` (a ``SourceRegister``, default the project's
+    ``corpus/sources.csv``) names documents whose header carries no number.
+
+    >>> doc = parse_text("LUẬT\\nMẪU\\n\\nĐiều 1. Phạm vi\\n1. Một.\\n2. Hai.")[0]
+    >>> [p.id for p in doc.provisions()][1:]
+    ['luat-mau:d1', 'luat-mau:d1.k1', 'luat-mau:d1.k2']
+    """
+    from .header import parse_header, split_documents
+
+    register = default_register() if register is None else register
+    if not isinstance(source, Source):
+        from .read import read
+
+        source = read(source)
+    spans = split_documents(source.normalized) or [(0, len(source.normalized))]
+    fallback = _fallback_id(source)
+    documents: list[Document] = []
+    used: set[str] = set()
+    for i, (s, e) in enumerate(spans):
+        meta = parse_header(source.normalized, s, e)
+        _meta_to_original(meta, source)
+        doc_id = _identify(meta, fallback if len(spans) == 1 else f"{fallback}-{i + 1}", register)
+        base, k = doc_id, 2
+        while doc_id in used:
+            doc_id = f"{base}~{k}"
+            k += 1
+        used.add(doc_id)
+        documents.append(parse_span(source, s, e, doc_id, meta))
+    return documents
+
+
+def parse_text(text: str, name: str = "document") -> list[Document]:
+    """Parse a string (``name`` stands in for the file name in fallback ids)."""
+    return parse(Source(path=f"{name}.txt", text=text))
+
+
+def _meta_to_original(meta: DocumentMeta, source: Source) -> None:
+    if source.offsets is None:
+        return
+    meta.spans = {k: (source.to_original(s), source.to_original(e)) for k, (s, e) in meta.spans.items()}
+
+
+def provisions_frame(doc: Document):
+    """One row per provision (the root excluded): id, kind, number, heading, offsets, the
+    path columns ``part chapter section subsection article clause point`` and the text."""
+    import pandas as pd
+
+    rows = []
+    _frame_rows(doc.root, {}, rows, doc)
+    columns = [
+        "document_id", "id", "kind", "number", "heading", "start", "end", "parent", "depth",
+        "part", "chapter", "section", "subsection", "annex", "article", "clause", "point",
+        "subpoint", "text",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _frame_rows(node: Provision, path: dict, rows: list, doc: Document, depth: int = 0) -> None:
+    for child in node.children:
+        child_path = dict(path)
+        if child.kind != "subpoint" or "subpoint" not in child_path:
+            child_path[child.kind] = child.number
+        rows.append(
+            {
+                "document_id": doc.id, "id": child.id, "kind": child.kind, "number": child.number,
+                "heading": child.heading, "start": child.start, "end": child.end,
+                "parent": child.parent, "depth": depth + 1, **child_path, "text": child.text,
+            }
+        )
+        _frame_rows(child, child_path, rows, doc, depth + 1)

@@ -1,0 +1,367 @@
+"""Structure parser: table-driven cases written for these tests, round-trip properties, and
+integration on the shared law excerpt."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policytrack.model import DocumentMeta, Source
+from policytrack.parse import POINT_LETTERS, parse_span, parse_text, quoted_regions, roman_to_int
+
+from .conftest import SHARED, require_shared
+
+
+def tree(text: str, doc_id: str = "X"):
+    """Parse ``text`` as one document without the header parser (ids are ``X:...``)."""
+    source = Source(path="t.txt", text=text)
+    return parse_span(source, 0, len(source.normalized), doc_id, DocumentMeta())
+
+
+def paths(doc) -> list[str]:
+    return [p.path for p in doc.provisions() if p.kind != "document"]
+
+
+def check_invariants(doc) -> None:
+    text = doc.source.text
+    ids = [p.id for p in doc.provisions()]
+    assert len(ids) == len(set(ids)), Counter(ids).most_common(3)
+    for p in doc.provisions():
+        assert 0 <= p.start <= p.end <= len(text)
+        assert p.text == text[p.start : p.end]
+        previous_end = p.start
+        for c in p.children:
+            assert p.start <= c.start <= c.end <= p.end
+            assert c.start >= previous_end
+            previous_end = c.end
+            assert c.parent == p.id
+
+
+LAW = """LUẬT
+THỬ NGHIỆM
+
+Chương I
+QUY ĐỊNH CHUNG
+
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về việc thử.
+
+Điều 2. Giải thích từ ngữ
+Trong Luật này, các từ ngữ dưới đây được hiểu như sau:
+1. Nước thải là nước đã qua sử dụng.
+2. Nguồn thải gồm:
+a) Nguồn thải điểm;
+b) Nguồn thải diện;
+c) Nguồn khác;
+d) Nguồn thứ tư;
+đ) Nguồn thứ năm;
+e) Nguồn thứ sáu;
+g) Nguồn thứ bảy.
+3. Xả thải là việc đưa nước thải vào nguồn nước.
+
+Chương II
+QUẢN LÝ XẢ THẢI
+
+Mục 1
+GIẤY PHÉP
+
+Điều 3. Cấp phép
+1. Cơ quan nhà nước cấp phép.
+
+Mục 2
+GIÁM SÁT
+
+Điều 4. Quan trắc
+1. Quan trắc tự động.
+"""
+
+
+def test_law_tree_and_ids():
+    doc = tree(LAW)
+    assert paths(doc) == [
+        "c1", "d1", "d2", "d2.k1", "d2.k2", "d2.k2.a", "d2.k2.b", "d2.k2.c", "d2.k2.d",
+        "d2.k2.dd", "d2.k2.e", "d2.k2.g", "d2.k3", "c2", "c2.m1", "d3", "d3.k1", "c2.m2", "d4", "d4.k1",
+    ]
+    assert doc["c1"].heading == "QUY ĐỊNH CHUNG"
+    assert doc["d2"].heading == "Giải thích từ ngữ"
+    assert doc["c2.m2"].heading == "GIÁM SÁT"
+    assert doc["d2.k2.dd"].number == "đ"
+    assert doc["d3"].parent == "X:c2.m1"
+    assert doc["d2"].text.startswith("Điều 2. Giải thích từ ngữ")
+    assert doc["d2"].text.endswith("vào nguồn nước.")
+    assert doc["d2.k2.g"].text == "g) Nguồn thứ bảy."
+    assert not doc.warnings
+    check_invariants(doc)
+
+
+# (text, expected paths, expected heading of the first article or None)
+VARIANTS = [
+    ("Điều 1: Phạm vi\nNội dung.", ["d1"], "Phạm vi"),
+    ("Điều 1 Phạm vi áp dụng\nNội dung.", ["d1"], "Phạm vi áp dụng"),
+    ("ĐIỀU 1. PHẠM VI\n1. Một.", ["d1", "d1.k1"], "PHẠM VI"),
+    ("Điều 1\nPhạm vi điều chỉnh\n1. Một.\n2. Hai.", ["d1", "d1.k1", "d1.k2"], "Phạm vi điều chỉnh"),
+    ("Điều 1.Phạm vi\n1) Một.\n2) Hai.", ["d1", "d1.k1", "d1.k2"], "Phạm vi"),
+    ("CHƯƠNG II\nTÊN CHƯƠNG\nĐiều 5. A\nx", ["c2", "d5"], "A"),
+    ("Chương 3. TÊN\nĐiều 9. B", ["c3", "d9"], "B"),
+    ("Phần thứ nhất\nNHỮNG QUY ĐỊNH CHUNG\nChương I\nX\nĐiều 1. A", ["p1", "c1", "d1"], "A"),
+    ("Chương I\nX\nMục 1. MỤC A\nTiểu mục 1\nTIỂU MỤC A\nĐiều 1. A", ["c1", "c1.m1", "c1.m1.tm1", "d1"], "A"),
+    ("  Điều 1. Thụt lề\n   1. Một.\n   a) Điểm.", ["d1", "d1.k1", "d1.k1.a"], "Thụt lề"),
+    ("Điều 1. Không có khoản\nMột đoạn.\nHai đoạn.", ["d1"], "Không có khoản"),
+    ("12 Điều 1. Số trang dính\n1. Một.", ["d1", "d1.k1"], "Số trang dính"),
+    ("Điều 1. A\na) Điểm ngay dưới điều;\nb) Điểm hai.", ["d1", "d1.a", "d1.b"], "A"),
+    ("Điều 1. A\n1. Khoản:\n- gạch một;\n- gạch hai;\n+ cộng dưới gạch.", ["d1", "d1.k1", "d1.k1.i1", "d1.k1.i2", "d1.k1.i2.i1"], "A"),
+    ("Điều 1. A\n1. K\na) P\na1) Tiểu điểm một;\na2) Tiểu điểm hai.", ["d1", "d1.k1", "d1.k1.a", "d1.k1.a.a1", "d1.k1.a.a2"], "A"),
+]
+
+
+@pytest.mark.parametrize("text, expected, heading", VARIANTS)
+def test_layout_variants(text, expected, heading):
+    doc = tree(text)
+    assert paths(doc) == expected
+    first_article = doc.provisions("article")[0]
+    assert first_article.heading == heading
+    check_invariants(doc)
+
+
+# Lines that look like markers but are ordinary words or citations.
+NOT_MARKERS = [
+    "Điều kiện xả thải vào nguồn nước.",
+    "Điều chỉnh quy hoạch tài nguyên nước.",
+    "Điều 5 của Luật này quy định việc khác.",
+    "Mục tiêu của chính sách là bảo vệ nguồn nước.",
+    "Chương trình quan trắc được phê duyệt.",
+    "Mục 2 Chương IV quy định về giấy phép.",
+    "Phụ lục II ban hành kèm theo Nghị định này quy định mẫu.",
+    "f) không phải là điểm vì không có chữ f.",
+    "Khoản tiền phạt được nộp vào ngân sách.",
+]
+
+
+@pytest.mark.parametrize("line", NOT_MARKERS)
+def test_not_markers(line):
+    doc = tree(f"Điều 1. A\n1. Khoản một.\n{line}\n")
+    assert paths(doc) == ["d1", "d1.k1"]
+    assert line in doc["d1.k1"].text
+
+
+def test_points_out_of_order_are_text_with_warning():
+    doc = tree("Điều 1. A\n1. K\na) một;\nc) ba;\nb) hai.\n")
+    assert paths(doc) == ["d1", "d1.k1", "d1.k1.a", "d1.k1.c"]
+    assert "b) hai." in doc["d1.k1.c"].text
+    assert any("out of order" in w.message for w in doc.warnings)
+    assert any("skips" in w.message for w in doc.warnings)
+    check_invariants(doc)
+
+
+def test_clause_number_going_back_is_text():
+    doc = tree("Điều 1. A\n1. Một.\n2. Hai.\n1. Lại một.\n")
+    assert paths(doc) == ["d1", "d1.k1", "d1.k2"]
+    assert "1. Lại một." in doc["d1.k2"].text
+    assert doc.warnings
+
+
+AMENDING = """NGHỊ ĐỊNH
+SỬA ĐỔI
+
+Điều 1. Sửa đổi, bổ sung một số điều
+1. Sửa đổi, bổ sung khoản 2 Điều 5 như sau:
+“2. Chủ dự án phải:
+a) Quan trắc nước thải;
+b) Công khai kết quả.
+Điều 5a. Điều mới được chèn
+1. Nội dung mới.”
+2. Sửa đổi điểm a khoản 1 Điều 6 như sau: “a) Một dòng thay thế;”
+3. Bổ sung Điều 7a như sau:
+"Điều 7a. Tái sử dụng nước
+1. Khuyến khích tái sử dụng."
+4. Bãi bỏ điểm c khoản 1 Điều 8.
+
+Điều 2. Hiệu lực thi hành
+Nghị định này có hiệu lực từ ngày ký.
+"""
+
+
+def test_amending_quotes_belong_to_the_amending_clause():
+    doc = tree(AMENDING)
+    assert paths(doc) == ["d1", "d1.k1", "d1.k2", "d1.k3", "d1.k4", "d2"]
+    assert "Điều 5a. Điều mới được chèn" in doc["d1.k1"].text
+    assert doc["d1.k1"].text.endswith("Nội dung mới.”")
+    assert "Tái sử dụng nước" in doc["d1.k3"].text
+    assert not doc.warnings
+    check_invariants(doc)
+
+
+def test_unclosed_quote_does_not_swallow_the_rest():
+    doc = tree('Điều 1. A\n1. Sửa đổi như sau:\n"2. Nội dung không đóng ngoặc.\nĐiều 2. B\n1. Một.\n')
+    assert "d2" in paths(doc)
+    assert any("never closed" in w.message for w in doc.warnings)
+
+
+def test_quoted_regions_rules():
+    text = 'a "inline" b\n"mở\ngiữa\nđóng."\nx "lạc\ny\n'
+    regions = quoted_regions(text)
+    assert regions[0] == (text.index('"mở'), text.index('đóng."') + len('đóng."'))
+    assert len(regions) == 1  # the stray quote after "x " opens nothing
+
+
+DECREE_WITH_ANNEX = """Điều 1. Phạm vi
+1. Một.
+Điều 2. Trách nhiệm thi hành
+Các Bộ trưởng chịu trách nhiệm thi hành./.
+
+Nơi nhận:
+- Ban Bí thư;
+- Lưu: VT.
+
+TM. CHÍNH PHỦ
+THỦ TƯỚNG
+
+Nguyễn Văn A
+
+Phụ lục I
+DANH MỤC NGUỒN THẢI
+1. Nguồn thải lớn.
+2. Nguồn thải nhỏ.
+
+PHỤ LỤC II
+MẪU BÁO CÁO
+Điều 1. Quy chế kèm theo
+"""
+
+
+def test_closing_block_and_annexes():
+    doc = tree(DECREE_WITH_ANNEX)
+    assert paths(doc) == ["d1", "d1.k1", "d2", "pl1", "pl1.k1", "pl1.k2", "pl2", "pl2.d1"]
+    assert doc["d2"].text.endswith("thi hành./.")
+    assert doc["pl1"].heading == "DANH MỤC NGUỒN THẢI"
+    assert "Nơi nhận" not in doc["d2"].text
+    check_invariants(doc)
+
+
+def test_letter_without_articles_has_numbered_paragraphs():
+    doc = tree("Kính gửi: Bộ X\n\nNội dung thư:\n1. Đề nghị một:\n- ý a;\n- ý b.\n2. Đề nghị hai.\n\nNơi nhận:\n- Như trên;\n")
+    assert paths(doc) == ["k1", "k1.i1", "k1.i2", "k2"]
+
+
+def test_repeated_article_gets_suffix_and_warning():
+    doc = tree("Điều 1. A\nx\nĐiều 1. A lần nữa\ny\n")
+    assert paths(doc) == ["d1", "d1~2"]
+    assert any("repeated" in w.message for w in doc.warnings)
+
+
+def test_nfd_input_offsets_point_into_the_original():
+    nfc = LAW
+    nfd = unicodedata.normalize("NFD", nfc)
+    doc = tree(nfd)
+    assert paths(doc) == paths(tree(nfc))
+    d2 = doc["d2"]
+    assert d2.text == nfd[d2.start : d2.end]
+    assert unicodedata.normalize("NFC", d2.text).startswith("Điều 2. Giải thích từ ngữ")
+    assert unicodedata.normalize("NFC", d2.heading) == "Giải thích từ ngữ"
+    check_invariants(doc)
+
+
+def test_crlf_input():
+    doc = tree(LAW.replace("\n", "\r\n"))
+    assert paths(doc) == paths(tree(LAW))
+    check_invariants(doc)
+
+
+def test_to_frame_has_path_columns():
+    frame = tree(LAW).to_frame()
+    row = frame.set_index("id").loc["X:d2.k2.dd"]
+    assert (row["chapter"], row["article"], row["clause"], row["point"]) == ("I", "2", "2", "đ")
+    assert row["kind"] == "point"
+    assert len(frame) == len(paths(tree(LAW)))
+
+
+def test_roman_numerals():
+    assert [roman_to_int(s) for s in ["I", "IV", "IX", "XIV", "XL", "ABC"]] == [1, 4, 9, 14, 40, None]
+
+
+def test_point_letters_follow_the_vietnamese_alphabet():
+    assert POINT_LETTERS[:6] == ["a", "b", "c", "d", "đ", "e"]
+    assert not {"f", "j", "w", "z"} & set(POINT_LETTERS)
+
+
+# --- properties -----------------------------------------------------------------------
+
+LINE_PIECES = [
+    "Điều 1. Tên", "Điều 2:", "ĐIỀU 3", "Chương I", "CHƯƠNG II", "Mục 1", "Tiểu mục 2",
+    "Phần thứ hai", "1.", "2)", "3.", "a)", "b)", "đ)", "a1)", "-", "+", "Phụ lục I", "PHỤ LỤC",
+    "Nơi nhận:", "TM. CHÍNH PHỦ", '"', "“", "”", "như sau:", "nước thải", "Điều kiện", "\t", " ",
+    "\u00a0", "\u00ad", "o\u0300", "hoà", "\r", "x" * 30, "12",
+]
+
+line = st.lists(st.sampled_from(LINE_PIECES) | st.text(max_size=8), max_size=5).map(" ".join)
+document_text = st.lists(line, max_size=40).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document_text)
+def test_never_crashes_and_offsets_slice_exactly(text):
+    doc = tree(text)
+    check_invariants(doc)
+    assert doc.root.start == 0 and doc.root.end == len(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_random_unicode_never_crashes(text):
+    check_invariants(tree(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_mutated_law_never_crashes(data):
+    chars = list(LAW)
+    for _ in range(data.draw(st.integers(0, 20))):
+        i = data.draw(st.integers(0, len(chars) - 1))
+        op = data.draw(st.sampled_from(["del", "dup", "swap", "nl"]))
+        if op == "del":
+            del chars[i]
+        elif op == "dup":
+            chars.insert(i, chars[i])
+        elif op == "swap" and i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        else:
+            chars.insert(i, "\n")
+    check_invariants(tree("".join(chars)))
+
+
+# --- the shared law excerpt -------------------------------------------------------------
+
+def _expected_counts(text: str) -> Counter:
+    """Counted independently of the parser, from the excerpt's plain line layout."""
+    return Counter(
+        article=len(re.findall(r"^Điều \d+\.", text, re.M)),
+        clause=len(re.findall(r"^\d+\. ", text, re.M)),
+        point=len(re.findall(r"^[a-zđ]\) ", text, re.M)),
+        chapter=len(re.findall(r"^Chương [IVX]+$", text, re.M)),
+        section=len(re.findall(r"^Mục \d+$", text, re.M)),
+    )
+
+
+@require_shared
+def test_shared_law_excerpt_parses_to_exactly_its_provisions():
+    from policytrack import parse
+
+    path = next((SHARED / "corpus").glob("luat-bao-ve-moi-truong-2020-trich-*.txt"))
+    [doc] = parse(path)
+    text = doc.source.text
+    got = Counter(p.kind for p in doc.provisions() if p.kind != "document")
+    assert got == _expected_counts(text)
+    articles = [p.number for p in doc.provisions("article")]
+    assert articles == [str(n) for n in list(range(1, 12)) + list(range(39, 45))]
+    assert doc.id == "72/2020/QH14"
+    assert doc["d3"].heading == "Giải thích từ ngữ"
+    assert doc["c2.m1"].kind == "section"
+    assert not doc.warnings
+    check_invariants(doc)
+    for p in doc.provisions("clause"):
+        assert re.match(rf"{p.number}\. ", p.text)
