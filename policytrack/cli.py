@@ -53,28 +53,6 @@ def document_record(doc: Document) -> dict:
     }
 
 
-def _tree_lines(doc: Document) -> list[str]:
-    m = doc.meta
-    head = f"{doc.id}  [{m.doc_type or '?'}] {m.title or m.subject or ''}".rstrip()
-    lines = [head]
-    if m.date:
-        lines.append(f"  {m.place or ''}, {m.date.text}".replace(" , ", " "))
-    depth = {doc.root.id: 0}
-    for p in doc.root.walk():
-        if p.kind == "document":
-            continue
-        d = depth[p.parent] + 1
-        depth[p.id] = d
-        label = {"article": "Điều", "chapter": "Chương", "section": "Mục", "subsection": "Tiểu mục",
-                 "part": "Phần", "clause": "khoản", "point": "điểm", "annex": "Phụ lục"}.get(p.kind, "")
-        number = p.number or ""
-        heading = f". {p.heading}" if p.heading else ""
-        lines.append(f"{'  ' * d}{label} {number}{heading}  ({p.path})".replace("  ", "  ", 1))
-    for w in doc.warnings:
-        lines.append(f"  ! {w.message} (at {w.start})")
-    return lines
-
-
 def _inputs(path: Path) -> list[Path]:
     from .read import SUPPORTED_EXTENSIONS
 
@@ -98,7 +76,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             documents.extend(document_record(d) for d in docs)
         else:
             for d in docs:
-                print("\n".join(_tree_lines(d)))
+                print(d.outline())
                 print()
     if args.json:
         json.dump({"documents": documents}, sys.stdout, ensure_ascii=False, indent=1)

@@ -215,6 +215,28 @@ class Document:
                 return p
         raise KeyError(provision_id)
 
+    def outline(self, max_depth: int | None = None) -> str:
+        """A readable, indented tree: ``Điều 8. Heading  (d8)`` per line, warnings last."""
+        labels = {"part": "Phần", "chapter": "Chương", "section": "Mục", "subsection": "Tiểu mục",
+                  "article": "Điều", "clause": "khoản", "point": "điểm", "subpoint": "", "annex": "Phụ lục"}
+        m = self.meta
+        lines = [f"{self.id}  [{m.doc_type or '?'}] {m.title or m.subject or ''}".rstrip()]
+        if m.date:
+            lines.append(f"  {m.place + ', ' if m.place else ''}{m.date.text}")
+
+        def visit(node: Provision, depth: int) -> None:
+            for child in node.children:
+                if max_depth is not None and depth > max_depth:
+                    return
+                heading = f". {child.heading}" if child.heading else ""
+                label = f"{labels.get(child.kind, '')} {child.number or ''}".strip()
+                lines.append(f"{'  ' * depth}{label}{heading}  ({child.path})")
+                visit(child, depth + 1)
+
+        visit(self.root, 1)
+        lines.extend(f"  ! {w.message} (offset {w.start})" for w in self.warnings)
+        return "\n".join(lines)
+
     def to_frame(self):
         """One row per provision (root excluded) with its path columns, as a DataFrame."""
         from .parse import provisions_frame

@@ -1,0 +1,44 @@
+"""The command line: same functions as the library, errors that name the file."""
+
+from __future__ import annotations
+
+import json
+
+from policytrack.cli import main
+
+LAW = "QUỐC HỘI\n\nLUẬT\nTHỬ NGHIỆM\n\nĐiều 1. Phạm vi\n1. Một.\na) Điểm a.\n"
+
+
+def test_parse_json(tmp_path, capsys):
+    path = tmp_path / "luat.txt"
+    path.write_text(LAW, encoding="utf-8")
+    assert main(["parse", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [doc] = data["documents"]
+    assert doc["type"] == "Luật"
+    kinds = [(p["id"].split(":", 1)[1], p["kind"], p["parent"]) for p in doc["provisions"]]
+    assert kinds == [("d1", "article", doc["id"]), ("d1.k1", "clause", doc["id"] + ":d1"), ("d1.k1.a", "point", doc["id"] + ":d1.k1")]
+    first = doc["provisions"][0]
+    assert set(first) == {"id", "kind", "number", "heading", "start", "end", "parent"}
+    assert LAW[first["start"]:first["end"]].startswith("Điều 1. Phạm vi")
+
+
+def test_parse_tree_and_bad_file(tmp_path, capsys):
+    good = tmp_path / "luat.txt"
+    good.write_text(LAW, encoding="utf-8")
+    empty = tmp_path / "rong.txt"
+    empty.write_bytes(b"")
+    assert main(["parse", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "Điều 1. Phạm vi  (d1)" in out
+    assert "rong.txt" in err and "empty" in err
+
+
+def test_summary_writes_reports(tmp_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "luat.txt").write_text(LAW, encoding="utf-8")
+    assert main(["summary", str(folder), "--out", str(tmp_path / "out")]) == 0
+    summary = (tmp_path / "out" / "corpus_summary.md").read_text(encoding="utf-8")
+    assert "1 documents" in summary
+    assert (tmp_path / "out" / "provisions.csv").read_text(encoding="utf-8").count("\n") == 4
