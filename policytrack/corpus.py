@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = "1"
 PARALLEL_MIN_FILES = 4
 PROGRESS_MIN_FILES = 20
+#: Notes that describe a corpus folder rather than being one of its documents.
+FOLDER_NOTES = {"readme.md", "sources.md", "readme.txt", "license.txt", "license.md"}
 
 
 @dataclass
@@ -92,7 +94,7 @@ class Corpus:
             p for p in self.folder.rglob("*")
             if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS
             and not any(part.startswith(".") for part in p.relative_to(self.folder).parts)
-            and p.name != "README.md"
+            and p.name.lower() not in FOLDER_NOTES
         )
         self.cache_hits = 0
         self._load(progress)
@@ -247,9 +249,10 @@ class Corpus:
 
         return pd.DataFrame([e.__dict__ for e in self.errors], columns=["path", "reason"])
 
-    def search(self, query: str, kind: str | None = None):
+    def search(self, query: str, kind: str | None = None, innermost: bool = True):
         """Provisions whose text contains ``query``, matched on normalised, case-folded
-        text with both tone-mark placements (``thủy`` finds ``thuỷ``)."""
+        text with both tone-mark placements (``thủy`` finds ``thuỷ``). By default only the
+        innermost matches are kept (the clause, not also its article and chapter)."""
         from .text import fold, normalize
 
         needle = fold(normalize(query)[0])
@@ -259,7 +262,10 @@ class Corpus:
         if kind:
             frame = frame[frame["kind"] == kind]
         hay = frame["text"].map(lambda t: fold(normalize(t)[0]))
-        return frame[hay.str.contains(needle, regex=False)]
+        hits = frame[hay.str.contains(needle, regex=False)]
+        if innermost and not hits.empty:
+            hits = hits[~hits["id"].isin(set(hits["parent"]))]
+        return hits
 
 
 def _unique(doc_id: str, used: set[str]) -> str:

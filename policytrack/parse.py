@@ -424,15 +424,16 @@ def quoted_regions(text: str, start: int = 0, end: int | None = None) -> list[tu
     return regions
 
 
-def _build_tree(text: str, start: int, end: int) -> _TreeBuilder:
+def _build_tree(text: str, start: int, end: int, body_start: int | None = None) -> _TreeBuilder:
     builder = _TreeBuilder(text, start, end)
+    body_start = start if body_start is None else body_start
     regions = quoted_regions(text, start, end)
     for qs, qe in regions:
         if qe < 0:
             builder.warn("quotation opened here is never closed; its lines were parsed as provisions", qs, qs + 1)
     regions = [(qs, qe) for qs, qe in regions if qe >= 0]
     ri = 0
-    for m in MARKER_RE.finditer(text, start, end):
+    for m in MARKER_RE.finditer(text, body_start, end):
         pos = m.start()
         while ri < len(regions) and regions[ri][1] <= pos:
             ri += 1
@@ -477,9 +478,22 @@ def _identity(i: int) -> int:
     return i
 
 
-def parse_span(source: Source, start: int, end: int, doc_id: str, meta: DocumentMeta) -> Document:
-    """Parse the normalised span ``[start, end)`` of ``source`` as one document."""
-    builder = _build_tree(source.normalized, start, end)
+#: Header fields that precede the body: markers inside them (the dash list of recipients
+#: under ``Kính gửi``) are header, not provisions.
+HEADER_FIELDS = ("doc_type", "number", "issuer", "place", "date", "title", "subject", "recipients", "bases", "draft")
+
+
+def body_start(meta: DocumentMeta, start: int) -> int:
+    """Where the body begins: after the last header field (normalised offsets)."""
+    ends = [e for key, (s, e) in meta.spans.items() if key.split(".")[0] in HEADER_FIELDS]
+    return max([start, *ends])
+
+
+def parse_span(source: Source, start: int, end: int, doc_id: str, meta: DocumentMeta,
+               body: int | None = None) -> Document:
+    """Parse the normalised span ``[start, end)`` of ``source`` as one document whose body
+    (the part that can hold provisions) starts at ``body`` (default: ``start``)."""
+    builder = _build_tree(source.normalized, start, end, body)
     warnings = [
         ParseWarning(msg, source.to_original(s), source.to_original(e)) for msg, s, e in builder.warnings
     ]
@@ -572,6 +586,7 @@ def parse(source: Source | str | os.PathLike, register=None) -> list[Document]:
     used: set[str] = set()
     for i, (s, e) in enumerate(spans):
         meta = parse_header(source.normalized, s, e)
+        body = min(body_start(meta, s), e)
         _meta_to_original(meta, source)
         doc_id = _identify(meta, fallback if len(spans) == 1 else f"{fallback}-{i + 1}", register)
         base, k = doc_id, 2
@@ -579,7 +594,7 @@ def parse(source: Source | str | os.PathLike, register=None) -> list[Document]:
             doc_id = f"{base}~{k}"
             k += 1
         used.add(doc_id)
-        documents.append(parse_span(source, s, e, doc_id, meta))
+        documents.append(parse_span(source, s, e, doc_id, meta, body))
     return documents
 
 

@@ -1,0 +1,246 @@
+"""PDF and OCR internals of ``policytrack.read``.
+
+Text comes from pdfplumber page by page. Pages without a text layer (scans) go to
+Tesseract (``tesseract`` program, language ``vie``) when it is installed. Then running
+headers and footers (lines repeated at the top or bottom of most pages, page numbers
+allowed to vary) and bare page-number lines are dropped, and lines broken by the
+layout are joined again.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._legacy import convert_mojibake, fix_mojibake
+from .model import ReadError
+
+OCR_LANGUAGE = "vie"
+OCR_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
+OCR_TIMEOUT = 300
+EDGE_LINES = 2
+
+_PAGE_NUMBER = re.compile(
+    r"(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?"
+    r"|(?:trang|page)\s*\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?"
+    r"|\d{1,4}\s*/\s*\d{1,4}",
+    re.IGNORECASE,
+)
+_MARKER = re.compile(
+    r"(?:Điều|Chương|Mục|Phần|Tiểu mục|Phụ lục|PHỤ LỤC)\s"
+    r"|\d+(?:\.\d+)*\s*[.)]"
+    r"|[a-zđ]\d?\)"
+    r"|[-–—+•*]",
+)
+_SENTENCE_END = tuple(".:;!?")
+
+
+@dataclass
+class PdfText:
+    """The text of a PDF as read: text, page start offsets, warnings, encoding."""
+
+    text: str
+    page_starts: list[int]
+    warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None
+
+
+def read_pdf(path: Path) -> PdfText:
+    """Read a PDF: per-page text (OCR where needed), cleaned and re-joined."""
+    pages, warnings = _extract_pages(path)
+    pages, encoding = _fix_legacy_fonts(pages, warnings)
+    pages = remove_running_lines(pages)
+    text, starts = join_pages(pages)
+    return PdfText(text, starts, warnings, encoding)
+
+
+def _open(path: Path):
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many unrelated types for bad files
+        raise ReadError(path, f"cannot open PDF: {_describe(exc)}") from None
+
+
+def _describe(exc: Exception) -> str:
+    """A readable reason for a pdfplumber/pdfminer failure."""
+    chain = [exc, getattr(exc, "__cause__", None), getattr(exc, "__context__", None)]
+    names = " ".join(type(e).__name__ for e in chain if e is not None)
+    if "Password" in names or "Encrypt" in names:
+        return "the PDF is encrypted (password required)"
+    message = str(exc).strip() or type(exc).__name__
+    return f"corrupt or unsupported PDF ({message})"
+
+
+def _extract_pages(path: Path) -> tuple[list[list[str]], list[str]]:
+    """Lines of every page; OCR for pages with no text layer. Raises when no text."""
+    warnings: list[str] = []
+    pages: list[list[str]] = []
+    missing: list[int] = []
+    with _open(path) as pdf:
+        try:
+            for number, page in enumerate(pdf.pages, start=1):
+                text = page.extract_text() or ""
+                if not text.strip():
+                    text = _ocr_page(page, number, missing, warnings)
+                pages.append(text.splitlines())
+        except ReadError:
+            raise
+        except Exception as exc:
+            raise ReadError(path, f"cannot read PDF: {_describe(exc)}") from None
+    if not pages:
+        raise ReadError(path, "the PDF has no pages")
+    if missing and len(missing) == len(pages):
+        raise ReadError(path, f"no page has a text layer ({_pages(missing)}) and {ocr_missing_reason()}")
+    for number in missing:
+        warnings.append(f"page {number} has no text layer and was skipped: {ocr_missing_reason()}")
+    return pages, warnings
+
+
+def _pages(numbers: list[int]) -> str:
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
+
+
+def _ocr_page(page, number: int, missing: list[int], warnings: list[str]) -> str:
+    """OCR text of an image-only page, or "" (page number added to ``missing``)."""
+    if ocr_missing_reason():
+        missing.append(number)
+        return ""
+    image = page.to_image(resolution=300).original
+    text = ocr_image(image)
+    warnings.append(f"page {number} has no text layer: text recognised by OCR (check diacritics)")
+    return text
+
+
+def ocr_missing_reason() -> str | None:
+    """Why OCR cannot run here (naming the Debian packages), or ``None`` if it can."""
+    program = shutil.which("tesseract")
+    if program is None:
+        return f"OCR needs the program 'tesseract' with Vietnamese data (Debian: apt-get install {OCR_PACKAGES})"
+    if OCR_LANGUAGE not in _tesseract_languages(program):
+        return f"OCR needs Tesseract's Vietnamese data '{OCR_LANGUAGE}' (Debian: apt-get install tesseract-ocr-vie)"
+    return None
+
+
+def _tesseract_languages(program: str) -> set[str]:
+    try:
+        result = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {line.strip() for line in (result.stdout + result.stderr).splitlines()}
+
+
+def ocr_image(image) -> str:
+    """Recognise Vietnamese text in a PIL image (or an image file path) with Tesseract."""
+    program = shutil.which("tesseract") or "tesseract"
+    with tempfile.TemporaryDirectory(prefix="policytrack-ocr-") as tmp:
+        if isinstance(image, (str, Path)):
+            source = str(image)
+        else:
+            source = str(Path(tmp) / "page.png")
+            image.save(source)
+        result = subprocess.run(
+            [program, source, "stdout", "-l", OCR_LANGUAGE],
+            capture_output=True,
+            timeout=OCR_TIMEOUT,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.decode("utf-8", "replace").strip() or "tesseract failed")
+    return result.stdout.decode("utf-8", "replace")
+
+
+def _fix_legacy_fonts(pages: list[list[str]], warnings: list[str]) -> tuple[list[list[str]], str | None]:
+    """Convert TCVN3/VNI mojibake (PDFs made from legacy fonts), page by page."""
+    _, variant = fix_mojibake("\n".join(line for page in pages for line in page))
+    if variant is None:
+        return pages, None
+    warnings.append(f"the PDF's text uses the legacy {variant.split()[0].upper()} font encoding; converted to Unicode")
+    return [[convert_mojibake(line, variant) for line in page] for page in pages], variant.split()[0]
+
+
+def _signature(line: str) -> str:
+    """A line with digits generalised, for comparing running headers across pages."""
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _edges(lines: list[str]) -> tuple[list[int], list[int]]:
+    """Indices of the first and last ``EDGE_LINES`` non-blank lines of a page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return filled[:EDGE_LINES], filled[-EDGE_LINES:]
+
+
+def remove_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Drop running headers/footers and bare page numbers at page edges."""
+    repeated = _repeated_signatures(pages)
+    cleaned = []
+    for lines in pages:
+        top, bottom = _edges(lines)
+        drop = {
+            i
+            for i in set(top) | set(bottom)
+            if _PAGE_NUMBER.fullmatch(lines[i].strip())
+            or (i in top and _signature(lines[i]) in repeated[0])
+            or (i in bottom and _signature(lines[i]) in repeated[1])
+        }
+        cleaned.append([line for i, line in enumerate(lines) if i not in drop])
+    return cleaned
+
+
+def _repeated_signatures(pages: list[list[str]]) -> tuple[set[str], set[str]]:
+    """Signatures found at the top (and at the bottom) of most pages."""
+    if len(pages) < 2:
+        return set(), set()
+    needed = max(2, math.ceil(0.6 * len(pages)))
+    result: list[set[str]] = []
+    for side in (0, 1):
+        counts: dict[str, int] = {}
+        for lines in pages:
+            for sig in {_signature(lines[i]) for i in _edges(lines)[side]}:
+                counts[sig] = counts.get(sig, 0) + 1
+        result.append({sig for sig, n in counts.items() if n >= needed and sig.strip("# ")})
+    return result[0], result[1]
+
+
+def should_join(previous: str, line: str) -> bool:
+    """Is ``line`` the continuation of ``previous`` (a line broken by the layout)?"""
+    previous, line = previous.rstrip(), line.lstrip()
+    if not previous or not line or not line[0].islower():
+        return False
+    if previous.endswith(_SENTENCE_END) or _is_upper_heading(previous):
+        return False
+    return _MARKER.match(line) is None
+
+
+def _is_upper_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def join_pages(pages: list[list[str]]) -> tuple[str, list[int]]:
+    """Join page lines into one text, re-joining broken lines; return it and page starts."""
+    out: list[str] = []
+    marks: list[tuple[int, int]] = []
+    for lines in pages:
+        mark: tuple[int, int] | None = None
+        for line in lines:
+            line = line.rstrip()
+            if out and should_join(out[-1], line):
+                column = len(out[-1]) + 1
+                out[-1] += " " + line.lstrip()
+            else:
+                column = 0
+                out.append(line)
+            if mark is None:
+                mark = (len(out) - 1, column)
+        marks.append(mark if mark is not None else (len(out), 0))
+    text = "\n".join(out)
+    line_starts = [0]
+    for line in out:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    return text, [min(line_starts[k] + column, len(text)) for k, column in marks]
