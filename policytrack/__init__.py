@@ -5,6 +5,7 @@ The public API, one verb per module::
     read(path) -> Source                 policytrack.read
     parse(source) -> [Document]          policytrack.parse
     Corpus(folder)                       policytrack.corpus
+    find_references(doc) -> [Reference]  policytrack.references (resolve, annotate, citation_graph)
 """
 
 __version__ = "0.1.0"
@@ -22,6 +23,7 @@ from .model import (
 )
 from .parse import parse, parse_text
 from .read import read
+from .references import DocRef, Reference, Target, annotate, citation_graph, find_references, resolve
 from .sources import SourceRegister
 
 __all__ = [
@@ -40,4 +42,11 @@ __all__ = [
     "parse",
     "parse_text",
     "read",
+    "DocRef",
+    "Reference",
+    "Target",
+    "annotate",
+    "citation_graph",
+    "find_references",
+    "resolve",
 ]

@@ -1,6 +1,7 @@
 """The ``policytrack`` command: the same functions as the library, from a terminal.
 
     policytrack parse PATH [--json]      the provision tree of a file (or every file of a folder)
+    policytrack refs PATH [--json]       the citations of a file or folder, resolved
     policytrack summary FOLDER [--out D] parse a folder and write a summary (the main job, for now)
 
 Errors on bad input name the file and the reason, go to stderr, and set exit status 1;
@@ -101,10 +102,65 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 1 if corpus.errors and not corpus.docs else 0
 
 
+def cmd_refs(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+    from .parse import parse
+    from .references import find_references, records, resolve
+
+    path = Path(args.path)
+    status = 0
+    if path.is_dir():
+        corpus = Corpus(path, progress=None)
+        for err in corpus.errors:
+            print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
+            status = 1
+        docs = corpus.docs
+    else:
+        try:
+            docs = parse(path)
+        except PolicytrackError as exc:
+            print(f"policytrack: {exc}", file=sys.stderr)
+            return 1
+        corpus = _SingleFileCorpus(docs)
+    refs = resolve([r for d in docs for r in find_references(d)], corpus)
+    for ref in refs:
+        for rec in records(ref):
+            if args.json:
+                print(json.dumps(rec, ensure_ascii=False))
+            else:
+                target = rec["resolved_id"] or rec["reason"] or ""
+                print(f"{rec['start']:>7}  {rec['text']}  →  {target}")
+    return status
+
+
+class _SingleFileCorpus:
+    """The documents of one file, with the project's register, for resolving references."""
+
+    def __init__(self, docs: list[Document]):
+        from .parse import default_register
+
+        self.docs = docs
+        self.register = default_register()
+        self._by_id = {d.id: d for d in docs}
+
+    def __iter__(self):
+        return iter(self.docs)
+
+    def __contains__(self, doc_id) -> bool:
+        return doc_id in self._by_id
+
+    def __getitem__(self, doc_id: str) -> Document:
+        return self._by_id[doc_id]
+
+
 COMMANDS = {
     "parse": (cmd_parse, "print the provision tree of a file or folder", [
         (("path",), {"help": "a file or a folder"}),
         (("--json",), {"action": "store_true", "help": "JSON instead of a readable tree"}),
+    ]),
+    "refs": (cmd_refs, "list the citations of a file or folder, resolved", [
+        (("path",), {"help": "a file or a folder"}),
+        (("--json",), {"action": "store_true", "help": "one JSON record per cited unit"}),
     ]),
     "summary": (cmd_summary, "parse a folder and write a summary of its documents", [
         (("folder",), {"nargs": "?", "default": "corpus", "help": "folder of documents (default: corpus)"}),

@@ -11,7 +11,9 @@ never stops the others.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -97,6 +99,7 @@ class Corpus:
             and p.name.lower() not in FOLDER_NOTES
         )
         self.cache_hits = 0
+        self._references = None
         self._load(progress)
         self._by_id = {d.id: d for d in self.docs}
 
@@ -104,28 +107,78 @@ class Corpus:
     def _cache_path(self, digest: str) -> Path | None:
         return self.cache_dir / f"{digest}.pkl" if self.cache_dir else None
 
+    def _salt(self) -> str:
+        """What else a cached parse depends on: parser and package versions, the register."""
+        return f"{CACHE_VERSION}:{_package_version()}:{self.register.path}:{len(self.register)}"
+
     def _digest(self, path: Path) -> str:
         h = hashlib.sha256()
-        h.update(f"{CACHE_VERSION}:{_package_version()}:{self.register.path}:{len(self.register)}\0".encode())
+        h.update(f"{self._salt()}\0".encode())
         h.update(path.name.encode())
         h.update(path.read_bytes())
         return h.hexdigest()
 
-    def _load(self, progress: bool | None) -> None:
-        results: dict[str, list[Document]] = {}
-        todo: list[tuple[Path, str]] = []
+    def _stat_index(self) -> dict:
+        """``{path: [size, mtime_ns, digest]}`` from the last load, so unchanged files are
+        not even re-read (as git does); a changed size or time means re-hashing."""
+        if self.cache_dir is None:
+            return {}
+        try:
+            return json.loads((self.cache_dir / "index.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _save_stat_index(self, index: dict) -> None:
+        if self.cache_dir is None:
+            return
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(index, fh)
+            os.replace(tmp, self.cache_dir / "index.json")
+        except OSError as exc:
+            log.warning("cannot write cache index: %s", exc)
+
+    def _load_cached(self, results: dict[str, list[Document]], todo: list[tuple[Path, str]]) -> None:
+        """Fill ``results`` from the cache; list the files to parse in ``todo``."""
+        index = self._stat_index()
+        salt = self._salt()
+        fresh = {}
         for path in self.files:
+            key = str(path.resolve())
             try:
-                digest = self._digest(path)
+                st = path.stat()
+                known = index.get(key)
+                if known and known[0] == st.st_size and known[1] == st.st_mtime_ns and known[3] == salt:
+                    digest = known[2]
+                else:
+                    digest = self._digest(path)
+                fresh[key] = [st.st_size, st.st_mtime_ns, digest, salt]
             except OSError as exc:
                 self._error(path, f"cannot read: {exc.strerror or exc}")
                 continue
             cached = self._from_cache(digest)
             if cached is not None:
+                for doc in cached:
+                    doc.source.path = str(path)  # the same content may have moved
                 results[str(path)] = cached
                 self.cache_hits += 1
             else:
                 todo.append((path, digest))
+        if fresh != index:
+            self._save_stat_index(fresh)
+
+    def _load(self, progress: bool | None) -> None:
+        results: dict[str, list[Document]] = {}
+        todo: list[tuple[Path, str]] = []
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # unpickling thousands of provisions: no cycles to collect, only overhead
+        try:
+            self._load_cached(results, todo)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         digests = {str(p): d for p, d in todo}
         for path_str, docs, reason in self._parse_all([p for p, _ in todo], progress):
             if reason is not None:
@@ -243,6 +296,23 @@ class Corpus:
         if not frames:
             return self.docs[0].to_frame() if self.docs else pd.DataFrame()
         return pd.concat(frames, ignore_index=True)
+
+    def references(self):
+        """One row per cited unit of every document, resolved against this corpus (see
+        ``policytrack.references``): citing provision, span, target, relation, resolved
+        provision id or the reason it is not resolved."""
+        from .references import find_references, references_frame, resolve
+
+        if self._references is None:
+            self._references = resolve([r for d in self.docs for r in find_references(d)], self)
+        return references_frame(self._references)
+
+    def citation_graph(self):
+        """The citation graph of the corpus (``networkx.MultiDiGraph``)."""
+        from .references import citation_graph
+
+        self.references()
+        return citation_graph(self, self._references)
 
     def errors_frame(self):
         import pandas as pd

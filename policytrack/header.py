@@ -88,6 +88,8 @@ HEADER_CHARS = 20_000
 #: How far beyond the header the legal bases and the body start are looked for.
 BASES_CHARS = 100_000
 #: Characters around "Nơi nhận:" (or before the end) searched for the signature block.
+#: How far above a new header its predecessor's "Nơi nhận:" list may start.
+CLOSING_WINDOW = 6000
 CLOSING_CHARS = 4_000
 #: How far into a candidate new document its number or type heading must appear.
 NEW_HEADER_CHARS = 3_000
@@ -295,7 +297,7 @@ def _symbol_regex(pattern: str) -> re.Pattern:
     return re.compile("".join(parts.get(ch) or re.escape(ch) for ch in pattern), re.I)
 
 
-def _check_entry(i: int, entry: object) -> DocType:
+def _check_entry(entry: object) -> DocType:
     """Validate one vocabulary entry; raises ``ValueError`` with the problem."""
     if not isinstance(entry, dict):
         raise ValueError("must be a mapping with 'name', 'headings', 'symbols'")
@@ -378,7 +380,7 @@ def _load_doc_types(path: Path) -> DocTypes:
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
             label += f" ({entry['name']!r})"
         try:
-            doc_type = _check_entry(i, entry)
+            doc_type = _check_entry(entry)
         except ValueError as exc:
             raise DocTypesError(f"{path}: {label}: {exc}") from None
         for key in (f"name {doc_type.name}",) + tuple(f"heading {h}" for h in doc_type.headings):
@@ -1067,17 +1069,28 @@ def _issuer_top(text: str, line_start: int, floor: int, max_lines: int = 6) -> i
 #: Cheap literal-prefixed hints for whole-text scans (Python's ``re`` is fast only when a
 #: pattern starts with a literal); each hit's line is then checked with the full pattern.
 _MOTTO_HINTS = (re.compile(r"VI[ỆE]T[ \t]+NAM"),)  # both mottos end with "VIỆT NAM"
-_NUMBER_HINTS = (re.compile(r"S[ốoỐO]"), re.compile(r"số[ \t]*:"))
+_NUMBER_HINTS = (re.compile(r"S[ốoỐO][ \t]*(?::|\d)"), re.compile(r"số[ \t]*:"))
 
 
 def _hinted_lines(text: str, hints: tuple[re.Pattern, ...]) -> list[tuple[int, int]]:
-    """``(start, end)`` of the lines holding a hit of any hint, in order, without repeats."""
-    starts = {_line_start(text, m.start()) for hint in hints for m in hint.finditer(text)}
-    out = []
-    for ls in sorted(starts):
-        le = text.find("\n", ls)
-        out.append((ls, len(text) if le < 0 else le))
-    return out
+    """``(start, end)`` of the lines holding a hit of any hint, in order, without repeats.
+
+    Hits inside a line already found are skipped without a search, so a huge single-line
+    text costs one pass, not one pass per hit.
+    """
+    lines: dict[int, int] = {}
+    for hint in hints:
+        pos, n = 0, len(text)
+        while pos <= n:
+            m = hint.search(text, pos)
+            if not m:
+                break
+            ls = _line_start(text, m.start())
+            le = text.find("\n", m.end())
+            le = n if le < 0 else le
+            lines[ls] = le
+            pos = le + 1
+    return sorted(lines.items())
 
 
 def _header_candidates(text: str) -> list[int]:
@@ -1104,14 +1117,21 @@ def _looks_like_header(text: str, b: int) -> bool:
     return False
 
 
-def _closing_before(text: str, cur: int, b: int, noi_nhan: list[int]) -> int | None:
-    """Position of the last closing block ("Nơi nhận:" or a signature) in ``[cur, b)``."""
-    k = bisect_left(noi_nhan, b) - 1
-    nn = noi_nhan[k] if k >= 0 and noi_nhan[k] >= cur else None
+def _closing_before(text: str, cur: int, b: int) -> int | None:
+    """Position of the last closing block ("Nơi nhận:" or a signature) in ``[cur, b)``.
+
+    A closing block sits right above the next document's header, so only the last
+    ``CLOSING_WINDOW`` characters are searched: a file is scanned about once, however many
+    header-like lines its bodies hold.
+    """
+    lo = max(cur, b - CLOSING_WINDOW)
+    nn = None
+    for nn in NOI_NHAN_RE.finditer(text, lo, b):
+        pass
     sig = None
     for sig in SIGNATURE_RE.finditer(text, max(cur, b - CLOSING_CHARS), b):
         pass
-    positions = [p for p in (nn, sig.start() if sig else None) if p is not None]
+    positions = [m.start() for m in (nn, sig) if m is not None]
     return max(positions) if positions else None
 
 
@@ -1128,8 +1148,6 @@ def split_documents(text: str) -> list[tuple[int, int]]:
     n = len(text)
     if n == 0:
         return [(0, 0)]
-    noi_nhan = [m.start() for m in NOI_NHAN_RE.finditer(text)]
-    annexes = [m.start() for m in ANNEX_RE.finditer(text)]
     bounds = [0]
     for c in _header_candidates(text):
         cur = bounds[-1]
@@ -1138,11 +1156,10 @@ def split_documents(text: str) -> list[tuple[int, int]]:
         b = _issuer_top(text, c, cur)
         if b <= cur:
             continue
-        closing = _closing_before(text, cur, b, noi_nhan)
+        closing = _closing_before(text, cur, b)
         if closing is None:
             continue
-        k = bisect_left(annexes, closing)
-        if k < len(annexes) and annexes[k] < b:
+        if ANNEX_RE.search(text, closing, b):
             continue  # an annex (template) follows the closing block: a motto there is the annex's
         if text.count('"', closing, b) % 2:
             continue  # inside a quotation

@@ -132,6 +132,7 @@ class Vocabulary:
     law_names: list[str]
     issuers: list[str]
     number_forms: dict[str, str]
+    charters: list[str] = field(default_factory=list)
 
 
 def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
@@ -142,7 +143,7 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
         raise VocabularyError(f"{path}: cannot read ({exc})") from exc
     if not isinstance(data, dict):
         raise VocabularyError(f"{path}: expected a mapping at the top level")
-    for key in ("document_types", "law_names", "issuers"):
+    for key in ("document_types", "law_names", "issuers", "charters"):
         items = data.get(key)
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             raise VocabularyError(f"{path}: '{key}' must be a list of non-empty names")
@@ -157,7 +158,8 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
             re.compile(pattern)
         except (re.error, TypeError) as exc:
             raise VocabularyError(f"{path}: number form '{name}' is not a valid pattern: {exc}") from exc
-    return Vocabulary(data["document_types"], relations, data["law_names"], data["issuers"], dict(forms))
+    return Vocabulary(data["document_types"], relations, data["law_names"], data["issuers"], dict(forms),
+                      data["charters"])
 
 
 def _alternation(words, flags: str = "") -> str:
@@ -169,10 +171,10 @@ _L = r"[a-zđ]\d{0,2}(?!\w)"
 _N = r"\d{1,3}[a-zđ]?(?!\w)"
 _R = r"(?:[IVXLC]+|\d{1,2})(?!\w)"
 _UNIT = (
-    rf"(?:điểm\s+(?:{_L}|này)|khoản\s+(?:{_N}|này)|[Đđ]iều\s+(?:{_N}|này(?!\w))"
+    rf"(?:[Đđ]iểm\s+(?:{_L}|này)|[Kk]hoản\s+(?:{_N}|này)|[Đđ]iều\s+(?:{_N}|này(?!\w))"
     rf"|Tiểu mục\s+{_N}|Mục\s+(?:{_N}|này)|Chương\s+(?:{_R}|này)"
     r"|Phần\s+thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)"
-    rf"|Phụ lục\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này))"
+    rf"|[Pp]hụ lục\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này))"
 )
 _BARE = rf"(?:\d{{1,3}}[a-zđ]?(?!\w)|[IVXLC]+(?!\w)|{_L})"
 _LIST_SEP = r"(?:\s*,\s*(?:và\s+|hoặc\s+)?|\s+(?:và|hoặc|đến|tới)\s+|\s*-\s*)"
@@ -201,7 +203,9 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, Voca
         r"(?:\s+(?:năm\s+)?(?P<name_year>(?:19|20)\d\d)(?!\d))?"
     )
     numbered = rf"(?:(?P<num_type>{types})\s+)?(?:[Ss]ố\s*:?\s*)?(?:{numbers})(?![\w/])"
-    document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?)"
+    charters = _alternation(vocab.charters, "i")
+    charter = rf"(?P<charter>Điều lệ)(?!\w)(?:\s+(?:của\s+)?(?P<charter_of>{charters}))?"
+    document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter})"
     doc_sep = r"(?:\s*,?\s+(?:của\s+|tại\s+|thuộc\s+|ban hành kèm theo\s+)?)"
     master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")
     after_chain = re.compile(rf"{doc_sep}(?P<doc>{document})")
@@ -209,7 +213,7 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, Voca
 
 
 _TOKEN_RE = re.compile(
-    r"(?P<kw>điểm|khoản|[Đđ]iều|Tiểu mục|Mục|Chương|Phần|Phụ lục)"
+    r"(?P<kw>[Đđ]iểm|[Kk]hoản|[Đđ]iều|Tiểu mục|Mục|Chương|Phần|[Pp]hụ lục)"
     r"|(?P<this>này)(?!\w)"
     r"|thứ\s+(?P<ord>\w+)"
     r"|(?P<range>đến|tới|-)"
@@ -288,6 +292,8 @@ def _iso(date_text: str | None) -> str | None:
 def _doc_ref(m: re.Match, vocab: Vocabulary, text: str) -> DocRef | None:
     if m.group("this_type"):
         return DocRef("this", text, doc_type=m.group("this_type"))
+    if m.group("charter"):
+        return DocRef("name", text, doc_type="Điều lệ", name=m.group("charter_of"))
     if m.group("name"):
         year = m.group("name_year")
         date = _iso(m.group("name_date"))
@@ -359,6 +365,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     master, after_chain, vocab = _patterns()
     relation_re = _relation_re()
     locate = _Locator(document) if document is not None else None
+    own_number = document.meta.spans.get("number") if document is not None else None
     refs: list[Reference] = []
     pos = lo
     while True:
@@ -388,6 +395,8 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         else:
             targets = [Target(document=None if doc.kind == "this" else doc)]
         start, stop = source.to_original(m.start()), source.to_original(end)
+        if own_number and start < own_number[1] and stop > own_number[0]:
+            continue  # the document's own "Số: …" line is not a citation
         ref = Reference(start, stop, source.text[start:stop], targets, _relation(text, m.start(), vocab, relation_re))
         if locate is not None:
             ref.document_id = document.id
@@ -680,3 +689,63 @@ def rests_on(graph, doc_id: str):
     out = [{**r, "relations": ", ".join(sorted(r["relations"]))} for r in rows.values()]
     return pd.DataFrame(out, columns=["document", "kind", "relations", "citations"]).sort_values(
         "citations", ascending=False, ignore_index=True)
+
+
+# --- accuracy ----------------------------------------------------------------------------
+
+def _target_key(doc: str | None, units: dict[str, str]) -> tuple:
+    doc_key = re.sub(r"\s*([/:])\s*", r"\1", doc) if doc else None
+    return (doc_key, tuple(sorted((k, str(v)) for k, v in units.items())))
+
+
+def evaluate_references(cases: list[dict]):
+    """Precision and recall of ``find_references`` per form, against gold cases.
+
+    A case is ``{"form", "text", "refs": [{"span", "relation", "targets": [{...}]}]}`` (the
+    format of ``tests/data/citations_gold.yaml``). A predicted target counts as correct
+    when the same document and the same units are in the gold targets of that case;
+    negatives (cases with no refs) only add false positives. Returns a DataFrame with one
+    row per form and an ``all`` row; also span and relation agreement on matched targets.
+    """
+    import pandas as pd
+    from collections import Counter
+
+    stats: dict[str, Counter] = {}
+    for case in cases:
+        gold = Counter()
+        gold_relations, gold_spans = {}, set()
+        for ref in case.get("refs") or []:
+            gold_spans.add(ref["span"])
+            for t in ref["targets"]:
+                units = {k: v for k, v in t.items() if k != "document"}
+                key = _target_key(t.get("document"), units)
+                gold[key] += 1
+                gold_relations[key] = ref.get("relation")
+        predicted = Counter()
+        pred_relations, pred_spans = {}, set()
+        for ref in find_references(case["text"]):
+            pred_spans.add(ref.text)
+            for t in ref.targets:
+                key = _target_key(t.document.label if t.document else None, t.units())
+                predicted[key] += 1
+                pred_relations[key] = ref.relation
+        matched = gold & predicted
+        s = stats.setdefault(case["form"], Counter())
+        s["gold"] += sum(gold.values())
+        s["predicted"] += sum(predicted.values())
+        s["correct"] += sum(matched.values())
+        s["relation_ok"] += sum(n for k, n in matched.items() if gold_relations.get(k) == pred_relations.get(k))
+        s["spans_gold"] += len(gold_spans)
+        s["spans_ok"] += len(gold_spans & pred_spans)
+    rows = []
+    total = Counter()
+    for form, s in sorted(stats.items()):
+        total.update(s)
+        rows.append({"form": form, **s})
+    rows.append({"form": "all", **total})
+    frame = pd.DataFrame(rows).fillna(0)
+    frame["precision"] = frame["correct"] / frame["predicted"].where(frame["predicted"] > 0)
+    frame["recall"] = frame["correct"] / frame["gold"].where(frame["gold"] > 0)
+    frame["relation_accuracy"] = frame["relation_ok"] / frame["correct"].where(frame["correct"] > 0)
+    frame["span_exact"] = frame["spans_ok"] / frame["spans_gold"].where(frame["spans_gold"] > 0)
+    return frame[["form", "gold", "predicted", "correct", "precision", "recall", "relation_accuracy", "span_exact"]]

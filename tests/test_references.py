@@ -1,0 +1,261 @@
+"""Citations: table-driven extraction, the gold set, resolution, graph, outputs, properties."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policytrack import Corpus, parse, parse_text
+from policytrack.cli import main
+from policytrack.references import (
+    VocabularyError,
+    annotate,
+    canonical_number,
+    citation_graph,
+    cited_by,
+    evaluate_references,
+    find_references,
+    load_vocabulary,
+    references_frame,
+    resolve,
+    rests_on,
+)
+
+from .conftest import ROOT, SHARED, require_shared
+
+GOLD = yaml.safe_load((Path(__file__).parent / "data" / "citations_gold.yaml").read_text(encoding="utf-8"))
+
+
+def targets(text: str) -> list[tuple]:
+    """Every target as (document, article, clause, point) for compact expectations."""
+    return [
+        (t.document.label if t.document else None, t.article, t.clause, t.point)
+        for r in find_references(text) for t in r.targets
+    ]
+
+
+# (text, expected targets)
+CASES = [
+    ("điểm a khoản 2 Điều 39 của Luật này", [(None, "39", "2", "a")]),
+    ("các điểm a, b và c khoản 1 Điều 5", [(None, "5", "1", p) for p in "abc"]),
+    ("khoản 1, 2 và 3 Điều 8", [(None, "8", k, None) for k in "123"]),
+    ("khoản 1 và khoản 3 Điều 7", [(None, "7", "1", None), (None, "7", "3", None)]),
+    ("các Điều 23, 24 và 25", [(None, a, None, None) for a in ("23", "24", "25")]),
+    ("Điều 10, Điều 11", [(None, "10", None, None), (None, "11", None, None)]),
+    ("từ Điều 5 đến Điều 9", [(None, str(a), None, None) for a in range(5, 10)]),
+    ("các điểm c đến e khoản 2 Điều 4", [(None, "4", "2", p) for p in ("c", "d", "đ", "e")]),
+    ("điểm a khoản 1 và điểm b khoản 2 Điều 5", [(None, "5", "1", "a"), (None, "5", "2", "b")]),
+    ("khoản 2 Điều này", [(None, "này", "2", None)]),
+    ("Luật này", [(None, None, None, None)]),
+    ("Điều 3 Nghị định số 08/2022/NĐ-CP ngày 10 tháng 01 năm 2022 của Chính phủ", [("08/2022/NĐ-CP", "3", None, None)]),
+    ("Nghị định 08/2022/ND-CP", [("08/2022/ND-CP", None, None, None)]),
+    ("Luật Tài nguyên nước năm 2023", [("Luật Tài nguyên nước năm 2023", None, None, None)]),
+    ("Căn cứ Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020;", [("Luật Bảo vệ môi trường năm 2020", None, None, None)]),
+    ("Nghị quyết số 24-NQ/TW ngày 03/6/2013", [("24-NQ/TW", None, None, None)]),
+    ("Văn bản số 7344/BTNMT-KH&CN", [("7344/BTNMT-KH&CN", None, None, None)]),
+    ("Quyết định số 1795/QĐ-TTg", [("1795/QĐ-TTg", None, None, None)]),
+    ("theo QCVN 40:2011/BTNMT", [("QCVN 40:2011/BTNMT", None, None, None)]),
+    ("Văn bản hợp nhất số 15/VBHN-VPQH", [("15/VBHN-VPQH", None, None, None)]),
+    ("Khoản 2 Điều 12 của Nghị định này quy định", [(None, "12", "2", None)]),
+    ("khoản 3 Điều 8; Điều 9", [(None, "8", "3", None), (None, "9", None, None)]),
+    ("pháp luật về tài nguyên nước", []),
+    ("điều kiện, điều chỉnh, điều tra, điều hòa, khoản tiền, điểm đến, tiêu điểm", []),
+    ("ngày 21/6/2012 và tỷ lệ 1/2", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_extraction_table(text, expected):
+    assert targets(text) == expected
+
+
+def test_structure_targets():
+    [ref] = find_references("Mục 2 Chương IV")
+    assert ref.targets[0].section == "2" and ref.targets[0].chapter == "IV"
+    [ref] = find_references("Phụ lục II ban hành kèm theo Nghị định này")
+    assert ref.targets[0].annex == "II" and ref.targets[0].document is None
+
+
+@pytest.mark.parametrize("text, relation", [
+    ("Sửa đổi, bổ sung khoản 2 Điều 5 như sau:", "sửa đổi, bổ sung"),
+    ("Bãi bỏ điểm c khoản 1 Điều 8.", "bãi bỏ"),
+    ("Nghị định này thay thế Nghị định số 80/2014/NĐ-CP", "thay thế"),
+    ("Thông tư này hướng dẫn Điều 5 Nghị định số 53/2024/NĐ-CP", "hướng dẫn"),
+    ("Nghị định này quy định chi tiết khoản 3 Điều 9 của Luật Tài nguyên nước", "quy định chi tiết"),
+    ("Căn cứ Luật Tài nguyên nước ngày 27 tháng 11 năm 2023;", "căn cứ"),
+    ("Việc xả thải theo quy định tại Điều 9.", None),
+    ("Bãi bỏ khoản 1. Theo Điều 9 thì", None),
+])
+def test_relations(text, relation):
+    assert find_references(text)[-1].relation == relation
+
+
+def test_offsets_point_into_the_original_text():
+    text = unicodedata.normalize("NFD", "Theo khoản 2 Điều 5") + " và “Điều 7”."  # decomposed, curly quotes
+    refs = find_references(text)
+    assert [text[r.start:r.end] for r in refs] == [r.text for r in refs]
+    assert [t.article for r in refs for t in r.targets] == ["5", "7"]
+
+
+def test_gold_set_accuracy():
+    """The written-for-the-test gold set: ≥ 300 citation occurrences, negatives included."""
+    frame = evaluate_references(GOLD).set_index("form")
+    assert frame.loc["all", "gold"] >= 300
+    assert frame.loc["negative", "predicted"] == 0
+    assert frame.loc["all", "precision"] >= 0.97
+    assert frame.loc["all", "recall"] >= 0.95
+
+
+def test_canonical_number():
+    assert canonical_number("08/2022/ND-CP") == canonical_number("08/2022/NĐ-CP")
+    assert canonical_number("7344 /BTNMT-KH&CN") == canonical_number("7344/BTNMT-KH&CN")
+    assert canonical_number("1795/QĐ-TTG") == canonical_number("1795/QĐ-TTg")
+
+
+def test_vocabulary_is_validated(tmp_path):
+    bad = tmp_path / "citations.yaml"
+    bad.write_text("document_types: [Luật]\nlaw_names: []\nissuers: []\ncharters: []\nnumber_forms: {x: '(('}\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="number form 'x'"):
+        load_vocabulary(bad)
+    assert load_vocabulary().relations["bãi bỏ"] == "bãi bỏ"
+
+
+# --- resolution, graph, outputs -------------------------------------------------------------
+
+AMENDED = """QUỐC HỘI
+
+LUẬT
+THỬ NGHIỆM TRÍCH DẪN
+
+Điều 1. Phạm vi
+Luật này quy định việc thử.
+
+Điều 2. Giải thích
+1. Nước thải theo khoản 2 Điều này.
+2. Nguồn thải theo quy định tại Điều 1 và khoản 1 Điều 3.
+3. Chi tiết tại điểm a khoản 9 Điều 2 và Điều 40.
+
+Điều 3. Trách nhiệm
+1. Thực hiện theo khoản 2 Điều 9 Nghị định số 08/2022/NĐ-CP và Luật Bảo vệ môi trường.
+2. Áp dụng điểm a khoản này.
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "luat.txt").write_text(AMENDED, encoding="utf-8")
+    return Corpus(folder, cache_dir=False, progress=False)
+
+
+def test_resolution_relative_and_external(corpus):
+    doc = corpus.docs[0]
+    refs = resolve(find_references(doc), corpus)
+    got = {(r.text, t.resolved_id, t.reason) for r in refs for t in r.targets}
+    did = doc.id
+    assert ("khoản 2 Điều này", f"{did}:d2.k2", None) in got
+    assert any(t == f"{did}:d1" for _, t, _ in got)
+    assert any(t == f"{did}:d3.k1" for _, t, _ in got)
+    reasons = {reason for _, _, reason in got if reason}
+    assert any("beyond the document's last article (Điều 3)" in r for r in reasons)
+    assert any("k9" in r or "not found" in r for r in reasons)
+    assert any("08/2022/NĐ-CP is listed in sources.csv but its text is not in the corpus" in r for r in reasons)
+    external = [t for r in refs for t in r.targets if t.document and t.document.number == "08/2022/NĐ-CP"]
+    assert external[0].resolved_id is None
+    named = [t for r in refs for t in r.targets if t.document and t.document.kind == "name"]
+    assert named[0].resolved_id == "72/2020/QH14" and "not in the corpus" in named[0].reason
+    this_clause = [t for r in refs for t in r.targets if t.clause == "này"]
+    assert this_clause[0].resolved_id == f"{did}:d3.k2.a" or "not found" in (this_clause[0].reason or "")
+
+
+def test_graph_and_helpers(corpus):
+    g = citation_graph(corpus)
+    did = corpus.docs[0].id
+    assert g.has_edge(f"{did}:d3.k1", "08/2022/NĐ-CP")
+    assert g.nodes["08/2022/NĐ-CP"]["kind"] == "external"
+    citing = cited_by(g, f"{did}:d2.k2")
+    assert list(citing["citing"]) == [f"{did}:d2.k1"]
+    rests = rests_on(g, did)
+    assert set(rests["document"]) == {"08/2022/NĐ-CP", "72/2020/QH14"}
+
+
+def test_corpus_references_frame_and_annotate(corpus):
+    frame = corpus.references()
+    assert {"document_id", "provision_id", "start", "end", "resolved_id", "reason"} <= set(frame.columns)
+    doc = corpus.docs[0]
+    assert all(doc.source.text[s:e] == t for s, e, t in zip(frame["start"], frame["end"], frame["text"]))
+    html = annotate(doc.source.text, find_references(doc))
+    assert html.count('<mark class="pt-ref"') == len(find_references(doc))
+    assert "&lt;" not in html or "<" in doc.source.text
+
+
+def test_cli_refs_json(tmp_path, capsys):
+    path = tmp_path / "luat.txt"
+    path.write_text(AMENDED, encoding="utf-8")
+    assert main(["refs", str(path), "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    keys = {"start", "end", "text", "document", "article", "clause", "point", "relation", "resolved_id"}
+    assert all(keys <= set(r) for r in records)
+    assert {"text": "khoản 2 Điều 9 Nghị định số 08/2022/NĐ-CP", "document": "08/2022/NĐ-CP"}.items() <= next(
+        r for r in records if r["document"] == "08/2022/NĐ-CP").items()
+    own = next(r for r in records if r["text"] == "khoản 2 Điều này")
+    assert own["document"] is None and own["resolved_id"].endswith(":d2.k2")
+
+
+# --- properties -------------------------------------------------------------------------------
+
+PIECES = ["điểm", "khoản", "Điều", "Chương", "Mục", "Phụ lục", "này", "a", "đ", "1", "23", "IV", ",", "và",
+          "đến", "từ", "các", "của", "Luật", "Nghị định số", "08/2022/NĐ-CP", "ngày", "10/01/2022", "QCVN",
+          "40:2011/BTNMT", "Bảo vệ môi trường", "năm 2020", "\n", "“", "”", "o\u0300", "\u00a0"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=6), max_size=30).map(" ".join))
+def test_never_crashes_and_spans_are_exact(text):
+    for ref in find_references(text):
+        assert 0 <= ref.start < ref.end <= len(text)
+        assert text[ref.start:ref.end] == ref.text
+        assert ref.targets
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_mutated_gold_sentences_never_crash(data):
+    text = list(data.draw(st.sampled_from(GOLD))["text"])
+    for _ in range(data.draw(st.integers(0, 12))):
+        i = data.draw(st.integers(0, len(text) - 1))
+        text.insert(i, data.draw(st.sampled_from([" ", ",", "1", "a", "Điều ", "\n", "/"])))
+    joined = "".join(text)
+    for ref in find_references(joined):
+        assert joined[ref.start:ref.end] == ref.text
+
+
+# --- real documents ----------------------------------------------------------------------------
+
+@require_shared
+def test_seed_letters_cite_their_documents():
+    path = next((SHARED / "seeds").glob("003_*.txt"))
+    docs = parse(path)
+    cited = {t.document.label for d in docs for r in find_references(d) for t in r.targets if t.document}
+    assert {"1102/QĐ-BTTTT", "02-KL/TW", "41-NQ/TW", "24-NQ/TW", "7344/BTNMT-KHKT",
+            "1203/2020/ESSI-KH&CN", "1795/QĐ-TTG"} <= cited
+    assert len(cited) >= 8
+    assert "863/2021/TTX-BPL" not in cited  # the letter's own number is not a citation
+
+
+@require_shared
+def test_shared_law_excerpt_resolves_its_internal_citations():
+    corpus = Corpus(SHARED / "corpus", cache_dir=False, progress=False)
+    frame = corpus.references()
+    law = frame[frame["document_id"] == "72/2020/QH14"]
+    assert len(law) >= 50
+    resolved = law["resolved_id"].notna().mean()
+    assert resolved >= 0.85
+    assert law[law["resolved_id"].isna()]["reason"].notna().all()
