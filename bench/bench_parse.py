@@ -175,13 +175,18 @@ def main() -> None:
     section = render(p, mem, c, cmd)
     print(section)
     if args.write:
-        target = ROOT / "BENCHMARKS.md"
-        current = target.read_text(encoding="utf-8") if target.exists() else "# Benchmarks\n"
-        if START in current:
-            current = current[: current.index(START)] + section + current[current.index(END) + len(END):]
-        else:
-            current = current.rstrip() + "\n\n" + section + "\n"
-        target.write_text(current, encoding="utf-8")
+        update_benchmarks(section, START, END)
+
+
+def update_benchmarks(section: str, start: str, end: str) -> None:
+    """Replace (or append) the section between ``start`` and ``end`` in BENCHMARKS.md."""
+    target = ROOT / "BENCHMARKS.md"
+    current = target.read_text(encoding="utf-8") if target.exists() else "# Benchmarks\n"
+    if start in current:
+        current = current[: current.index(start)] + section + current[current.index(end) + len(end):]
+    else:
+        current = current.rstrip() + "\n\n" + section + "\n"
+    target.write_text(current, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -176,6 +176,8 @@ _UNIT = (
     r"|Phần\s+thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)(?!\w)"
     rf"|[Pp]hụ lục\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này))"
 )
+_UNIT_WORDS = ("điểm", "Điểm", "khoản", "Khoản", "Điều", "điều", "Tiểu mục", "Mục", "Chương", "Phần",
+               "Phụ lục", "phụ lục")
 _BARE = rf"(?:\d{{1,3}}[a-zđ]?(?!\w)|[IVXLC]+(?!\w)|{_L})"
 _LIST_SEP = r"(?:\s*,\s*(?:và\s+|hoặc\s+)?|\s+(?:và|hoặc|đến|tới)\s+|\s*-\s*)"
 _LEVEL_SEP = r"(?:\s+(?:của\s+|tại\s+|thuộc\s+)?)"
@@ -184,9 +186,10 @@ _DATE = r"\d{1,2}\s*(?:/|-|\s+tháng\s+)\s*\d{1,2}\s*(?:/|-|\s+năm\s+)\s*(?:19|
 
 
 @lru_cache(maxsize=4)
-def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, Vocabulary]:
+def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tuple, Vocabulary]:
     """The master pattern (a unit chain or a document), the pattern of a document right
-    after a chain (``… Điều 3 Nghị định số …``), and the vocabulary they were built from."""
+    after a chain (``… Điều 3 Nghị định số …``), the trigger pattern of the places a
+    citation can start, and the vocabulary they were built from."""
     vocab = load_vocabulary(path)
     types = _alternation(vocab.document_types)
     names = _alternation(vocab.law_names, "i")
@@ -209,7 +212,14 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, Voca
     doc_sep = r"(?:\s*,?\s+(?:của\s+|tại\s+|thuộc\s+|ban hành kèm theo\s+)?)"
     master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")
     after_chain = re.compile(rf"{doc_sep}(?P<doc>{document})")
-    return master, after_chain, vocab
+    # Every match of ``master`` starts at one of these words or at a digit. Scanning for
+    # them first and trying ``master`` only there is several times faster than letting
+    # ``master.search`` attempt its whole alternation at every position.
+    words = _alternation([*vocab.document_types, *_UNIT_WORDS, "số", "Số", "QCVN", "TCVN"])
+    # Two scans, merged: Python's ``re`` is fast on a pure literal alternation and on
+    # ``\d+`` alone, and slow on both in one pattern.
+    trigger = (re.compile(words), re.compile(r"\d+"))
+    return master, after_chain, trigger, vocab
 
 
 _TOKEN_RE = re.compile(
@@ -335,7 +345,7 @@ def _relation(text: str, start: int, vocab: Vocabulary, relation_re: re.Pattern)
 
 @lru_cache(maxsize=4)
 def _relation_re(path: str = str(VOCABULARY)) -> re.Pattern:
-    vocab = _patterns(path)[2]
+    vocab = _patterns(path)[3]
     return re.compile(rf"(?<!\w){_alternation(vocab.relations, 'i')}(?!\w)")
 
 
@@ -362,16 +372,21 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     lo, hi = 0, len(text)
     if document is not None:
         lo, hi = _normalised_span(source, document.start, document.end)
-    master, after_chain, vocab = _patterns()
+    master, after_chain, trigger, vocab = _patterns()
     relation_re = _relation_re()
     locate = _Locator(document) if document is not None else None
     own_number = document.meta.spans.get("number") if document is not None else None
     refs: list[Reference] = []
     pos = lo
-    while True:
-        m = master.search(text, pos, hi)
+    for at in _candidates(text, lo, hi, trigger):
+        if at < pos:
+            continue
+        # Only at a word start (a look-behind in the trigger would make it slow).
+        if at > 0 and (text[at - 1].isalnum() or (text[at - 1] in "/.-_" and text[at].isdigit())):
+            continue
+        m = master.match(text, at, hi)
         if m is None:
-            break
+            continue
         end = m.end()
         doc_match = m if m.group("doc") else None
         if m.group("chain"):
@@ -403,6 +418,15 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
             ref.provision_id = locate(start)
         refs.append(ref)
     return refs
+
+
+def _candidates(text: str, lo: int, hi: int, trigger: tuple[re.Pattern, re.Pattern]) -> list[int]:
+    """Sorted positions where a citation may start: a trigger word or a run of digits."""
+    words, digits = trigger
+    found = [m.start() for m in words.finditer(text, lo, hi)]
+    found += [m.start() for m in digits.finditer(text, lo, hi)]
+    found.sort()
+    return found
 
 
 def _normalised_span(source: Source, start: int, end: int) -> tuple[int, int]:
