@@ -348,6 +348,7 @@ def _unique(doc_id: str, used: set[str]) -> str:
 def _rename(doc: Document, new_id: str) -> None:
     old = doc.id
     doc.id = new_id
+    doc.__dict__.pop("_by_id", None)
     for p in doc.root.walk():
         p.id = new_id + p.id[len(old):]
         if p.parent is not None:

@@ -214,14 +214,24 @@ class Document:
         """All provisions in document order, optionally only those of one kind."""
         return [p for p in self.root.walk() if kind is None or p.kind == kind]
 
+    def _index(self) -> dict[str, Provision]:
+        index = self.__dict__.get("_by_id")
+        if index is None or self.root.id not in index:
+            index = {p.id: p for p in self.root.walk()}
+            self.__dict__["_by_id"] = index
+        return index
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_by_id"}
+
     def __getitem__(self, provision_id: str) -> Provision:
         """Look a provision up by full id or by path: ``doc["d8.k3"]``."""
-        if ":" not in provision_id:
+        if provision_id != self.id and not provision_id.startswith(self.id + ":"):
             provision_id = f"{self.id}:{provision_id}" if provision_id else self.id
-        for p in self.root.walk():
-            if p.id == provision_id:
-                return p
-        raise KeyError(provision_id)
+        return self._index()[provision_id]
+
+    def __contains__(self, provision_id: object) -> bool:
+        return provision_id in self._index()
 
     def outline(self, max_depth: int | None = None) -> str:
         """A readable, indented tree: ``Điều 8. Heading  (d8)`` per line, warnings last."""

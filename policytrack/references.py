@@ -46,7 +46,7 @@ class VocabularyError(PolicytrackError):
 class DocRef:
     """A cited document: by number, by name (and year), or relative (``Luật này``)."""
 
-    kind: str  # "number" | "name" | "this"
+    kind: str  # "number" | "name" | "draft" | "this"
     text: str
     doc_type: str | None = None
     number: str | None = None
@@ -55,12 +55,16 @@ class DocRef:
     year: int | None = None
     date: str | None = None  # ISO when the citation gives a full date
     issuer: str | None = None
+    draft_number: str | None = None  # "Dự thảo 2"
+    implied: bool = False  # not written in the citation: taken from its context (see find_references)
 
     @property
     def label(self) -> str | None:
         """What the JSON output calls ``document``: the number, else type + name (+ year)."""
         if self.kind == "this":
             return None
+        if self.kind == "draft":
+            return f"Dự thảo {self.draft_number}"
         if self.number:
             return self.number
         label = f"{self.doc_type or ''} {self.name or ''}".strip()
@@ -179,9 +183,12 @@ _UNIT = (
 _UNIT_WORDS = ("điểm", "Điểm", "khoản", "Khoản", "Điều", "điều", "Tiểu mục", "Mục", "Chương", "Phần",
                "Phụ lục", "phụ lục")
 _BARE = rf"(?:\d{{1,3}}[a-zđ]?(?!\w)|[IVXLC]+(?!\w)|{_L})"
-_LIST_SEP = r"(?:\s*,\s*(?:và\s+|hoặc\s+)?|\s+(?:và|hoặc|đến|tới)\s+|\s*-\s*)"
-_LEVEL_SEP = r"(?:\s+(?:của\s+|tại\s+|thuộc\s+)?)"
-_CHAIN = rf"{_UNIT}(?:{_LIST_SEP}(?:các\s+)?(?:{_UNIT}|{_BARE})|{_LEVEL_SEP}{_UNIT})*"
+# Separators are horizontal space only: a citation never runs over a line break, so a
+# heading "Chương IV" above "Điều 39." is two headings, not "Điều 39 of Chương IV".
+_S = r"[ \t]"
+_LIST_SEP = rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đến|tới){_S}+|{_S}*-{_S}*)"
+_LEVEL_SEP = rf"(?:{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+)?)"
+_CHAIN = rf"{_UNIT}(?:{_LIST_SEP}(?:các{_S}+)?(?:{_UNIT}|{_BARE})|{_LEVEL_SEP}{_UNIT})*"
 _DATE = r"\d{1,2}\s*(?:/|-|\s+tháng\s+)\s*\d{1,2}\s*(?:/|-|\s+năm\s+)\s*(?:19|20)\d\d"
 
 
@@ -208,14 +215,15 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     numbered = rf"(?:(?P<num_type>{types})\s+)?(?:[Ss]ố\s*:?\s*)?(?:{numbers})(?![\w/])"
     charters = _alternation(vocab.charters, "i")
     charter = rf"(?P<charter>Điều lệ)(?!\w)(?:\s+(?:của\s+)?(?P<charter_of>{charters}))?"
-    document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter})"
-    doc_sep = r"(?:\s*,?\s+(?:của\s+|tại\s+|thuộc\s+|ban hành kèm theo\s+)?)"
+    draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"
+    document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter}|{draft})"
+    doc_sep = rf"(?:{_S}*,?{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+|ban hành kèm theo{_S}+)?)"
     master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")
     after_chain = re.compile(rf"{doc_sep}(?P<doc>{document})")
     # Every match of ``master`` starts at one of these words or at a digit. Scanning for
     # them first and trying ``master`` only there is several times faster than letting
     # ``master.search`` attempt its whole alternation at every position.
-    words = _alternation([*vocab.document_types, *_UNIT_WORDS, "số", "Số", "QCVN", "TCVN"])
+    words = _alternation([*vocab.document_types, *_UNIT_WORDS, "số", "Số", "QCVN", "TCVN", "Dự thảo", "dự thảo"])
     # Two scans, merged: Python's ``re`` is fast on a pure literal alternation and on
     # ``\d+`` alone, and slow on both in one pattern.
     trigger = (re.compile(words), re.compile(r"\d+"))
@@ -302,6 +310,8 @@ def _iso(date_text: str | None) -> str | None:
 def _doc_ref(m: re.Match, vocab: Vocabulary, text: str) -> DocRef | None:
     if m.group("this_type"):
         return DocRef("this", text, doc_type=m.group("this_type"))
+    if m.group("draft"):
+        return DocRef("draft", text, doc_type="Dự thảo", number=None, draft_number=m.group("draft_n"))
     if m.group("charter"):
         return DocRef("name", text, doc_type="Điều lệ", name=m.group("charter_of"))
     if m.group("name"):
@@ -376,6 +386,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     relation_re = _relation_re()
     locate = _Locator(document) if document is not None else None
     own_number = document.meta.spans.get("number") if document is not None else None
+    context = _Context(document) if document is not None else None
     refs: list[Reference] = []
     pos = lo
     for at in _candidates(text, lo, hi, trigger):
@@ -393,6 +404,9 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
             tail = after_chain.match(text, end, hi)
             if tail is not None:
                 doc_match, end = tail, tail.end()
+        if doc_match is None and m.group("chain") and _is_heading(text, m, hi):
+            pos = end
+            continue
         pos = end
         doc = _doc_ref(doc_match, vocab, doc_match.group("doc")) if doc_match is not None else None
         if m.group("chain"):
@@ -416,8 +430,73 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         if locate is not None:
             ref.document_id = document.id
             ref.provision_id = locate(start)
+            context.apply(ref, doc)
         refs.append(ref)
     return refs
+
+
+_AMENDING = {"sửa đổi", "bổ sung", "sửa đổi, bổ sung", "bãi bỏ", "thay thế"}
+
+
+_HEADING_UNIT = re.compile(r"(?:Điều|Chương|Mục|Tiểu mục|Phần|Phụ lục)\s+\S+$")
+
+
+def _is_heading(text: str, m: re.Match, hi: int) -> bool:
+    """``Điều 39.`` / ``Chương IV`` alone at a line start is a heading, not a citation."""
+    at, end = m.start(), m.end()
+    if not _HEADING_UNIT.match(m.group("chain")):
+        return False
+    line_start = text.rfind("\n", 0, at) + 1
+    if text[line_start:at].strip():
+        return False
+    rest = end
+    while rest < hi and text[rest] in " \t":
+        rest += 1
+    return rest >= hi or text[rest] in ".:\n"
+
+
+class _Context:
+    """The document a unit citation without one refers to, when it is not the citing one.
+
+    Two rules, both marked ``implied`` on the target:
+    - inside an article whose heading amends a document (``Điều 1. Sửa đổi, bổ sung một số
+      điều của Nghị định số …``), it is the amended document;
+    - in a text with no articles of its own (a letter), it is the last document the text
+      cited before (``… Điều 5 Dự thảo 2 … khoản 2 Điều 5`` → Dự thảo 2).
+    """
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.articles = document.provisions("article")
+        self.starts = [a.start for a in self.articles]
+        self.amended: dict[str, DocRef] = {}
+        self.last: DocRef | None = None
+
+    def _article(self, offset: int) -> Provision | None:
+        i = bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.articles[i].end:
+            return self.articles[i]
+        return None
+
+    def apply(self, ref: Reference, doc: DocRef | None) -> None:
+        article = self._article(ref.start)
+        explicit = doc is not None and doc.kind != "this"
+        if explicit:
+            self.last = doc
+            span = article.heading_span if article is not None else None
+            if span and span[0] <= ref.start < span[1] and ref.relation in _AMENDING:
+                self.amended[article.id] = doc
+            return
+        if doc is not None:
+            return  # "… của Luật này": explicitly the citing document
+        implied = self.amended.get(article.id) if article is not None else None
+        if implied is None and not self.articles:
+            implied = self.last
+        if implied is None:
+            return
+        for t in ref.targets:
+            if t.document is None and t.article != "này" and t.clause != "này":
+                t.document = DocRef(**{**implied.__dict__, "implied": True})
 
 
 def _candidates(text: str, lo: int, hi: int, trigger: tuple[re.Pattern, re.Pattern]) -> list[int]:
@@ -531,6 +610,12 @@ def _find_document(t: Target, ref: Reference, corpus) -> tuple[Document | None, 
         return None, None, "citing document unknown"
     d = t.document
     register = getattr(corpus, "register", None)
+    if d.kind == "draft":
+        drafts = [doc for doc in corpus if doc.meta.is_draft and doc.meta.draft_number == d.draft_number]
+        if len(drafts) == 1:
+            return drafts[0], drafts[0].id, None
+        return None, None, (f"{len(drafts)} drafts numbered {d.draft_number} in the corpus" if drafts
+                            else f"no draft numbered {d.draft_number} in the corpus")
     if d.number:
         key = canonical_number(d.number)
         for doc in corpus:
@@ -568,22 +653,11 @@ def resolve(references: list[Reference], corpus) -> list[Reference]:
                 t.resolved_id, t.reason = (doc_id if not path else None), reason
                 continue
             wanted = f"{doc.id}:{path}" if path else doc.id
-            if _has(doc, wanted):
+            if wanted in doc:
                 t.resolved_id, t.reason = wanted, None
             else:
                 t.resolved_id, t.reason = None, _missing_reason(doc, t, path)
     return references
-
-
-def _has(doc: Document, provision_id: str) -> bool:
-    ids = getattr(doc, "_ids", None)
-    if ids is None:
-        ids = {p.id for p in doc.root.walk()}
-        try:
-            object.__setattr__(doc, "_ids", ids)
-        except AttributeError:
-            pass
-    return provision_id in ids
 
 
 def _missing_reason(doc: Document, t: Target, path: str) -> str:

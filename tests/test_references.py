@@ -259,3 +259,32 @@ def test_shared_law_excerpt_resolves_its_internal_citations():
     resolved = law["resolved_id"].notna().mean()
     assert resolved >= 0.85
     assert law[law["resolved_id"].isna()]["reason"].notna().all()
+
+
+def test_headings_are_not_citations():
+    text = "Chương IV\nGIẤY PHÉP\n\nĐiều 39. Đối tượng\n1. Theo Điều 40.\n"
+    assert [r.text for r in find_references(text)] == ["Điều 40"]
+
+
+def test_drafts_and_implied_documents(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for n in (1, 2):
+        (folder / f"dt{n}.txt").write_text(
+            f"QUỐC HỘI\n\nDỰ THẢO {n}\n\nLUẬT\nTHỬ\n\nĐiều 5. A\n1. Một.\n2. Hai.\n", encoding="utf-8")
+    (folder / "thu.txt").write_text(
+        "MẠNG LƯỚI X\nSố: 1/2099/X-Y\nV/v: góp ý\n\nKính gửi: Ban soạn thảo\n\n"
+        "1. Về Điều 5 Dự thảo 2:\na) sửa khoản 2 Điều 5 cho rõ.\n", encoding="utf-8")
+    (folder / "nd.txt").write_text(
+        "CHÍNH PHỦ\nSố: 9/2099/NĐ-CP\n\nNGHỊ ĐỊNH\nSỬA ĐỔI\n\n"
+        "Điều 1. Sửa đổi, bổ sung một số điều của Nghị định số 08/2022/NĐ-CP\n"
+        "1. Sửa đổi khoản 2 Điều 5 như sau:\n\"2. Nội dung mới.\"\n\nĐiều 2. Hiệu lực\nTheo khoản 1 Điều 1.\n",
+        encoding="utf-8")
+    corpus = Corpus(folder, cache_dir=False, progress=False)
+    frame = corpus.references().set_index("text")
+    letter = frame[frame["document_id"] == "1/2099/X-Y"]
+    assert letter.loc["Điều 5 Dự thảo 2", "resolved_id"] == "luat-thu@du-thao-2:d5"
+    assert letter.loc["khoản 2 Điều 5", "resolved_id"] == "luat-thu@du-thao-2:d5.k2"  # implied: last cited
+    decree = frame[frame["document_id"] == "9/2099/NĐ-CP"]
+    assert decree.loc["khoản 2 Điều 5", "document"] == "08/2022/NĐ-CP"  # implied: the amended decree
+    assert decree.loc["khoản 1 Điều 1", "resolved_id"] == "9/2099/NĐ-CP:d1.k1"  # Điều 2 is not amending

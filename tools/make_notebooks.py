@@ -122,6 +122,105 @@ else:
 """),
 ]
 
+NOTEBOOKS["02_references.ipynb"] = [
+    md("""
+# 02 · Citations and cross-references
+
+What do the documents cite, and what cites a given article? `find_references` reads
+Vietnamese citations (smallest unit first: *điểm a khoản 2 Điều 39 của Luật này*), expands
+lists and ranges into one target per unit, and `resolve` maps each target to a provision id
+of the corpus, or says why it cannot.
+
+Runs on the samples in `../corpus`; with the project's test data (`../../shared`) present it
+also reads the two official letters of seed 003 and the real law excerpt.
+"""),
+    code("""
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+from IPython.display import HTML, display
+
+import policytrack as pt
+from policytrack.references import cited_by, rests_on
+
+pd.set_option("display.max_colwidth", 90)
+SHARED = Path("../../shared")
+folders = [Path("../corpus")] + ([SHARED / "corpus"] if (SHARED / "corpus").is_dir() else [])
+corpus = pt.Corpus(folders[-1]) if len(folders) > 1 else pt.Corpus(folders[0])
+samples = pt.Corpus("../corpus")
+refs = pd.concat([samples.references(), corpus.references() if corpus is not samples else None])
+print(f"{len(refs)} cited units in {refs['document_id'].nunique()} documents")
+refs[["provision_id", "text", "document", "article", "clause", "point", "relation", "resolved_id", "reason"]].head(12)
+"""),
+    md("""
+## What a letter rests on
+
+For each document a letter cites: how often, and with which stated relation. Seed 003 (two
+official letters in one scanned file) when `../../shared` is present, else the sample letter.
+"""),
+    code("""
+seed = next((SHARED / "seeds").glob("003_*.txt"), None) if (SHARED / "seeds").is_dir() else None
+letters = pt.parse(seed) if seed else [samples["15/2099/MLN-MAU"]]
+for letter in letters:
+    found = pt.find_references(letter)
+    cited = pd.DataFrame(
+        [{"cited": t.document.label if t.document else letter.id, "type": t.document.doc_type if t.document else None,
+          "date": t.document.date if t.document else None, "issuer": t.document.issuer if t.document else None,
+          "as written": r.text}
+         for r in found for t in r.targets if t.document is not None]
+    )
+    print(f"{letter.id} — {letter.meta.subject or letter.meta.title}")
+    display(cited.drop_duplicates("cited") if not cited.empty else cited)
+"""),
+    md("## The citation graph of the sample corpus"),
+    code("""
+graph = samples.citation_graph()
+documents = [n for n, d in graph.nodes(data=True) if d.get("kind") in ("document", "external")]
+doc_graph = nx.DiGraph()
+for src, dst, data in graph.edges(data=True):
+    if src in documents and dst in documents and src != dst:
+        doc_graph.add_edge(src, dst, relation=data["relation"])
+fig, ax = plt.subplots(figsize=(8, 5))
+pos = nx.spring_layout(doc_graph, seed=3, k=1.2)
+colors = ["#2b8cbe" if graph.nodes[n].get("kind") == "document" else "#bbbbbb" for n in doc_graph]
+nx.draw_networkx(doc_graph, pos, ax=ax, node_color=colors, node_size=900, font_size=7, arrowsize=14)
+nx.draw_networkx_edge_labels(doc_graph, pos, ax=ax, font_size=6,
+                             edge_labels={(u, v): d["relation"] for u, v, d in doc_graph.edges(data=True)})
+ax.set_title("Documents citing documents (blue: text in the corpus; grey: known by number or name only)")
+ax.axis("off")
+plt.tight_layout()
+plt.show()
+"""),
+    md("## The most-cited provisions"),
+    code("""
+resolved = refs.dropna(subset=["resolved_id"])
+resolved = resolved[resolved["resolved_id"].str.contains(":")]
+top = resolved.groupby("resolved_id").size().sort_values(ascending=False).head(10)
+display(top.rename("citations").to_frame())
+ax = top.sort_values().plot.barh(figsize=(7, 3.5), color="#2b8cbe")
+ax.set_xlabel("citations"); ax.set_ylabel("")
+plt.tight_layout()
+plt.show()
+most = top.index[0]
+print(f"Who cites {most}:")
+cited_by(samples.citation_graph() if most.split(":")[0] in samples else corpus.citation_graph(), most)
+"""),
+    md("## A passage with its citations highlighted (hover a mark to see its target)"),
+    code("""
+decree = samples["99/2099/NĐ-MAU"]
+article = decree["d1"]
+found = [r for r in pt.resolve(pt.find_references(decree), samples) if article.start <= r.start < article.end]
+shifted = [pt.Reference(r.start - article.start, r.end - article.start, r.text, r.targets, r.relation) for r in found]
+HTML(pt.annotate(article.text, shifted))
+"""),
+    md("## Citations that could not be resolved, and why"),
+    code("""
+refs[refs["resolved_id"].isna()].groupby("reason").size().sort_values(ascending=False).head(10).rename("targets").to_frame()
+"""),
+]
+
 
 def main() -> None:
     HERE.mkdir(exist_ok=True)
