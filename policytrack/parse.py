@@ -147,10 +147,15 @@ class _TreeBuilder:
         self.stack: list[_Node] = [self.root]
         self.seen: dict[str, int] = {}
         self.annex_keys: set[str] = set()
-        self.handlers = {kind: getattr(self, "_" + kind) for kind in (
-            "part", "chapter", "section", "subsection", "article", "clause", "point", "dash")}
+        structural = ("part", "chapter", "section", "subsection", "article", "clause", "point", "dash", "closing")
+        self.open_handlers = {kind: getattr(self, "_" + kind) for kind in structural}
+        self.open_handlers["annex"] = lambda m: self._annex(m, "annex")
+        self.open_handlers["issued_with"] = lambda m: self._annex(m, "issued_with")
+        self.closed_handlers = {**{kind: self._ignore for kind in structural},
+                                "annex": self.open_handlers["annex"], "issued_with": self.open_handlers["issued_with"]}
+        self.handlers = self.open_handlers
+        self.headed: list[Provision] = []
         self.warnings: list[tuple[str, int, int]] = []
-        self.closed = False  # inside signature / Nơi nhận: markers are plain text until an annex
         self.has_articles = False
         self.last_article = 0
 
@@ -179,6 +184,8 @@ class _TreeBuilder:
                               node.heading_span, self.source)
         parent.children.append(node.prov)
         self.stack.append(node)
+        if node.heading_span is not None:
+            self.headed.append(node.prov)
 
     def _innermost(self, *kinds: str) -> _Node | None:
         for node in reversed(self.stack):
@@ -188,16 +195,20 @@ class _TreeBuilder:
 
     # --- markers ---------------------------------------------------------------------
     def add(self, m: re.Match) -> None:
-        kind = m.lastgroup  # the outer named group closes last, so this is the marker kind
-        if kind == "annex" or kind == "issued_with":
-            self._annex(m, kind)
-        elif self.closed:
-            return
-        elif kind == "closing":
-            self._close_to(1, m.start())
-            self.closed = True
-        else:
-            self.handlers[kind](m)
+        # The outer named group closes last, so ``lastgroup`` is the marker kind.
+        self.handlers[m.lastgroup](m)
+
+    def _closing(self, m: re.Match) -> None:
+        """Signature or ``Nơi nhận``: the body ends; markers are text until an annex."""
+        self._close_to(1, m.start())
+        self.handlers = self.closed_handlers
+
+    def _ignore(self, m: re.Match) -> None:
+        pass
+
+    @property
+    def closed(self) -> bool:
+        return self.handlers is self.closed_handlers
 
     def _heading(self, m: re.Match, allow_next_line: bool) -> tuple[int, int] | None:
         """The heading after a marker: rest of the line, or the next line when allowed."""
@@ -378,7 +389,7 @@ class _TreeBuilder:
             if not (self.closed or is_caps or not rest):
                 return  # "Phụ lục II ban hành kèm theo..." opening a sentence cites an annex
         self._close_to(1, m.start())
-        self.closed = False
+        self.handlers = self.open_handlers
         key = _number_key("annex", raw)
         if key in self.annex_keys:
             i = 2
@@ -452,27 +463,32 @@ def _build_tree(source: Source, start: int, end: int, doc_id: str, body_start: i
         if qe < 0:
             builder.warn("quotation opened here is never closed; its lines were parsed as provisions", qs, qs + 1)
     regions = [(qs, qe) for qs, qe in regions if qe >= 0]
-    ri = 0
-    for m in MARKER_RE.finditer(text, body_start, end):
-        pos = m.start()
-        while ri < len(regions) and regions[ri][1] <= pos:
-            ri += 1
-        if ri < len(regions) and regions[ri][0] <= pos < regions[ri][1]:
-            continue
-        builder.add(m)
+    add = builder.add
+    if not regions:
+        for m in MARKER_RE.finditer(text, body_start, end):
+            add(m)
+    else:
+        ri, n = 0, len(regions)
+        for m in MARKER_RE.finditer(text, body_start, end):
+            pos = m.start()
+            while ri < n and regions[ri][1] <= pos:
+                ri += 1
+            if ri < n and regions[ri][0] <= pos:
+                continue  # inside quoted replacement text
+            add(m)
     builder.finish()
     return builder
 
 
-def _finish_provisions(root: Provision, source: Source, warnings: list[ParseWarning]) -> None:
+def _finish_provisions(root: Provision, headed: list[Provision], source: Source,
+                       warnings: list[ParseWarning]) -> None:
     """Map normalised offsets to the original text and read headings from it."""
     to_orig = source.to_original if source.offsets is not None else None
     text = source.text
-    for prov in root.walk():
-        if to_orig is not None:
+    if to_orig is not None:
+        for prov in root.walk():
             prov.start, prov.end = to_orig(prov.start), to_orig(prov.end)
-        if prov.heading_span is None:
-            continue
+    for prov in headed:
         hs, he = prov.heading_span
         if to_orig is not None:
             hs, he = to_orig(hs), to_orig(he)
@@ -513,7 +529,7 @@ def parse_span(source: Source, start: int, end: int, doc_id: str, meta: Document
         ParseWarning(msg, source.to_original(s), source.to_original(e)) for msg, s, e in builder.warnings
     ]
     root = builder.root.prov
-    _finish_provisions(root, source, warnings)
+    _finish_provisions(root, builder.headed, source, warnings)
     # Characters dropped by normalisation at the edges (a BOM, a soft hyphen) stay inside.
     if start == 0:
         root.start = 0
