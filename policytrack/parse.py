@@ -62,8 +62,9 @@ MARKER_RE = re.compile(
     r"|(?P<section>(?:Mục|MỤC)[ \t]+(?P<section_n>\d{1,3})\b[ \t]*[.:-]?)"
     r"|(?P<article>(?:\d{1,4}[ \t]*)?(?:Điều|ĐIỀU)[ \t]+(?P<article_n>\d{1,4}[a-zđ]?)\b[ \t]*(?P<article_p>[.:])?)"
     r"|(?P<annex>(?:PHỤ LỤC|Phụ lục)(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{1,3}|[A-Z]))?\b[ \t]*[.:-]?)"
-    r"|(?P<clause>(?P<clause_n>\d{1,3})[.)](?=[ \t]|$))"
-    r"|(?P<point>(?P<point_n>[a-zđ]\d{0,2})\)(?=[ \t]|$))"
+    # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …".
+    r"|(?P<clause>(?P<clause_n>\d{1,3})[.)](?:\[\d{1,3}\])?(?=[ \t]|$))"
+    r"|(?P<point>(?P<point_n>[a-zđ]\d{0,2})\)(?:\[\d{1,3}\])?(?=[ \t]|$))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
     r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"

@@ -116,6 +116,7 @@ VARIANTS = [
     ("Điều 1. A\na) Điểm ngay dưới điều;\nb) Điểm hai.", ["d1", "d1.a", "d1.b"], "A"),
     ("Điều 1. A\n1. Khoản:\n- gạch một;\n- gạch hai;\n+ cộng dưới gạch.", ["d1", "d1.k1", "d1.k1.i1", "d1.k1.i2", "d1.k1.i2.i1"], "A"),
     ("Điều 1. A\n1. K\na) P\na1) Tiểu điểm một;\na2) Tiểu điểm hai.", ["d1", "d1.k1", "d1.k1.a", "d1.k1.a.a1", "d1.k1.a.a2"], "A"),
+    ("Điều 1. A\n1. Một.\n2.[3] Hai, có dấu chú thích.\na)[4] Điểm.", ["d1", "d1.k1", "d1.k2", "d1.k2.a"], "A"),
 ]
 
 
@@ -340,7 +341,7 @@ def _expected_counts(text: str) -> Counter:
     """Counted independently of the parser, from the excerpt's plain line layout."""
     return Counter(
         article=len(re.findall(r"^Điều \d+\.", text, re.M)),
-        clause=len(re.findall(r"^\d+\. ", text, re.M)),
+        clause=len(re.findall(r"^\d+\.(?:\[\d+\])? ", text, re.M)),  # "3.[3]": a footnote mark
         point=len(re.findall(r"^[a-zđ]\) ", text, re.M)),
         chapter=len(re.findall(r"^Chương [IVX]+$", text, re.M)),
         section=len(re.findall(r"^Mục \d+$", text, re.M)),
@@ -364,4 +365,5 @@ def test_shared_law_excerpt_parses_to_exactly_its_provisions():
     assert not doc.warnings
     check_invariants(doc)
     for p in doc.provisions("clause"):
-        assert re.match(rf"{p.number}\. ", p.text)
+        assert re.match(rf"{p.number}\.(?:\[\d+\])? ", p.text)
+    assert doc["d39.k3"].text.startswith("3.[3]")
