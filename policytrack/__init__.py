@@ -6,6 +6,7 @@ The public API, one verb per module::
     parse(source) -> [Document]          policytrack.parse
     Corpus(folder)                       policytrack.corpus
     find_references(doc) -> [Reference]  policytrack.references (resolve, annotate, citation_graph)
+    tag(doc | corpus) -> DataFrame       policytrack.tagging (TopicModel, evaluate)
 """
 
 __version__ = "0.1.0"
@@ -25,6 +26,7 @@ from .parse import parse, parse_text
 from .read import read
 from .references import DocRef, Reference, Target, annotate, citation_graph, find_references, resolve
 from .sources import SourceRegister
+from .tagging import TopicModel, evaluate, tag
 
 __all__ = [
     "__version__",
@@ -49,4 +51,7 @@ __all__ = [
     "citation_graph",
     "find_references",
     "resolve",
+    "TopicModel",
+    "evaluate",
+    "tag",
 ]

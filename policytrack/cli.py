@@ -2,6 +2,7 @@
 
     policytrack parse PATH [--json]      the provision tree of a file (or every file of a folder)
     policytrack refs PATH [--json]       the citations of a file or folder, resolved
+    policytrack tag PATH [--json]        topic tags of every provision
     policytrack summary FOLDER [--out D] parse a folder and write a summary (the main job, for now)
 
 Errors on bad input name the file and the reason, go to stderr, and set exit status 1;
@@ -133,6 +134,45 @@ def cmd_refs(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_tag(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+    from .parse import parse
+    from .tagging import tag
+
+    path = Path(args.path)
+    status = 0
+    if path.is_dir():
+        corpus = Corpus(path, progress=None)
+        for err in corpus.errors:
+            print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
+            status = 1
+        docs, frame = corpus.docs, corpus.tags()
+    else:
+        try:
+            docs = parse(path)
+        except PolicytrackError as exc:
+            print(f"policytrack: {exc}", file=sys.stderr)
+            return 1
+        frame = tag(docs)
+    by_id = {pid: group for pid, group in frame.groupby("provision_id", sort=False)}
+    for doc in docs:
+        for prov in doc.root.walk():
+            if prov.kind == "document":
+                continue
+            group = by_id.get(prov.id)
+            topics = [] if group is None else [
+                {"topic": r.topic, "subtopic": r.subtopic, "score": r.score, "method": r.method,
+                 "evidence": [list(span) for span in r.evidence]}
+                for r in group.itertuples()
+            ]
+            if args.json:
+                print(json.dumps({"id": prov.id, "topics": topics}, ensure_ascii=False))
+            elif topics:
+                labels = ", ".join(f"{t['topic']}{'.' + t['subtopic'] if t['subtopic'] else ''} ({t['score']:.2f}, {t['method']})" for t in topics)
+                print(f"{prov.id}: {labels}")
+    return status
+
+
 class _SingleFileCorpus:
     """The documents of one file, with the project's register, for resolving references."""
 
@@ -161,6 +201,10 @@ COMMANDS = {
     "refs": (cmd_refs, "list the citations of a file or folder, resolved", [
         (("path",), {"help": "a file or a folder"}),
         (("--json",), {"action": "store_true", "help": "one JSON record per cited unit"}),
+    ]),
+    "tag": (cmd_tag, "tag provisions with topics (discharge control, water resources)", [
+        (("path",), {"help": "a file or a folder"}),
+        (("--json",), {"action": "store_true", "help": "one JSON record per provision"}),
     ]),
     "summary": (cmd_summary, "parse a folder and write a summary of its documents", [
         (("folder",), {"nargs": "?", "default": "corpus", "help": "folder of documents (default: corpus)"}),

@@ -100,6 +100,7 @@ class Corpus:
         )
         self.cache_hits = 0
         self._references = None
+        self._tags = None
         self._load(progress)
         self._by_id = {d.id: d for d in self.docs}
 
@@ -313,6 +314,38 @@ class Corpus:
 
         self.references()
         return citation_graph(self, self._references)
+
+    def tags(self, threshold: float | None = None):
+        """Topic tags of every provision (see ``policytrack.tagging.tag``). Each document's
+        tags are cached under its text, the taxonomy, the training data and the version,
+        so a warm run reads them instead of tagging again."""
+        import pandas as pd
+
+        from . import tagging
+
+        threshold = tagging.THRESHOLD if threshold is None else threshold
+        if self._tags is not None and self._tags[0] == threshold:
+            return self._tags[1].copy()
+        salt = (f"{_package_version()}:{tagging.load_taxonomy().digest}:"
+                f"{hashlib.sha256(tagging.TRAINING_PATH.read_bytes()).hexdigest()}:{threshold}")
+        rules = model = None
+        now = None
+        rows: list[dict] = []
+        for doc in self.docs:
+            key = hashlib.sha256(f"{salt}:{doc.id}\0{doc.text}".encode("utf-8")).hexdigest()
+            cached = self._from_cache(f"tags-{key}")
+            if cached is None:
+                if rules is None:
+                    import datetime as dt
+
+                    rules, model = tagging.RuleTagger(), tagging.default_model(cache_dir=self.cache_dir)
+                    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+                cached = tagging.tag_rows(doc, rules, model, threshold, now)
+                self._to_cache(f"tags-{key}", cached)
+            rows.extend(cached)
+        frame = pd.DataFrame(rows, columns=tagging.TAG_COLUMNS)
+        self._tags = (threshold, frame)
+        return frame.copy()
 
     def errors_frame(self):
         import pandas as pd

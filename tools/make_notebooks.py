@@ -221,6 +221,103 @@ refs[refs["resolved_id"].isna()].groupby("reason").size().sort_values(ascending=
 """),
 ]
 
+NOTEBOOKS["03_topics.ipynb"] = [
+    md("""
+# 03 · Topics: where the law regulates discharge and water resources
+
+Every provision gets topic tags — **discharge control** (kiểm soát xả thải) and **water
+resources** (tài nguyên nước), each with subtopics — from two taggers: rules over the
+editable vocabulary `policytrack/data/topics.yaml` (every tag shows the words that triggered
+it) and a scikit-learn model trained on passages the team wrote. This notebook draws the
+topic map of the corpus, shows the evidence behind a tag, and lists where the two taggers
+disagree.
+"""),
+    code("""
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+from IPython.display import HTML, display
+
+import policytrack as pt
+from policytrack.tagging import evaluate, load_taxonomy
+
+pd.set_option("display.max_colwidth", 100)
+SHARED = Path("../../shared/corpus")
+corpus = pt.Corpus(SHARED if SHARED.is_dir() else "../corpus")
+samples = pt.Corpus("../corpus")
+tags = pd.concat([samples.tags(), corpus.tags() if corpus.folder != samples.folder else None], ignore_index=True)
+taxonomy = load_taxonomy()
+print(f"{len(tags)} tags on {tags['provision_id'].nunique()} provisions")
+tags.head()
+"""),
+    md("## Topic map: which articles touch which subtopic"),
+    code("""
+provisions = pd.concat([samples.provisions(), corpus.provisions() if corpus.folder != samples.folder else None])
+article_of = provisions.set_index("id")
+def article_id(pid):
+    doc, _, path = pid.partition(":")
+    head = path.split(".")
+    keep = [seg for seg in head if seg.startswith("d")][:1]
+    return f"{doc}:{keep[0]}" if keep else None
+
+sub = tags[tags["subtopic"].notna()].copy()
+sub["article"] = sub["provision_id"].map(article_id)
+sub["label"] = [taxonomy.label_vi(f"{t}.{s}") for t, s in zip(sub["topic"], sub["subtopic"])]
+heat = sub.dropna(subset=["article"]).groupby(["label", "article"]).size().unstack(fill_value=0)
+heat = heat.loc[:, heat.sum().sort_values(ascending=False).index[:30]]
+fig, ax = plt.subplots(figsize=(12, 0.35 * len(heat) + 2))
+ax.imshow(heat.values, aspect="auto", cmap="Blues")
+ax.set_yticks(range(len(heat)), heat.index, fontsize=8)
+ax.set_xticks(range(heat.shape[1]), [c.replace(":", " ") for c in heat.columns], fontsize=6, rotation=90)
+ax.set_title("Tagged provisions per article and subtopic (30 most-tagged articles)")
+plt.tight_layout()
+plt.show()
+"""),
+    md("## The evidence behind a tag"),
+    code("""
+row = tags[(tags["method"] != "model") & tags["subtopic"].notna()].iloc[0]
+doc = (samples if row["document_id"] in samples else corpus)[row["document_id"]]
+prov = doc[row["provision_id"]]
+print(row["provision_id"], "→", taxonomy.label_vi(f"{row['topic']}.{row['subtopic']}"),
+      f"(score {row['score']}, {row['method']}, by {row['labeller']})")
+text, out, pos = doc.source.text, [], prov.start
+for s, e in sorted(row["evidence"]):
+    if s < pos:
+        continue
+    out += [text[pos:s], f"<mark>{text[s:e]}</mark>"]
+    pos = e
+out.append(text[pos:prov.end])
+HTML('<div style="white-space: pre-wrap">' + "".join(out) + "</div>")
+"""),
+    md("## Where the rule and the model taggers disagree"),
+    code("""
+top = tags[tags["subtopic"].isna()]
+disagree = top[top["method"] != "both"]
+summary = disagree.groupby(["topic", "method"]).size().unstack(fill_value=0)
+display(summary)
+texts = {p.id: " ".join(p.text[:160].split()) for c in (samples, corpus) for d in c for p in d.provisions()}
+disagree.assign(text=disagree["provision_id"].map(texts))[["provision_id", "topic", "method", "score", "text"]].head(12)
+"""),
+    md("""
+## Measured against human labels (when `../../shared` is present)
+
+The provisions of the shared law excerpt carry labels written by the team
+(`tests/data/topics_gold_72-2020-QH14.yaml`, labels only).
+"""),
+    code("""
+gold_file = Path("../tests/data/topics_gold_72-2020-QH14.yaml")
+if SHARED.is_dir() and gold_file.exists():
+    gold = {pid: set(v.get("topics") or []) | set(v.get("subtopics") or [])
+            for pid, v in yaml.safe_load(gold_file.read_text(encoding="utf-8"))["provisions"].items()}
+    report = evaluate(corpus.tags(), gold)
+    display(report[report["label"].isin(["discharge_control", "water_resources"])].round(3))
+else:
+    print("../../shared is not present: no human labels to compare with")
+"""),
+]
+
 
 def main() -> None:
     HERE.mkdir(exist_ok=True)

@@ -1,0 +1,234 @@
+"""Topic tagging: taxonomy as data, rule tagger, learned tagger, combined output, evaluation."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policytrack import Corpus, parse, parse_text
+from policytrack.cli import main
+from policytrack.tagging import (
+    TOPICS,
+    ModelVersionError,
+    RuleTagger,
+    TaxonomyError,
+    TopicModel,
+    default_model,
+    evaluate,
+    load_taxonomy,
+    load_training,
+    tag,
+)
+
+from .conftest import SHARED, require_shared
+
+GOLD_FILE = Path(__file__).parent / "data" / "topics_gold_72-2020-QH14.yaml"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return RuleTagger()
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    return default_model(cache_dir=tmp_path_factory.mktemp("model"))
+
+
+def labels(rules, text):
+    return {h.label for h in rules.find(parse_text(text)[0].source.normalized)}
+
+
+def test_taxonomy_has_every_required_subtopic():
+    tax = load_taxonomy()
+    assert set(tax.topics) == set(TOPICS)
+    required = {
+        "discharge_control": {"permits", "standards", "wastewater_treatment", "monitoring", "carrying_capacity",
+                              "source_inventory", "disclosure", "inspection_sanctions", "wastewater_fees"},
+        "water_resources": {"allocation", "abstraction_permits", "basin_planning", "protection_corridors",
+                            "riverbeds_banks", "water_security", "pricing_fees", "reservoirs_flows", "groundwater",
+                            "reuse_circular", "harmful_effects", "community_participation"},
+    }
+    for topic, subs in required.items():
+        assert {f"{topic}.{s}" for s in subs} <= set(tax.subtopics)
+    for sub in tax.subtopics.values():
+        assert sub.label_vi and sub.definition and sub.synonyms
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("topics: {}\n", "missing top topic"),
+    ("topics:\n  discharge_control: {label_vi: a, label_en: b, definition: c, subtopics: {x: {label_vi: a, label_en: b, definition: c, synonyms: []}}}\n"
+     "  water_resources: {label_vi: a, label_en: b, definition: c, subtopics: {y: {label_vi: a, label_en: b, definition: c, synonyms: [z]}}}\n",
+     "at least one synonym"),
+    ("topics: [1, 2]\n", "'topics' mapping"),
+])
+def test_taxonomy_is_validated(tmp_path, text, problem):
+    path = tmp_path / "topics.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=problem):
+        load_taxonomy(path)
+
+
+# (text, labels that must be found, labels that must not)
+RULE_CASES = [
+    ("Cơ sở phải có giấy phép môi trường trước khi xả nước thải.", {"discharge_control", "discharge_control.permits"}, set()),
+    ("Hệ thống quan trắc nước thải tự động, liên tục phải truyền số liệu.", {"discharge_control.monitoring"}, set()),
+    ("Đánh giá sức chịu tải của sông và phân vùng xả thải.", {"discharge_control.carrying_capacity"}, set()),
+    ("Bảo vệ nước dưới đất, hạn chế khoan giếng.", {"water_resources.groundwater"}, set()),
+    ("Khuyến khích tái sử dụng nước sau xử lý.", {"water_resources.reuse_circular"}, set()),
+    ("Bảo đảm an ninh nguồn nước quốc gia.", {"water_resources.water_security"}, set()),
+    ("Quy trình vận hành liên hồ chứa bảo đảm dòng chảy tối thiểu.", {"water_resources.reservoirs_flows"}, set()),
+    ("NHÀ NƯỚC KHUYẾN KHÍCH ĐẦU TƯ.", set(), {"water_resources"}),
+    ("Nhà nước bảo hộ quyền lợi của nhà đầu tư nước ngoài trên cả nước.", set(), {"water_resources"}),
+    ("Đất nước ta và nước Cộng hòa xã hội chủ nghĩa Việt Nam.", set(), {"water_resources"}),
+    ("Công trình thuỷ lợi và công trình thủy lợi.", set(), set()),
+    ("Quan trắc khí thải và chất thải rắn.", set(), {"discharge_control.monitoring"}),
+]
+
+
+@pytest.mark.parametrize("text, must, must_not", RULE_CASES)
+def test_rule_tagger(rules, text, must, must_not):
+    found = labels(rules, text)
+    assert must <= found
+    assert not (must_not & found)
+
+
+def test_both_tone_placements_and_case_match(rules):
+    assert labels(rules, "TÁI SỬ DỤNG NƯỚC") == labels(rules, "tái sử dụng nước")
+    a = labels(rules, "phòng, chống tác hại do nước gây ra, xâm nhập mặn, sạt lở bờ sông, lũ lụt, điều hòa")
+    b = labels(rules, "phòng, chống tác hại do nước gây ra, xâm nhập mặn, sạt lở bờ sông, lũ lụt, điều hoà")
+    assert a == b
+
+
+def test_evidence_points_into_the_original_text(rules):
+    text = unicodedata.normalize("NFD", "Điều 1. Xả thải\n1. Chủ cơ sở phải xử lý nước thải đạt quy chuẩn.\n")
+    [doc] = parse_text(text)
+    found = rules.tag_document(doc)
+    spans = [span for label_spans in found[f"{doc.id}:d1.k1"].values() for span in label_spans]
+    assert spans
+    heading = doc["d1"].heading_span
+    for s, e in spans:
+        assert unicodedata.normalize("NFC", text[s:e]).lower() in {"xử lý nước thải", "nước thải", "xả thải"}
+        # in the clause itself, or in the heading of its article (inherited)
+        assert doc["d1.k1"].start <= s < e <= doc["d1.k1"].end or heading[0] <= s < e <= heading[1]
+    assert any(doc["d1.k1"].start <= s for s, _ in spans)
+
+
+def test_training_data_covers_every_label():
+    texts, label_sets = load_training()
+    assert len(texts) >= 400
+    counts = {label: sum(label in ls for ls in label_sets) for label in load_taxonomy().labels()}
+    assert min(counts.values()) >= 10, counts
+    assert sum(1 for ls in label_sets if not ls) >= 100
+
+
+def test_model_fit_predict_save_load(tmp_path, model):
+    sample = ["Chủ cơ sở xả nước thải phải quan trắc tự động, liên tục.", "Thuế thu nhập doanh nghiệp được miễn giảm."]
+    proba = model.predict_proba(sample)
+    assert proba.shape == (2, len(model.labels))
+    predicted = model.predict(sample)
+    assert "discharge_control" in predicted[0] and not predicted[1]
+    path = model.save(tmp_path / "m.joblib")
+    again = TopicModel.load(path)
+    assert (again.predict_proba(sample) == proba).all()
+
+
+def test_model_version_is_checked(tmp_path, model, monkeypatch):
+    path = model.save(tmp_path / "m.joblib")
+    import policytrack
+
+    monkeypatch.setattr(policytrack, "__version__", "0.0.0-other")
+    with pytest.raises(ModelVersionError, match="retrain"):
+        TopicModel.load(path)
+
+
+LAW = """LUẬT
+THỬ TAG
+
+Điều 1. Xả nước thải
+1. Tổ chức xả nước thải vào nguồn nước phải có giấy phép môi trường.
+2. Nhà nước khuyến khích đầu tư nước ngoài.
+
+Điều 2. Nước dưới đất
+Hạn chế khai thác nước dưới đất tại vùng sụt lún.
+"""
+
+
+def test_tag_frame_and_corpus_cache(tmp_path, model):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "luat.txt").write_text(LAW, encoding="utf-8")
+    corpus = Corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    frame = corpus.tags()
+    assert list(frame.columns) == ["provision_id", "document_id", "topic", "subtopic", "score", "method",
+                                   "evidence", "labeller", "tagged_at"]
+    did = corpus.docs[0].id
+    top = frame[frame["subtopic"].isna()]
+    got = {(r.provision_id, r.topic) for r in top.itertuples()}
+    assert (f"{did}:d1.k1", "discharge_control") in got
+    assert (f"{did}:d1", "discharge_control") in got  # carried up from the clause
+    assert (f"{did}:d2", "water_resources") in got
+    assert (f"{did}:d1.k2", "water_resources") not in got  # "Nhà nước", "nước ngoài"
+    assert set(frame["method"]) <= {"rule", "model", "both"}
+    text = corpus.docs[0].source.text
+    for row in frame[frame["method"] != "model"].itertuples():
+        assert row.evidence and all(text[s:e] for s, e in row.evidence)
+    warm = Corpus(folder, cache_dir=tmp_path / "cache", progress=False).tags()
+    assert warm["tagged_at"].tolist() == frame["tagged_at"].tolist()  # served from the cache
+
+
+def test_cli_tag_json(tmp_path, capsys):
+    path = tmp_path / "luat.txt"
+    path.write_text(LAW, encoding="utf-8")
+    assert main(["tag", str(path), "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert all(set(r) == {"id", "topics"} for r in records)
+    k1 = next(r for r in records if r["id"].endswith(":d1.k1"))
+    assert {"discharge_control"} <= {t["topic"] for t in k1["topics"]}
+    assert all({"topic", "subtopic", "score", "evidence"} <= set(t) for t in k1["topics"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_rule_tagger_never_crashes(text):
+    rules = RuleTagger()
+    source = parse_text(text)[0].source
+    for hit in rules.find(source.normalized):
+        assert 0 <= hit.start < hit.end <= len(source.normalized)
+
+
+# --- evaluation on real text -----------------------------------------------------------------------
+
+def gold_labels() -> dict[str, set[str]]:
+    data = yaml.safe_load(GOLD_FILE.read_text(encoding="utf-8"))
+    return {pid: set(v.get("topics") or []) | set(v.get("subtopics") or []) for pid, v in data["provisions"].items()}
+
+
+@require_shared
+def test_shared_excerpt_meets_the_targets(model):
+    [doc] = parse(next((SHARED / "corpus").glob("luat-bao-ve-moi-truong-2020-trich-*.txt")))
+    gold = gold_labels()
+    assert set(gold) == {p.id for p in doc.provisions() if p.kind in ("article", "clause", "point")}
+    frame = tag(doc, model=model)
+    report = evaluate(frame, gold)
+    combined = report[report["method"] == "combined"].set_index("label")
+    for topic in TOPICS:
+        assert combined.loc[topic, "f1"] >= 0.90, combined.loc[topic].to_dict()
+    assert combined.loc[list(TOPICS), "kappa_rule_model"].notna().all()
+    # No top-topic tag rests on "Nhà nước" / "nước ngoài" / "cả nước" style words.
+    text = doc.source.text
+    lookalikes = [m.span() for m in re.finditer(r"\b(?:nhà nước|nước ngoài|cả nước|đất nước)\b", text, re.I)]
+    assert lookalikes, "the excerpt should contain such words for this check to mean something"
+    for row in frame[frame["subtopic"].isna()].itertuples():
+        for s, e in row.evidence:
+            assert not any(ls < e and s < le for ls, le in lookalikes), (row.provision_id, text[s:e])
+    false_water = [r.provision_id for r in frame[(frame["topic"] == "water_resources") & frame["subtopic"].isna()].itertuples()
+                   if "water_resources" not in gold.get(r.provision_id, {"water_resources"})]
+    assert len(false_water) <= 3, false_water
