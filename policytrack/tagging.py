@@ -194,7 +194,9 @@ class RuleTagger:
                 labels.extend(label for label in (key, sub.topic) if label not in labels)
             excludes.update(_match_key(p) for p in sub.exclude)
         words = sorted(self.labels_of, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w)")
+        # A look-ahead finds overlapping phrases too: "môi trường nước dưới đất" holds both
+        # "môi trường nước" and "nước dưới đất".
+        self.pattern = re.compile(r"(?<!\w)(?=(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w))")
         self.exclude = (
             re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(excludes, key=len, reverse=True)) + r")(?!\w)")
             if excludes else None
@@ -208,10 +210,10 @@ class RuleTagger:
             blocked = [m.span() for m in self.exclude.finditer(folded)]
         hits = []
         for m in self.pattern.finditer(folded):
-            s, e = m.span()
+            s, e = m.span(1)
             if any(bs <= s and e <= be for bs, be in blocked):
                 continue
-            key = " ".join(m.group(0).split())
+            key = " ".join(m.group(1).split())
             os_, oe = (offsets[s], offsets[e]) if offsets is not None else (s, e)
             hits.extend(RuleHit(label, os_, oe, text[s:e]) for label in self.labels_of.get(key, ()))
         return hits
