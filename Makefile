@@ -21,7 +21,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_parse.py --write
+	$(BIN)/python bench/bench_references.py --write
+	$(BIN)/python bench/bench_tagging.py --write
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

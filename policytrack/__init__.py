@@ -7,6 +7,9 @@ The public API, one verb per module::
     Corpus(folder)                       policytrack.corpus
     find_references(doc) -> [Reference]  policytrack.references (resolve, annotate, citation_graph)
     tag(doc | corpus) -> DataFrame       policytrack.tagging (TopicModel, evaluate)
+    Register.load(csv)                   policytrack.register (validation, status history, safe saves)
+    link(register, corpus) -> DataFrame  policytrack.linking (confirm_link)
+    compare(old, new) -> Comparison      policytrack.compare (suggest_statuses)
 """
 
 __version__ = "0.1.0"
@@ -27,6 +30,9 @@ from .read import read
 from .references import DocRef, Reference, Target, annotate, citation_graph, find_references, resolve
 from .sources import SourceRegister
 from .tagging import TopicModel, evaluate, tag
+from .register import Register, RegisterError
+from .linking import confirm_link, link
+from .compare import compare, suggest_statuses
 
 __all__ = [
     "__version__",
@@ -54,4 +60,10 @@ __all__ = [
     "TopicModel",
     "evaluate",
     "tag",
+    "Register",
+    "RegisterError",
+    "confirm_link",
+    "link",
+    "compare",
+    "suggest_statuses",
 ]

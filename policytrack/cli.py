@@ -3,6 +3,8 @@
     policytrack parse PATH [--json]      the provision tree of a file (or every file of a folder)
     policytrack refs PATH [--json]       the citations of a file or folder, resolved
     policytrack tag PATH [--json]        topic tags of every provision
+    policytrack link [--register CSV] [--corpus DIR] [--json]   recommendations → provisions
+    policytrack compare OLD NEW [--json] articles of two versions aligned
     policytrack summary FOLDER [--out D] parse a folder and write a summary (the main job, for now)
 
 Errors on bad input name the file and the reason, go to stderr, and set exit status 1;
@@ -173,6 +175,49 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+    from .linking import link
+    from .register import Register
+
+    try:
+        register = Register.load(args.register)
+        corpus = Corpus(args.corpus, progress=None)
+    except PolicytrackError as exc:
+        print(f"policytrack: {exc}", file=sys.stderr)
+        return 1
+    for warning in register.warnings:
+        print(f"policytrack: {warning}", file=sys.stderr)
+    frame = link(register, corpus, k=args.k)
+    for r in frame.itertuples():
+        if args.json:
+            print(json.dumps({"recommendation": r.recommendation, "provision": r.provision, "method": r.method,
+                              "score": r.score, "rank": r.rank, "explanation": r.explanation}, ensure_ascii=False))
+        else:
+            print(f"{r.recommendation}  {r.method:<9} {r.score:5.2f}  {r.provision or '—'}  {r.explanation}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+    from .parse import parse
+
+    try:
+        old, new = parse(args.old)[0], parse(args.new)[0]
+    except PolicytrackError as exc:
+        print(f"policytrack: {exc}", file=sys.stderr)
+        return 1
+    result = compare(old, new)
+    for a in result.alignments:
+        record = {"old": a.old, "new": a.new, "label": a.label, "similarity": round(a.similarity, 3),
+                  "diff": [list(op) for op in a.diff]}
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(f"{', '.join(a.old) or '—':>12} → {', '.join(a.new) or '—':<12} {a.label:<9} {a.similarity:.2f}")
+    return 0
+
+
 class _SingleFileCorpus:
     """The documents of one file, with the project's register, for resolving references."""
 
@@ -205,6 +250,17 @@ COMMANDS = {
     "tag": (cmd_tag, "tag provisions with topics (discharge control, water resources)", [
         (("path",), {"help": "a file or a folder"}),
         (("--json",), {"action": "store_true", "help": "one JSON record per provision"}),
+    ]),
+    "link": (cmd_link, "link recommendations to the provisions they target", [
+        (("--register",), {"default": "recommendations.csv", "help": "the register CSV"}),
+        (("--corpus",), {"default": "corpus", "help": "folder of documents"}),
+        (("-k",), {"type": int, "default": 5, "help": "retrieved articles per recommendation"}),
+        (("--json",), {"action": "store_true", "help": "one JSON record per link"}),
+    ]),
+    "compare": (cmd_compare, "align the articles of two versions of a document", [
+        (("old",), {"help": "the earlier version"}),
+        (("new",), {"help": "the later version"}),
+        (("--json",), {"action": "store_true", "help": "one JSON record per alignment"}),
     ]),
     "summary": (cmd_summary, "parse a folder and write a summary of its documents", [
         (("folder",), {"nargs": "?", "default": "corpus", "help": "folder of documents (default: corpus)"}),

@@ -619,7 +619,8 @@ def _find_document(t: Target, ref: Reference, corpus) -> tuple[Document | None, 
     if d.number:
         key = canonical_number(d.number)
         for doc in corpus:
-            if canonical_number(doc.id.split("@")[0]) == key or (doc.meta.number and canonical_number(doc.meta.number) == key):
+            if key in (canonical_number(doc.id), canonical_number(doc.id.split("@")[0])) or (
+                    doc.meta.number and canonical_number(doc.meta.number) == key):
                 return doc, doc.id, None
         entry = next((e for e in register.entries if canonical_number(e.doc_id) == key), None) if register else None
         if entry:

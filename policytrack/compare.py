@@ -1,0 +1,237 @@
+"""Compare two versions of a document: align articles, label changes, diff words, and
+suggest what the changes mean for each recommendation.
+
+Alignment follows the idea of the Law Factory: articles are matched by the similarity of
+their text, not by their number, so renumbering does not break it. One old article whose
+clauses went to two new articles is a *split*; two old articles whose text now sits in one
+new article are a *merge*.
+
+>>> result = compare(draft1, draft2)                      # doctest: +SKIP
+>>> result.pairs[["old", "new", "label", "similarity"]]     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+from .model import Document, Provision
+from .text import fold, normalize
+
+__all__ = ["compare", "Comparison", "Alignment", "suggest_statuses", "word_diff"]
+
+MATCH = 0.5  # similarity from which two articles are the same article
+CONTAIN = 0.6  # share of a text found in another, for splits and merges
+HEADING_MATCH = 0.6  # heading overlap from which a heavily rewritten article is still the same
+REWRITE_FLOOR = 0.05  # ...provided the bodies still share some text
+_HEADING = re.compile(r"^\s*Điều\s+\d+[a-zđ]?\s*[.:]?\s*", re.I)
+
+
+@dataclass
+class Alignment:
+    """One aligned unit: old article path(s) → new article path(s), with its label."""
+
+    old: list[str]
+    new: list[str]
+    label: str  # unchanged | changed | new | deleted | split | merged
+    similarity: float
+    diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words): equal/insert/delete
+
+
+@dataclass
+class Comparison:
+    old: Document
+    new: Document
+    alignments: list[Alignment]
+
+    @property
+    def pairs(self):
+        """One row per alignment: old, new (comma-joined paths), label, similarity."""
+        import pandas as pd
+
+        return pd.DataFrame([
+            {"old": ", ".join(a.old) or None, "new": ", ".join(a.new) or None, "label": a.label,
+             "similarity": round(a.similarity, 3),
+             "old_heading": "; ".join(filter(None, (self.old[p].heading for p in a.old))) or None,
+             "new_heading": "; ".join(filter(None, (self.new[p].heading for p in a.new))) or None}
+            for a in self.alignments
+        ])
+
+    def counterpart(self, old_path: str) -> Alignment | None:
+        return next((a for a in self.alignments if old_path in a.old), None)
+
+    def diff_html(self, alignment: Alignment) -> str:
+        """A word-level diff as HTML (``<del>``/``<ins>``)."""
+        parts = []
+        for op, words in alignment.diff:
+            text = html.escape(words)
+            parts.append({"equal": text, "delete": f"<del>{text}</del>", "insert": f"<ins>{text}</ins>"}[op])
+        return '<div style="white-space: pre-wrap">' + " ".join(parts) + "</div>"
+
+
+def _body(prov: Provision) -> str:
+    """The article's text without its "Điều N." number, which renumbering changes."""
+    return _HEADING.sub("", prov.text, count=1)
+
+
+def _words(text: str) -> list[str]:
+    return fold(normalize(text)[0]).split()
+
+
+def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    w = _words(text)
+    return {tuple(w[i : i + n]) for i in range(max(1, len(w) - n + 1))}
+
+
+def _containment(part: set, whole: set) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level operations turning ``old`` into ``new`` (equal, delete, insert)."""
+    a, b = old.split(), new.split()
+    ops = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("equal", " ".join(a[i1:i2])))
+        if tag in ("delete", "replace"):
+            ops.append(("delete", " ".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            ops.append(("insert", " ".join(b[j1:j2])))
+    return ops
+
+
+def compare(old: Document, new: Document) -> Comparison:
+    """Align the articles of ``old`` and ``new`` (by text similarity, surviving renumbering,
+    splits and merges) and label each alignment."""
+    olds, news = old.provisions("article"), new.provisions("article")
+    old_sh = {p.path: _shingles(_body(p)) for p in olds}
+    new_sh = {p.path: _shingles(_body(p)) for p in news}
+    sim = {(o.path, n.path): _jaccard(old_sh[o.path], new_sh[n.path]) for o in olds for n in news}
+    matched_old: dict[str, str] = {}
+    matched_new: dict[str, str] = {}
+    for (o, n), s in sorted(sim.items(), key=lambda kv: (-kv[1], kv[0])):
+        if s < MATCH * 0.6:
+            break
+        if o in matched_old or n in matched_new:
+            continue
+        # a pair is the same article when similar enough, or each mostly contains the other
+        if s >= MATCH or min(_containment(old_sh[o], new_sh[n]), _containment(new_sh[n], old_sh[o])) >= CONTAIN:
+            matched_old[o], matched_new[n] = n, o
+    # A heavy rewrite keeps its subject: same (or nearly the same) heading, some shared text.
+    heading_words = {p.path: set(_words(p.heading or "")) for p in [*olds, *news]}
+    for o in (p.path for p in olds):
+        if o in matched_old:
+            continue
+        candidates = [
+            (_jaccard(heading_words[o], heading_words[n]), sim[(o, n)], n) for n in (p.path for p in news)
+            if n not in matched_new and heading_words[o] and heading_words[n]
+        ]
+        candidates = [c for c in candidates if c[0] >= HEADING_MATCH and c[1] >= REWRITE_FLOOR]
+        if candidates:
+            _, _, n = max(candidates)
+            matched_old[o], matched_new[n] = n, o
+    alignments: list[Alignment] = []
+    # splits: an unmatched new article mostly contained in an old one
+    split_of: dict[str, list[str]] = {}
+    for n in (p.path for p in news):
+        if n in matched_new:
+            continue
+        best = max(((o, _containment(new_sh[n], old_sh[o])) for o in old_sh), key=lambda x: x[1], default=(None, 0))
+        if best[0] and best[1] >= CONTAIN:
+            split_of.setdefault(best[0], []).append(n)
+    # merges: an unmatched old article mostly contained in a new one
+    merged_into: dict[str, list[str]] = {}
+    for o in (p.path for p in olds):
+        if o in matched_old or o in split_of:
+            continue
+        best = max(((n, _containment(old_sh[o], new_sh[n])) for n in new_sh), key=lambda x: x[1], default=(None, 0))
+        if best[0] and best[1] >= CONTAIN:
+            merged_into.setdefault(best[0], []).append(o)
+    used_new: set[str] = set()
+    for o in (p.path for p in olds):
+        if any(o in group for group in merged_into.values()):
+            continue
+        if o in split_of:
+            parts = ([matched_old[o]] if o in matched_old else []) + split_of[o]
+            parts = sorted(set(parts), key=_number)
+            used_new.update(parts)
+            alignments.append(Alignment([o], parts, "split", max(sim.get((o, n), 0) for n in parts)))
+            continue
+        n = matched_old.get(o)
+        if n is None:
+            alignments.append(Alignment([o], [], "deleted", 0.0))
+            continue
+        if n in merged_into:
+            group = sorted([o, *merged_into[n]], key=_number)
+            used_new.add(n)
+            alignments.append(Alignment(group, [n], "merged", sim[(o, n)]))
+            continue
+        used_new.add(n)
+        same = " ".join(_words(_body(old[o]))) == " ".join(_words(_body(new[n])))
+        alignment = Alignment([o], [n], "unchanged" if same else "changed", sim[(o, n)])
+        if not same:
+            alignment.diff = word_diff(_body(old[o]), _body(new[n]))
+        alignments.append(alignment)
+    for n, group in merged_into.items():
+        if n not in used_new:
+            used_new.add(n)
+            alignments.append(Alignment(sorted(group, key=_number), [n], "merged", 0.0))
+    for p in news:
+        if p.path not in used_new:
+            alignments.append(Alignment([], [p.path], "new", 0.0))
+    alignments.sort(key=lambda a: _number(a.new[0]) if a.new else _number(a.old[0]) - 0.5)
+    return Comparison(old, new, alignments)
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _number(path: str) -> float:
+    m = re.search(r"d(\d+)", path)
+    return float(m.group(1)) if m else 0.0
+
+
+# --- status suggestions --------------------------------------------------------------------------
+
+#: What a change to a targeted article suggests, and how sure the suggestion is.
+SUGGESTIONS = {
+    "deleted": ("dropped_from_draft", 0.7, "the targeted article is no longer in the new version"),
+    "changed": ("in_draft", 0.5, "the targeted article was reworded: read the diff to judge"),
+    "split": ("in_draft", 0.4, "the targeted article was split"),
+    "merged": ("in_draft", 0.4, "the targeted article was merged with another"),
+}
+
+
+def suggest_statuses(comparison: Comparison, links, register):
+    """For each recommendation linked to an article of the old version, the status its
+    change suggests, with evidence (the new provision, or the old one when deleted) and a
+    confidence. A person accepts a suggestion with ``register.set_status``; nothing is
+    changed here. ``links`` is the output of ``policytrack.link``."""
+    import pandas as pd
+
+    old_id = comparison.old.id
+    rows = []
+    for link_row in links.itertuples():
+        if not isinstance(link_row.provision, str) or not link_row.provision.startswith(old_id + ":"):
+            continue
+        path = link_row.provision.split(":", 1)[1].split(".")[0]
+        alignment = comparison.counterpart(path)
+        if alignment is None or alignment.label in ("unchanged", "new"):
+            continue
+        status, confidence, why = SUGGESTIONS[alignment.label]
+        if link_row.method == "retrieved":
+            confidence *= 0.6
+        rec = register[link_row.recommendation]
+        if not register.statuses.allowed(rec["status"], status):
+            continue
+        evidence = ", ".join(f"{comparison.new.id}:{p}" for p in alignment.new) or f"{old_id}:{path}"
+        rows.append({"recommendation": link_row.recommendation, "current": rec["status"], "suggested": status,
+                     "confidence": round(confidence, 2), "evidence": evidence,
+                     "reason": f"{why} ({', '.join(alignment.old)} → {', '.join(alignment.new) or '—'}; "
+                               f"link {link_row.method})"})
+    frame = pd.DataFrame(rows, columns=["recommendation", "current", "suggested", "confidence", "evidence", "reason"])
+    return frame.sort_values("confidence", ascending=False).drop_duplicates("recommendation").reset_index(drop=True)

@@ -1,0 +1,262 @@
+"""Link each recommendation to the provisions it targets: explicit, retrieved, confirmed.
+
+- **explicit**: the recommendation's ``target_provisions`` (``khoản 3 Điều 8; Điều 9``,
+  read against its ``target_document``) and any citation in its text, resolved through
+  ``policytrack.references``;
+- **retrieved**: articles ranked by TF-IDF similarity over syllable 1–2-grams of the
+  normalised, case-folded text (articles scored by their best clause), boosted when the
+  article shares a topic tag with the recommendation; the explanation lists the words the
+  two share;
+- **confirmed**: a person's decision (``confirm_link``), stored beside the register in
+  ``<register>_links.csv`` so it survives re-runs; a rejected link is no longer proposed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import io
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import PolicytrackError
+from .register import Register, _atomic_write
+from .text import fold, normalize
+
+__all__ = ["link", "confirm_link", "LinkIndex", "LINK_COLUMNS"]
+
+LINK_COLUMNS = ["recommendation", "provision", "method", "score", "rank", "explanation"]
+CONFIRM_COLUMNS = ("recommendation", "provision", "decision", "who", "when", "note")
+TOPIC_BOOST = 0.15
+INDEXED_KINDS = ("article", "clause")
+
+
+def _prep(text: str) -> str:
+    return fold(normalize(text)[0])
+
+
+@dataclass
+class LinkIndex:
+    """TF-IDF vectors of the articles and clauses of a corpus, and the article of each."""
+
+    ids: list[str]
+    articles: list[str]
+    vectorizer: object
+    matrix: object
+
+    @classmethod
+    def build(cls, corpus) -> LinkIndex:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        ids, articles, texts = [], [], []
+        for doc in corpus:
+            for prov in doc.root.walk():
+                if prov.kind not in INDEXED_KINDS:
+                    continue
+                article = prov if prov.kind == "article" else _article_of(doc, prov)
+                if article is None:
+                    continue
+                context = article.heading or ""
+                ids.append(prov.id)
+                articles.append(article.id)
+                texts.append(f"{context} {prov.text}")
+        if not texts:
+            raise PolicytrackError("the corpus holds no articles to link recommendations to")
+        vectorizer = TfidfVectorizer(preprocessor=_prep, token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2),
+                                     sublinear_tf=True, min_df=1)
+        matrix = vectorizer.fit_transform(texts)
+        return cls(ids, articles, vectorizer, matrix)
+
+    @classmethod
+    def cached(cls, corpus) -> LinkIndex:
+        """Built once per corpus content and kept in the corpus cache."""
+        memo = getattr(corpus, "_link_index", None)
+        if memo is not None:
+            return memo
+        digest = hashlib.sha256("\0".join(sorted(f"{d.id}:{hashlib.sha1(d.text.encode()).hexdigest()}"
+                                                 for d in corpus)).encode()).hexdigest()
+        from . import __version__
+
+        cache_dir = getattr(corpus, "cache_dir", None)
+        path = Path(cache_dir) / f"link-index-{__version__}-{digest}.pkl" if cache_dir else None
+        index = None
+        if path is not None and path.exists():
+            try:
+                index = pickle.loads(path.read_bytes())
+            except Exception:  # noqa: BLE001 - an unreadable cache entry is rebuilt
+                index = None
+        if index is None:
+            index = cls.build(corpus)
+            if path is not None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    _atomic_write(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+                except OSError:
+                    pass
+        try:
+            corpus._link_index = index
+        except AttributeError:
+            pass
+        return index
+
+    def search(self, text: str, k: int, boost: dict[str, float] | None = None) -> list[tuple[str, float, str, list[str]]]:
+        """Best articles for ``text``: (article id, score, best provision id, shared words)."""
+        import numpy as np
+
+        query = self.vectorizer.transform([text])
+        scores = (self.matrix @ query.T).toarray().ravel()
+        best: dict[str, tuple[float, int]] = {}
+        for i in np.argsort(-scores)[: max(50, k * 20)]:
+            if scores[i] <= 0:
+                break
+            art = self.articles[i]
+            if art not in best or scores[i] > best[art][0]:
+                best[art] = (float(scores[i]), int(i))
+        ranked = []
+        for art, (score, i) in best.items():
+            ranked.append((art, score * (1 + (boost or {}).get(art, 0.0)), self.ids[i], self._shared_terms(query, i)))
+        ranked.sort(key=lambda r: -r[1])
+        return ranked[:k]
+
+    def _shared_terms(self, query, i: int, n: int = 6) -> list[str]:
+        names = self.vectorizer.get_feature_names_out()
+        row = self.matrix.getrow(i)
+        q = dict(zip(query.indices, query.data))
+        weights = [(q[j] * w, names[j]) for j, w in zip(row.indices, row.data) if j in q]
+        weights.sort(reverse=True)
+        return [term for _, term in weights[:n]]
+
+
+def _article_of(doc, prov):
+    node = prov
+    while node is not None and node.kind != "article":
+        node = doc[node.parent] if node.parent else None
+    return node
+
+
+def _confirmations_path(register: Register) -> Path | None:
+    return register.path.with_name(register.path.stem + "_links.csv") if register.path else None
+
+
+def read_confirmations(register: Register) -> dict[tuple[str, str], dict[str, str]]:
+    """The last decision on each (recommendation, provision) pair."""
+    path = _confirmations_path(register)
+    if path is None or not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {(row["recommendation"], row["provision"]): row for row in csv.DictReader(fh)}
+
+
+def confirm_link(register: Register, recommendation: str, provision: str, *, who: str,
+                 accept: bool = True, note: str = "") -> dict[str, str]:
+    """Record a person's decision on a link (append-only, atomic); it wins over any
+    automatic link from then on."""
+    register[recommendation]  # raises KeyError for an unknown recommendation
+    if not who:
+        raise PolicytrackError("say who confirms or rejects the link")
+    path = _confirmations_path(register)
+    if path is None:
+        raise PolicytrackError("the register has no file to store confirmations beside")
+    entry = {"recommendation": recommendation, "provision": provision, "decision": "confirm" if accept else "reject",
+             "who": who, "when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "note": note}
+    old = path.read_bytes() if path.exists() else b""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(CONFIRM_COLUMNS), lineterminator="\n")
+    if not old:
+        writer.writeheader()
+    writer.writerow(entry)
+    _atomic_write(path, old + buffer.getvalue().encode("utf-8"))
+    return entry
+
+
+def _explicit(register: Register, corpus) -> dict[str, list[tuple[str | None, str]]]:
+    """Per recommendation: (provision id or None, explanation) from its citations."""
+    from .references import DocRef, find_references, resolve
+
+    out: dict[str, list[tuple[str | None, str]]] = {}
+    for row in register:
+        refs = []
+        for part in filter(None, (p.strip() for p in row["target_provisions"].split(";"))):
+            for ref in find_references(f"tại {part}"):  # "tại": a bare "Điều 9" is not a heading
+                for t in ref.targets:
+                    if t.document is None and row["target_document"]:
+                        t.document = DocRef("number", row["target_document"], number=row["target_document"])
+                refs.append(ref)
+        refs += find_references(row["text_vi"])
+        resolve(refs, corpus)
+        seen = set()
+        for ref in refs:
+            for t in ref.targets:
+                key = t.resolved_id or f"?{ref.text}"
+                if key in seen or (t.document is None and not t.units()):
+                    continue
+                seen.add(key)
+                why = f"cites «{ref.text}»" + ("" if t.resolved_id else f": {t.reason}")
+                out.setdefault(row["id"], []).append((t.resolved_id, why))
+    return out
+
+
+def link(register: Register, corpus, *, k: int = 5, retrieve: bool = True):
+    """The links of every recommendation as a DataFrame: ``recommendation, provision,
+    method (explicit | retrieved | confirmed), score, rank, explanation``.
+
+    Explicit links score 1.0; an explicit target the corpus cannot resolve is kept with
+    ``provision`` empty and the reason. Retrieved links are the ``k`` best articles.
+    """
+    import pandas as pd
+
+    confirmations = read_confirmations(register)
+    explicit = _explicit(register, corpus)
+    index = LinkIndex.cached(corpus) if retrieve else None
+    topic_articles = _topic_articles(corpus) if retrieve else {}
+    rows = []
+    for row in register:
+        rec = row["id"]
+        taken: set[str] = set()
+        for (r, prov), decision in confirmations.items():
+            if r == rec and decision["decision"] == "confirm":
+                rows.append({"recommendation": rec, "provision": prov, "method": "confirmed", "score": 1.0,
+                             "rank": 0, "explanation": f"confirmed by {decision['who']} {decision['when'][:10]}"
+                             + (f": {decision['note']}" if decision["note"] else "")})
+                taken.add(prov)
+        for prov, why in explicit.get(rec, []):
+            if prov in taken or (rec, prov) in confirmations and confirmations[(rec, prov)]["decision"] == "reject":
+                continue
+            rows.append({"recommendation": rec, "provision": prov, "method": "explicit", "score": 1.0,
+                         "rank": 0, "explanation": why})
+            if prov:
+                taken.add(prov)
+        if index is None:
+            continue
+        topics = {t.strip() for t in row["topics"].split(";") if t.strip()}
+        boost = {art: TOPIC_BOOST for t in topics for art in topic_articles.get(t, ())}
+        query = f"{row['title']} {row['text_vi']}"
+        rank = 0
+        for art, score, best, terms in index.search(query, k + len(taken), boost):
+            if art in taken or confirmations.get((rec, art), {}).get("decision") == "reject":
+                continue
+            rank += 1
+            detail = "" if best == art else f"; best match in {best.split(':', 1)[1]}"
+            boosted = " (+topic)" if art in boost else ""
+            rows.append({"recommendation": rec, "provision": art, "method": "retrieved", "score": round(score, 4),
+                         "rank": rank, "explanation": f"shared words: {', '.join(terms)}{detail}{boosted}"})
+            if rank >= k:
+                break
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+def _topic_articles(corpus) -> dict[str, set[str]]:
+    """Articles tagged with each top topic (from the corpus's cached tags)."""
+    try:
+        tags = corpus.tags()
+    except Exception:  # noqa: BLE001 - linking still works without topic boosts
+        return {}
+    top = tags[tags["subtopic"].isna()]
+    out: dict[str, set[str]] = {}
+    for pid, topic in zip(top["provision_id"], top["topic"]):
+        path = pid.split(":", 1)[1] if ":" in pid else ""
+        if path.startswith("d") and "." not in path:
+            out.setdefault(topic, set()).add(pid)
+    return out

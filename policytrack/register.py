@@ -1,0 +1,320 @@
+"""The register of recommendations: load, validate, track status with history, save safely.
+
+>>> reg = Register.load("recommendations.csv")                      # doctest: +SKIP
+>>> reg.set_status("R07", "in_draft", evidence="luat-...@du-thao-2:d14",
+...                who="liaison", note="reuse article added")     # doctest: +SKIP
+>>> reg.save()                                                      # doctest: +SKIP
+
+Validation reports every bad row and column in one error and writes nothing. Every status
+change is appended to a history file beside the register (``<name>_history.csv``); the
+register's status is always the history's last word. Saves go through a temporary file and
+a rename, keep the previous version (``<name>.csv.bak``) and refuse to overwrite a register
+that changed on disk since it was loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .model import PolicytrackError
+
+__all__ = ["Register", "RegisterError", "StatusVocabulary", "load_statuses", "COLUMNS", "HISTORY_COLUMNS"]
+
+STATUSES_PATH = Path(__file__).with_name("data") / "statuses.yaml"
+
+COLUMNS = (
+    "id", "title", "text_vi", "summary_en", "theme", "topics", "target_document", "target_provisions",
+    "status", "status_date", "evidence", "responsible_body", "source", "provenance", "notes",
+)
+HISTORY_COLUMNS = ("when", "id", "document_version", "old_status", "new_status", "evidence", "who", "note")
+PROVENANCE = ("documented", "illustrative")
+TOPIC_NAMES = ("discharge_control", "water_resources")
+_ID = re.compile(r"^R\d{2,3}$")
+
+
+class RegisterError(PolicytrackError):
+    """The register (or a change to it) is invalid; ``problems`` lists every one."""
+
+    def __init__(self, path: object, problems: list[str]):
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+
+
+@dataclass
+class StatusVocabulary:
+    """Statuses with labels, definitions and the transitions allowed between them."""
+
+    statuses: dict[str, dict]
+
+    def __contains__(self, status: object) -> bool:
+        return status in self.statuses
+
+    def allowed(self, old: str, new: str) -> bool:
+        return old == new or new in self.statuses.get(old, {}).get("next", [])
+
+    def requires_evidence(self, status: str) -> bool:
+        return bool(self.statuses.get(status, {}).get("requires_evidence", status != "proposed"))
+
+    def label(self, status: str, lang: str = "vi") -> str:
+        return self.statuses.get(status, {}).get(f"label_{lang}", status)
+
+
+def load_statuses(path: str | Path = STATUSES_PATH) -> StatusVocabulary:
+    """Read and check ``statuses.yaml`` (labels, definitions, transitions to known statuses)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegisterError(path, [f"cannot read the status vocabulary: {exc}"]) from exc
+    statuses = data.get("statuses") if isinstance(data, dict) else None
+    if not isinstance(statuses, dict) or not statuses:
+        raise RegisterError(path, ["expected a 'statuses' mapping"])
+    problems = []
+    for name, entry in statuses.items():
+        if not isinstance(entry, dict):
+            problems.append(f"status '{name}' must be a mapping")
+            continue
+        for key in ("label_vi", "label_en", "definition"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                problems.append(f"status '{name}' needs a non-empty '{key}'")
+        for nxt in entry.get("next") or []:
+            if nxt not in statuses:
+                problems.append(f"status '{name}': next status '{nxt}' is not defined")
+    if "proposed" not in statuses:
+        problems.append("the vocabulary needs the status 'proposed'")
+    if problems:
+        raise RegisterError(path, problems)
+    return StatusVocabulary(statuses)
+
+
+def _iso_date(value: str) -> bool:
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class Register:
+    """The recommendations as rows (dicts of the CSV columns), with their status history."""
+
+    rows: list[dict[str, str]]
+    path: Path | None = None
+    history: list[dict[str, str]] = field(default_factory=list)
+    statuses: StatusVocabulary = field(default_factory=load_statuses)
+    warnings: list[str] = field(default_factory=list)
+    _loaded_digest: str | None = None
+    _pending: list[dict[str, str]] = field(default_factory=list)
+
+    # --- loading and validation ------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path, *, sources=None, statuses: StatusVocabulary | None = None) -> Register:
+        """Read and validate a register CSV (and its history file, when present).
+
+        ``sources`` is the ``SourceRegister`` target documents are checked against (default:
+        the project's ``corpus/sources.csv``). Raises ``RegisterError`` listing every problem.
+        """
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise RegisterError(path, [f"cannot read: {exc.strerror or exc}"]) from exc
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RegisterError(path, [f"not UTF-8 (byte {exc.start}); save the file as CSV UTF-8"]) from exc
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RegisterError(path, [f"missing column(s): {', '.join(missing)}"])
+        rows = [{c: (row.get(c) or "").strip() for c in COLUMNS} for row in reader]
+        register = cls(rows, path, statuses=statuses or load_statuses())
+        register._loaded_digest = hashlib.sha256(raw).hexdigest()
+        register.history = _read_history(register.history_path)
+        register.validate(sources)
+        register._apply_history()
+        return register
+
+    @property
+    def history_path(self) -> Path | None:
+        return self.path.with_name(self.path.stem + "_history.csv") if self.path else None
+
+    def validate(self, sources=None) -> None:
+        """Check every row; raise one ``RegisterError`` listing every bad row and column."""
+        from .references import find_references
+        from .sources import SourceRegister
+
+        sources = sources if sources is not None else SourceRegister.load()
+        known_docs = {e.doc_id for e in sources.entries}
+        problems: list[str] = []
+        seen: dict[str, int] = {}
+        for line, row in enumerate(self.rows, start=2):
+            where = f"row {line} ({row['id'] or 'no id'})"
+            if not _ID.match(row["id"]):
+                problems.append(f"{where}, column id: {row['id']!r} is not of the form R01")
+            elif row["id"] in seen:
+                problems.append(f"{where}, column id: {row['id']} repeats row {seen[row['id']]}")
+            seen.setdefault(row["id"], line)
+            for col in ("title", "text_vi", "source", "provenance"):
+                if not row[col]:
+                    problems.append(f"{where}, column {col}: empty")
+            if row["provenance"] and row["provenance"] not in PROVENANCE:
+                problems.append(f"{where}, column provenance: {row['provenance']!r} is not one of {', '.join(PROVENANCE)}")
+            if row["status"] not in self.statuses:
+                problems.append(f"{where}, column status: {row['status']!r} is not a known status "
+                                f"({', '.join(self.statuses.statuses)})")
+            elif self.statuses.requires_evidence(row["status"]) and not row["evidence"]:
+                problems.append(f"{where}, column evidence: status {row['status']} needs evidence "
+                                "(a provision id or a dated source)")
+            if row["status_date"] and not _iso_date(row["status_date"]):
+                problems.append(f"{where}, column status_date: {row['status_date']!r} is not a YYYY-MM-DD date")
+            for topic in filter(None, (t.strip() for t in row["topics"].split(";"))):
+                if topic not in TOPIC_NAMES:
+                    problems.append(f"{where}, column topics: {topic!r} is not one of {', '.join(TOPIC_NAMES)}")
+            if row["target_document"] and row["target_document"] not in known_docs:
+                problems.append(f"{where}, column target_document: {row['target_document']!r} is not in corpus/sources.csv")
+            if row["target_provisions"]:
+                for part in filter(None, (p.strip() for p in row["target_provisions"].split(";"))):
+                    # "tại" in front, so a bare "Điều 9" reads as a citation, not a heading
+                    refs = find_references(f"tại {part}")
+                    covered = sum(r.end - r.start for r in refs)
+                    if not refs or covered < len(part) * 0.6:
+                        problems.append(f"{where}, column target_provisions: {part!r} is not a citation "
+                                        "the grammar understands (e.g. 'khoản 3 Điều 8; Điều 9')")
+        if problems:
+            raise RegisterError(self.path or "register", problems)
+
+    def _apply_history(self) -> None:
+        """The current status is the history's last word; the CSV is corrected (with a
+        warning) when someone edited the status column by hand."""
+        last: dict[str, dict[str, str]] = {}
+        for entry in self.history:
+            last[entry["id"]] = entry
+        for row in self.rows:
+            entry = last.get(row["id"])
+            if entry and row["status"] != entry["new_status"]:
+                self.warnings.append(
+                    f"{row['id']}: the register says {row['status']!r} but its history's last word is "
+                    f"{entry['new_status']!r} ({entry['when']}); using the history")
+                row["status"], row["evidence"] = entry["new_status"], entry["evidence"]
+                row["status_date"] = entry["when"][:10]
+
+    # --- access ----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __getitem__(self, rec_id: str) -> dict[str, str]:
+        for row in self.rows:
+            if row["id"] == rec_id:
+                return row
+        raise KeyError(rec_id)
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=list(COLUMNS))
+
+    def history_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.history, columns=list(HISTORY_COLUMNS))
+
+    # --- changes -----------------------------------------------------------------------------
+    def set_status(self, rec_id: str, status: str, *, evidence: str = "", who: str, note: str = "",
+                   document_version: str = "", when: str | None = None) -> dict[str, str]:
+        """Change a recommendation's status, checked against the vocabulary's transitions;
+        the change is appended to the history on the next ``save()``."""
+        row = self[rec_id]
+        problems = []
+        if status not in self.statuses:
+            problems.append(f"{rec_id}: {status!r} is not a known status")
+        elif not self.statuses.allowed(row["status"], status):
+            allowed = ", ".join(self.statuses.statuses[row["status"]].get("next", [])) or "none"
+            problems.append(f"{rec_id}: {row['status']} → {status} is not an allowed transition (allowed: {allowed})")
+        if status in self.statuses and self.statuses.requires_evidence(status) and not evidence:
+            problems.append(f"{rec_id}: status {status} needs evidence (a provision id or a dated source)")
+        if not who:
+            problems.append(f"{rec_id}: say who made the change")
+        if problems:
+            raise RegisterError(self.path or "register", problems)
+        when = when or _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        entry = {"when": when, "id": rec_id, "document_version": document_version, "old_status": row["status"],
+                 "new_status": status, "evidence": evidence, "who": who, "note": note}
+        row.update(status=status, evidence=evidence, status_date=when[:10])
+        self.history.append(entry)
+        self._pending.append(entry)
+        return entry
+
+    def save(self, path: str | Path | None = None, *, force: bool = False) -> Path:
+        """Write the register atomically (previous version kept as ``.bak``) and append the
+        pending history entries. Refuses when the file changed on disk since it was loaded
+        (``force=True`` overrides), and writes nothing when the rows are invalid."""
+        target = Path(path) if path else self.path
+        if target is None:
+            raise RegisterError("register", ["no path to save to"])
+        self.validate()
+        if target == self.path and target.exists() and not force and self._loaded_digest is not None:
+            current = hashlib.sha256(target.read_bytes()).hexdigest()
+            if current != self._loaded_digest:
+                raise RegisterError(target, ["the file changed on disk since it was loaded; reload it, "
+                                             "or save(force=True) to overwrite the other change"])
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.rows)
+        data = buffer.getvalue().encode("utf-8")
+        if target.exists():
+            _atomic_write(target.with_name(target.name + ".bak"), target.read_bytes())
+        _atomic_write(target, data)
+        if self._pending:
+            _append_history(target.with_name(target.stem + "_history.csv"), self._pending)
+            self._pending = []
+        self.path = target
+        self._loaded_digest = hashlib.sha256(data).hexdigest()
+        return target
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _read_history(path: Path | None) -> list[dict[str, str]]:
+    if path is None or not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [{c: (row.get(c) or "") for c in HISTORY_COLUMNS} for row in csv.DictReader(fh)]
+
+
+def _append_history(path: Path, entries: list[dict[str, str]]) -> None:
+    """Append-only: the existing history is rewritten unchanged with the new entries after it."""
+    old = path.read_bytes() if path.exists() else b""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(HISTORY_COLUMNS), lineterminator="\n")
+    if not old:
+        writer.writeheader()
+    writer.writerows(entries)
+    _atomic_write(path, old + buffer.getvalue().encode("utf-8"))

@@ -1,0 +1,112 @@
+"""Linking recommendations to provisions: explicit, retrieved, confirmed; accuracy on gold."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from policytrack import Corpus
+from policytrack.cli import main
+from policytrack.compare import compare, suggest_statuses
+from policytrack.linking import confirm_link, link
+from policytrack.register import COLUMNS, Register
+
+from .conftest import ROOT, SHARED, require_shared
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def samples(tmp_path):
+    return Corpus(ROOT / "corpus", cache_dir=tmp_path / "cache", progress=False)
+
+
+def make_register(tmp_path, rows):
+    path = tmp_path / "recs.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({c: r.get(c, "") for c in COLUMNS})
+    return Register.load(path)
+
+
+BASE = {"summary_en": "x", "theme": "other", "status": "proposed", "source": "test", "provenance": "illustrative",
+        "notes": "illustrative"}
+
+
+def test_explicit_retrieved_and_confirmed(tmp_path, samples):
+    reg = make_register(tmp_path, [
+        {**BASE, "id": "R01", "title": "Quan trắc", "topics": "discharge_control",
+         "text_vi": "Đề nghị bắt buộc quan trắc nước thải tự động, liên tục và truyền số liệu.",
+         "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-2", "target_provisions": "khoản 4 Điều 13; Điều 40"},
+        {**BASE, "id": "R02", "title": "Tái sử dụng", "topics": "water_resources",
+         "text_vi": "Khuyến khích doanh nghiệp tái sử dụng nước thải sau xử lý."},
+    ])
+    frame = link(reg, samples, k=3)
+    assert list(frame.columns) == ["recommendation", "provision", "method", "score", "rank", "explanation"]
+    r1 = frame[frame["recommendation"] == "R01"]
+    explicit = r1[r1["method"] == "explicit"]
+    assert "luat-tai-nguyen-nuoc-mau@du-thao-2:d13.k4" in set(explicit["provision"])
+    missing = explicit[explicit["provision"].isna()]
+    assert len(missing) == 1 and "beyond the document's last article" in missing.iloc[0]["explanation"]
+    r2 = frame[(frame["recommendation"] == "R02") & (frame["method"] == "retrieved")]
+    assert list(r2["rank"]) == [1, 2, 3]
+    assert "tái sử dụng" in r2.iloc[0]["explanation"] or "sử dụng" in r2.iloc[0]["explanation"]
+    top = r2.iloc[0]["provision"]
+
+    confirm_link(reg, "R02", top, who="liaison", note="checked")
+    confirm_link(reg, "R02", r2.iloc[1]["provision"], who="liaison", accept=False)
+    again = link(reg, samples, k=3)
+    r2b = again[again["recommendation"] == "R02"]
+    assert r2b[r2b["method"] == "confirmed"]["provision"].tolist() == [top]
+    assert r2.iloc[1]["provision"] not in set(r2b["provision"])  # rejected: no longer proposed
+
+
+def test_status_suggestions_from_a_comparison(tmp_path, samples):
+    reg = make_register(tmp_path, [
+        {**BASE, "id": "R01", "title": "Công khai", "topics": "discharge_control",
+         "text_vi": "Đề nghị giữ quy định công khai thông tin xả nước thải.",
+         "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-1", "target_provisions": "Điều 13"},
+    ])
+    links = link(reg, samples, k=2)
+    comparison = compare(samples["luat-tai-nguyen-nuoc-mau@du-thao-1"], samples["luat-tai-nguyen-nuoc-mau@du-thao-2"])
+    suggestions = suggest_statuses(comparison, links, reg)
+    first = suggestions.iloc[0]
+    assert (first["recommendation"], first["suggested"]) == ("R01", "dropped_from_draft")
+    assert first["evidence"] == "luat-tai-nguyen-nuoc-mau@du-thao-1:d13" and first["confidence"] > 0.5
+    reg.set_status("R01", first["suggested"], evidence=first["evidence"], who="liaison", note=first["reason"])
+    assert reg["R01"]["status"] == "dropped_from_draft"
+
+
+def test_cli_link_json(tmp_path, capsys):
+    reg = make_register(tmp_path, [{**BASE, "id": "R01", "title": "Phí", "topics": "discharge_control",
+                                    "text_vi": "Đề nghị tăng phí bảo vệ môi trường đối với nước thải."}])
+    assert main(["link", "--register", str(reg.path), "--corpus", str(ROOT / "corpus"), "--json", "-k", "2"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {"recommendation", "provision", "method", "score", "rank"} <= set(records[0])
+    assert records[0]["provision"].endswith(":d15") or records[0]["provision"].endswith(":d16")
+
+
+@require_shared
+@pytest.mark.skipif(not (DATA / "linking_gold.yaml").exists(), reason="linking gold set not written yet")
+def test_linking_gold_recall_at_3(tmp_path):
+    gold = yaml.safe_load((DATA / "linking_gold.yaml").read_text(encoding="utf-8"))
+    corpus = Corpus(SHARED / "corpus", cache_dir=tmp_path / "cache", progress=False)
+    reg = make_register(tmp_path, [
+        {**BASE, "id": f"R{i + 1:02d}", "title": "Kiến nghị", "text_vi": case["text"], "topics": ""}
+        for i, case in enumerate(gold)
+    ])
+    frame = link(reg, corpus, k=5)
+    hits = 0
+    for i, case in enumerate(gold):
+        ranked = frame[(frame["recommendation"] == f"R{i + 1:02d}") & (frame["method"] == "retrieved")]
+        if set(case["targets"]) & set(ranked[ranked["rank"] <= 3]["provision"]):
+            hits += 1
+    # The issue's target is 0.90; the retriever reaches 0.85-0.87 (BENCHMARKS.md). This guards
+    # against regressions; it does not claim the target.
+    assert hits / len(gold) >= 0.83, hits / len(gold)
