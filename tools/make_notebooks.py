@@ -318,6 +318,83 @@ else:
 """),
 ]
 
+NOTEBOOKS["04_recommendations.ipynb"] = [
+    md("""
+# 04 · Recommendations: the register, their links, and what a new draft changed
+
+The register `../recommendations.csv` is a *working register* written from what is documented
+about the network's 47 recommendations (see the README): each row says whether it is
+`documented` or `illustrative` and where it comes from. Load your official list the same way.
+"""),
+    code("""
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, display
+
+import policytrack as pt
+
+pd.set_option("display.max_colwidth", 120)
+register = pt.Register.load("../recommendations.csv")
+corpus = pt.Corpus("../corpus")
+frame = register.to_frame()
+display(frame[["id", "title", "theme", "target_document", "target_provisions", "status", "provenance"]].head(10))
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.2))
+frame["status"].map(lambda s: register.statuses.label(s, "vi")).value_counts().plot.barh(ax=axes[0], color="#2b8cbe")
+axes[0].set_title("Trạng thái / status")
+frame.groupby(["target_document", "provenance"]).size().unstack(fill_value=0).plot.barh(ax=axes[1], stacked=True)
+axes[1].set_title("Văn bản mục tiêu / target document")
+plt.tight_layout()
+plt.show()
+"""),
+    md("## The links of one recommendation, with their explanations"),
+    code("""
+links = pt.link(register, corpus, k=3)
+rec = links[links["method"] == "retrieved"]["recommendation"].iloc[0]
+print(rec, "—", register[rec]["title"])
+print(register[rec]["text_vi"])
+links[links["recommendation"] == rec]
+"""),
+    md("""
+## Draft 1 → draft 2: what changed, and what it suggests
+
+The two sample drafts in `../corpus` are aligned article by article (by text, so the
+renumbering after the inserted Điều 5 does not matter). For a recommendation that targets an
+article of draft 1, the change suggests a status; a person accepts it into the history.
+"""),
+    code("""
+d1, d2 = corpus["luat-tai-nguyen-nuoc-mau@du-thao-1"], corpus["luat-tai-nguyen-nuoc-mau@du-thao-2"]
+result = pt.compare(d1, d2)
+display(result.pairs)
+changed = next(a for a in result.alignments if a.label == "changed")
+print(f"{changed.old[0]} → {changed.new[0]}")
+HTML(result.diff_html(changed))
+"""),
+    code("""
+import csv, io, tempfile
+from pathlib import Path
+
+# A small register of our own, targeting draft 1, to show the suggestions (the shipped register
+# targets real documents, whose drafts are not in the corpus).
+tmp = Path(tempfile.mkdtemp()) / "demo.csv"
+rows = [dict(zip(pt.register.COLUMNS, [""] * len(pt.register.COLUMNS))) for _ in range(2)]
+rows[0].update(id="R01", title="Công khai thông tin xả thải", text_vi="Đề nghị giữ quy định công khai thông tin xả nước thải.",
+               topics="discharge_control", target_document="luat-tai-nguyen-nuoc-mau@du-thao-1", target_provisions="Điều 13",
+               status="proposed", source="notebook demo", provenance="illustrative", notes="illustrative")
+rows[1].update(id="R02", title="Quan trắc", text_vi="Đề nghị quan trắc nước thải tự động, liên tục.",
+               topics="discharge_control", target_document="luat-tai-nguyen-nuoc-mau@du-thao-1", target_provisions="Điều 12",
+               status="proposed", source="notebook demo", provenance="illustrative", notes="illustrative")
+with open(tmp, "w", encoding="utf-8", newline="") as fh:
+    writer = csv.DictWriter(fh, fieldnames=list(pt.register.COLUMNS)); writer.writeheader(); writer.writerows(rows)
+demo = pt.Register.load(tmp)
+suggestions = pt.suggest_statuses(result, pt.link(demo, corpus, k=1), demo)
+display(suggestions)
+first = suggestions.iloc[0]
+demo.set_status(first["recommendation"], first["suggested"], evidence=first["evidence"], who="notebook", note=first["reason"])
+demo.save()
+demo.history_frame()
+"""),
+]
+
 
 def main() -> None:
     HERE.mkdir(exist_ok=True)
