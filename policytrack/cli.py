@@ -105,26 +105,33 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 1 if corpus.errors and not corpus.docs else 0
 
 
-def cmd_refs(args: argparse.Namespace) -> int:
+def _load(path_arg: str):
+    """A folder as a ``Corpus`` (bad files reported), or one file's documents with the
+    project's register. Returns ``(documents, corpus, status)``; ``corpus`` is ``None``
+    when the file could not be read."""
     from .corpus import Corpus
     from .parse import parse
-    from .references import find_references, records, resolve
 
-    path = Path(args.path)
-    status = 0
+    path = Path(path_arg)
     if path.is_dir():
         corpus = Corpus(path, progress=None)
         for err in corpus.errors:
             print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
-            status = 1
-        docs = corpus.docs
-    else:
-        try:
-            docs = parse(path)
-        except PolicytrackError as exc:
-            print(f"policytrack: {exc}", file=sys.stderr)
-            return 1
-        corpus = _SingleFileCorpus(docs)
+        return corpus.docs, corpus, 1 if corpus.errors else 0
+    try:
+        docs = parse(path)
+    except PolicytrackError as exc:
+        print(f"policytrack: {exc}", file=sys.stderr)
+        return [], None, 1
+    return docs, _SingleFileCorpus(docs), 0
+
+
+def cmd_refs(args: argparse.Namespace) -> int:
+    from .references import find_references, records, resolve
+
+    docs, corpus, status = _load(args.path)
+    if corpus is None:
+        return status
     refs = resolve([r for d in docs for r in find_references(d)], corpus)
     for ref in refs:
         for rec in records(ref):
@@ -137,25 +144,12 @@ def cmd_refs(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from .corpus import Corpus
-    from .parse import parse
     from .tagging import tag
 
-    path = Path(args.path)
-    status = 0
-    if path.is_dir():
-        corpus = Corpus(path, progress=None)
-        for err in corpus.errors:
-            print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
-            status = 1
-        docs, frame = corpus.docs, corpus.tags()
-    else:
-        try:
-            docs = parse(path)
-        except PolicytrackError as exc:
-            print(f"policytrack: {exc}", file=sys.stderr)
-            return 1
-        frame = tag(docs)
+    docs, corpus, status = _load(args.path)
+    if corpus is None:
+        return status
+    frame = corpus.tags() if hasattr(corpus, "tags") else tag(docs)
     by_id = {pid: group for pid, group in frame.groupby("provision_id", sort=False)}
     for doc in docs:
         for prov in doc.root.walk():

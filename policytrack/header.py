@@ -62,7 +62,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path

@@ -16,13 +16,12 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import hashlib
-import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import PolicytrackError
-from .register import Register, _atomic_write
+from .register import Register, _atomic_write, append_csv
 from .text import fold, normalize
 
 __all__ = ["link", "confirm_link", "LinkIndex", "LINK_COLUMNS"]
@@ -114,14 +113,14 @@ class LinkIndex:
             art = self.articles[i]
             if art not in best or scores[i] > best[art][0]:
                 best[art] = (float(scores[i]), int(i))
-        ranked = []
-        for art, (score, i) in best.items():
-            ranked.append((art, score * (1 + (boost or {}).get(art, 0.0)), self.ids[i], self._shared_terms(query, i)))
-        ranked.sort(key=lambda r: -r[1])
-        return ranked[:k]
+        ranked = sorted(((art, score * (1 + (boost or {}).get(art, 0.0)), i) for art, (score, i) in best.items()),
+                        key=lambda r: -r[1])[:k]
+        return [(art, score, self.ids[i], self._shared_terms(query, i)) for art, score, i in ranked]
 
     def _shared_terms(self, query, i: int, n: int = 6) -> list[str]:
-        names = self.vectorizer.get_feature_names_out()
+        names = self.__dict__.get("_names")
+        if names is None:
+            names = self.__dict__["_names"] = self.vectorizer.get_feature_names_out()
         row = self.matrix.getrow(i)
         q = dict(zip(query.indices, query.data))
         weights = [(q[j] * w, names[j]) for j, w in zip(row.indices, row.data) if j in q]
@@ -161,13 +160,7 @@ def confirm_link(register: Register, recommendation: str, provision: str, *, who
         raise PolicytrackError("the register has no file to store confirmations beside")
     entry = {"recommendation": recommendation, "provision": provision, "decision": "confirm" if accept else "reject",
              "who": who, "when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "note": note}
-    old = path.read_bytes() if path.exists() else b""
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=list(CONFIRM_COLUMNS), lineterminator="\n")
-    if not old:
-        writer.writeheader()
-    writer.writerow(entry)
-    _atomic_write(path, old + buffer.getvalue().encode("utf-8"))
+    append_csv(path, CONFIRM_COLUMNS, [entry])
     return entry
 
 

@@ -309,12 +309,16 @@ def _read_history(path: Path | None) -> list[dict[str, str]]:
         return [{c: (row.get(c) or "") for c in HISTORY_COLUMNS} for row in csv.DictReader(fh)]
 
 
-def _append_history(path: Path, entries: list[dict[str, str]]) -> None:
-    """Append-only: the existing history is rewritten unchanged with the new entries after it."""
+def append_csv(path: Path, columns: tuple[str, ...], entries: list[dict[str, str]]) -> None:
+    """Append rows to a CSV log, atomically: the existing lines are kept byte for byte."""
     old = path.read_bytes() if path.exists() else b""
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=list(HISTORY_COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
     if not old:
         writer.writeheader()
     writer.writerows(entries)
     _atomic_write(path, old + buffer.getvalue().encode("utf-8"))
+
+
+def _append_history(path: Path, entries: list[dict[str, str]]) -> None:
+    append_csv(path, HISTORY_COLUMNS, entries)

@@ -22,8 +22,7 @@ import datetime as _dt
 import hashlib
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -45,6 +44,7 @@ TOPICS = ("discharge_control", "water_resources")
 #: BENCHMARKS.md, where the choice and its effect are measured).
 THRESHOLD = 0.8
 CONTEXT_CHARS = 300
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it
 
 
 class TaxonomyError(PolicytrackError):
@@ -99,7 +99,7 @@ def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise TaxonomyError(f"{path}: cannot read ({exc})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
@@ -379,7 +379,7 @@ class TopicModel:
 
 def load_training(path: str | Path = TRAINING_PATH) -> tuple[list[str], list[set[str]]]:
     """The labelled passages: texts and their label sets (topics and ``topic.subtopic``)."""
-    rows = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    rows = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     texts, labels = [], []
     for i, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
@@ -411,12 +411,6 @@ def default_model(retrain: bool = False, cache_dir: Path | None = None) -> Topic
 
 
 # --- combining and output ----------------------------------------------------------------------
-
-@dataclass
-class _DocTags:
-    rule: dict[str, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
-    model: dict[str, dict[str, float]] = field(default_factory=dict)
-
 
 def _model_texts(doc: Document) -> tuple[list[Provision], list[str]]:
     """Own text of each provision with its ancestors' headings and lead-ins as context."""
@@ -552,7 +546,3 @@ def evaluate(tags, gold: dict[str, set[str]]):
                         "precision": precision, "recall": recall, "f1": f1, "kappa_rule_model": kappa})
     return pd.DataFrame(out)
 
-
-@lru_cache(maxsize=1)
-def _default_rules() -> RuleTagger:
-    return RuleTagger()

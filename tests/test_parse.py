@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policytrack.model import DocumentMeta, Source
-from policytrack.parse import POINT_LETTERS, parse_span, parse_text, quoted_regions, roman_to_int
+from policytrack.parse import POINT_LETTERS, parse_span, quoted_regions, roman_to_int
 
 from .conftest import SHARED, require_shared
 
@@ -52,7 +52,7 @@ QUY ĐỊNH CHUNG
 Luật này quy định về việc thử.
 
 Điều 2. Giải thích từ ngữ
-Trong Luật này, các từ ngữ dưới đây được hiểu như sau:
+Trong Luật này, những từ ngữ sau được hiểu như sau:
 1. Nước thải là nước đã qua sử dụng.
 2. Nguồn thải gồm:
 a) Nguồn thải điểm;

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policytrack import Corpus, parse, parse_text
+from policytrack import Corpus, parse
 from policytrack.cli import main
 from policytrack.references import (
     VocabularyError,
@@ -22,12 +22,11 @@ from policytrack.references import (
     evaluate_references,
     find_references,
     load_vocabulary,
-    references_frame,
     resolve,
     rests_on,
 )
 
-from .conftest import ROOT, SHARED, require_shared
+from .conftest import SHARED, require_shared
 
 GOLD = yaml.safe_load((Path(__file__).parent / "data" / "citations_gold.yaml").read_text(encoding="utf-8"))
 
