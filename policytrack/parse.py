@@ -123,15 +123,21 @@ class _Node:
     """A provision under construction (normalised offsets; ``key`` is its id path)."""
 
     __slots__ = ("kind", "level", "number", "key", "start", "end", "heading_span",
-                 "last_child_number", "items", "prov")
+                 "last_clause", "last_point", "items", "prov")
 
     def __init__(self, kind: str, level: int, number: str | None, key: str, start: int, end: int,
                  heading_span: tuple[int, int] | None = None):
         self.kind, self.level, self.number, self.key = kind, level, number, key
         self.start, self.end, self.heading_span = start, end, heading_span
         self.prov: Provision | None = None
-        self.last_child_number: dict[str, str] = {}
+        self.last_clause = 0  # number of the last clause opened under this node
+        self.last_point: str | None = None  # letter of the last point opened under this node
         self.items = 0
+
+
+_CLAUSE, _POINT = LEVEL["clause"], LEVEL["point"]
+_CONTAINERS = ("article", "annex")
+_POINT_CONTAINERS = ("article", "annex", "clause")
 
 
 class _TreeBuilder:
@@ -174,13 +180,14 @@ class _TreeBuilder:
         """Push ``node`` and create its ``Provision`` (ids are made unique here)."""
         parent = self.stack[-1].prov
         pid = f"{self.doc_id}:{node.key}"
-        if pid in self.seen:
-            self.seen[pid] += 1
-            new_id = f"{pid}~{self.seen[pid]}"
+        seen = self.seen
+        if pid in seen:
+            seen[pid] += 1
+            new_id = f"{pid}~{seen[pid]}"
             self.warn(f"repeated provision {pid}: renamed {new_id}", node.start, node.start + 1)
             pid = new_id
         else:
-            self.seen[pid] = 1
+            seen[pid] = 1
         node.prov = Provision(node.kind, node.number, None, node.start, self.end, pid, parent.id, [],
                               node.heading_span, self.source)
         parent.children.append(node.prov)
@@ -295,37 +302,39 @@ class _TreeBuilder:
             key = f"{parent.key}.{key}"
         self._open(_Node("article", LEVEL["article"], raw, key, m.start(), self.end, heading))
 
-    _CONTAINERS = ("article", "annex")
     _DIVISIONS = ("document", "part", "chapter", "section", "subsection")
 
-    def _holder(self, level: int, extra: tuple[str, ...] = ()) -> _Node | None:
+    def _holder(self, level: int, containers: tuple[str, ...] = _CONTAINERS) -> _Node | None:
         """The open node a new clause (or point) would belong to, without changing the tree:
         an article or annex (or, for points, a clause); in a text with no articles (a
         letter) the innermost division."""
         for node in reversed(self.stack):
             if node.level < level:
                 break
-        if node.kind in self._CONTAINERS + extra:
+        if node.kind in containers:
             return node
         if not self.has_articles and node.kind in self._DIVISIONS:
             return node
         return None
 
     def _clause(self, m: re.Match) -> None:
-        n = int(m.group("clause_n"))
-        holder = self._holder(LEVEL["clause"])
+        raw = m.group("clause_n")
+        n = int(raw)
+        start = m.start()
+        holder = self._holder(_CLAUSE)
         if holder is None:
-            self.warn(f"numbered paragraph {n}. outside any article kept as text", m.start(), m.end())
+            self.warn(f"numbered paragraph {n}. outside any article kept as text", start, m.end())
             return
-        previous = holder.last_child_number.get("clause")
-        if previous is not None and n <= int(previous):
-            self.warn(f"khoản {n} after khoản {previous}: kept as text", m.start(), m.end())
+        previous = holder.last_clause
+        if n <= previous:
+            self.warn(f"khoản {n} after khoản {previous}: kept as text", start, m.end())
             return
-        if (previous is None and n != 1) or (previous is not None and n != int(previous) + 1):
-            self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", m.start(), m.end())
-        self._close_to(LEVEL["clause"], m.start())
-        holder.last_child_number["clause"] = str(n)
-        self._open(_Node("clause", LEVEL["clause"], str(n), _join(holder.key, f"k{n}"), m.start(), self.end))
+        if n != previous + 1:
+            self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", start, m.end())
+        self._close_to(_CLAUSE, start)
+        holder.last_clause = n
+        key = f"{holder.key}.k{n}" if holder.key else f"k{n}"
+        self._open(_Node("clause", _CLAUSE, raw.lstrip("0") or raw, key, start, self.end))
 
     def _point(self, m: re.Match) -> None:
         raw = m.group("point_n")
@@ -335,11 +344,11 @@ class _TreeBuilder:
         if suffix:
             self._subpoint(m, raw)
             return
-        holder = self._holder(LEVEL["point"], extra=("clause",))
+        holder = self._holder(_POINT, _POINT_CONTAINERS)
         if holder is None:
             self.warn(f"điểm {letter}) outside any article kept as text", m.start(), m.end())
             return
-        previous = holder.last_child_number.get("point")
+        previous = holder.last_point
         expected = 0 if previous is None else _POINT_INDEX[previous] + 1
         got = _POINT_INDEX[letter]
         if got < expected or (previous is None and got > 2):
@@ -348,7 +357,7 @@ class _TreeBuilder:
         if got != expected:
             self.warn(f"điểm {letter}) skips a letter (after {previous or 'none'})", m.start(), m.end())
         self._close_to(LEVEL["point"], m.start())
-        holder.last_child_number["point"] = letter
+        holder.last_point = letter
         key = _join(holder.key, _number_key("point", letter))
         self._open(_Node("point", LEVEL["point"], letter, key, m.start(), self.end))
 
