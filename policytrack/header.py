@@ -558,7 +558,9 @@ def _stamp_lines(text: str, lines: list[_Line]) -> set[int]:
     """
     found: set[int] = set()
     for i, ln in enumerate(lines):
-        if STAMP_HEAD_RE.match(text, ln.start, ln.end) or STAMP_FIELD_RE.search(text, ln.start, ln.end):
+        # A stamp field is "Số:....." or "Ngày: …": no dots, no field (a cheap pre-check).
+        dotted = text.find("..", ln.start, ln.end) >= 0 or text.find("…", ln.start, ln.end) >= 0
+        if STAMP_HEAD_RE.match(text, ln.start, ln.end) or (dotted and STAMP_FIELD_RE.search(text, ln.start, ln.end)):
             found.add(i)
             if STAMP_HEAD_RE.match(text, ln.start, ln.end) and i > 0 and _is_caps(lines[i - 1].clean):
                 found.add(i - 1)
