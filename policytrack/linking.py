@@ -5,8 +5,9 @@
   ``policytrack.references``;
 - **retrieved**: articles ranked by TF-IDF similarity over syllable 1–2-grams of the
   normalised, case-folded text (articles scored by their best clause), boosted when the
-  article shares a topic tag with the recommendation; the explanation lists the words the
-  two share;
+  article shares a topic tag with the recommendation; a recommendation that evokes a
+  drafting concept ("who must comply" → *đối tượng áp dụng*, ``data/legal_concepts.yaml``)
+  also searches for that concept's heading; the explanation lists the words the two share;
 - **confirmed**: a person's decision (``confirm_link``), stored beside the register in
   ``<register>_links.csv`` so it survives re-runs; a rejected link is no longer proposed.
 """
@@ -17,6 +18,7 @@ import csv
 import datetime as _dt
 import hashlib
 import pickle
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +130,29 @@ class LinkIndex:
         return [term for _, term in weights[:n]]
 
 
+CONCEPTS_PATH = Path(__file__).with_name("data") / "legal_concepts.yaml"
+
+
+def load_concepts(path: str | Path = CONCEPTS_PATH) -> list[tuple[str, list[str]]]:
+    """``(heading words, cues)`` of each drafting concept, checked on load."""
+    import yaml
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    concepts = []
+    for i, entry in enumerate(data.get("concepts") or [], start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("heading"), str) or not entry.get("cues"):
+            raise PolicytrackError(f"{path}: concept {i} needs a 'heading' and a list of 'cues'")
+        concepts.append((_prep(entry["heading"]), [_prep(c) for c in entry["cues"] if isinstance(c, str)]))
+    return concepts
+
+
+def expand_query(text: str, concepts: list[tuple[str, list[str]]]) -> str:
+    """``text`` with the heading words of every drafting concept it evokes appended."""
+    folded = _prep(text)
+    extra = [heading for heading, cues in concepts if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in cues)]
+    return " ".join([text, *extra])
+
+
 def _article_of(doc, prov):
     node = prov
     while node is not None and node.kind != "article":
@@ -204,6 +229,7 @@ def link(register: Register, corpus, *, k: int = 5, retrieve: bool = True):
     explicit = _explicit(register, corpus)
     index = LinkIndex.cached(corpus) if retrieve else None
     topic_articles = _topic_articles(corpus) if retrieve else {}
+    concepts = load_concepts() if retrieve else []
     rows = []
     for row in register:
         rec = row["id"]
@@ -225,7 +251,7 @@ def link(register: Register, corpus, *, k: int = 5, retrieve: bool = True):
             continue
         topics = {t.strip() for t in row["topics"].split(";") if t.strip()}
         boost = {art: TOPIC_BOOST for t in topics for art in topic_articles.get(t, ())}
-        query = f"{row['title']} {row['text_vi']}"
+        query = expand_query(f"{row['title']} {row['text_vi']}", concepts)
         rank = 0
         for art, score, best, terms in index.search(query, k + len(taken), boost):
             if art in taken or confirmations.get((rec, art), {}).get("decision") == "reject":

@@ -24,11 +24,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import Literal
+
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .model import PolicytrackError
 
-__all__ = ["Register", "RegisterError", "StatusVocabulary", "load_statuses", "COLUMNS", "HISTORY_COLUMNS"]
+__all__ = ["Register", "RegisterError", "RecommendationRow", "StatusVocabulary", "load_statuses", "COLUMNS",
+           "HISTORY_COLUMNS"]
 
 STATUSES_PATH = Path(__file__).with_name("data") / "statuses.yaml"
 
@@ -37,7 +41,6 @@ COLUMNS = (
     "status", "status_date", "evidence", "responsible_body", "source", "provenance", "notes",
 )
 HISTORY_COLUMNS = ("when", "id", "document_version", "old_status", "new_status", "evidence", "who", "note")
-PROVENANCE = ("documented", "illustrative")
 TOPIC_NAMES = ("discharge_control", "water_resources")
 _ID = re.compile(r"^R\d{2,3}$")
 
@@ -95,6 +98,75 @@ def load_statuses(path: str | Path = STATUSES_PATH) -> StatusVocabulary:
     if problems:
         raise RegisterError(path, problems)
     return StatusVocabulary(statuses)
+
+
+class RecommendationRow(BaseModel):
+    """The schema of one register row (pydantic). Cross-row and cross-file checks (unique
+    ids, target documents in ``sources.csv``, citations the grammar reads) are in
+    ``Register.validate``. The status vocabulary comes in through the validation context."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^R\d{2,3}$")
+    title: str = Field(min_length=1)
+    text_vi: str = Field(min_length=1)
+    summary_en: str = ""
+    theme: str = ""
+    topics: str = ""
+    target_document: str = ""
+    target_provisions: str = ""
+    status: str
+    status_date: str = ""
+    evidence: str = ""
+    responsible_body: str = ""
+    source: str = Field(min_length=1)
+    provenance: Literal["documented", "illustrative"]
+    notes: str = ""
+
+    @field_validator("topics")
+    @classmethod
+    def _known_topics(cls, value: str) -> str:
+        for topic in filter(None, (t.strip() for t in value.split(";"))):
+            if topic not in TOPIC_NAMES:
+                raise ValueError(f"{topic!r} is not one of {', '.join(TOPIC_NAMES)}")
+        return value
+
+    @field_validator("status_date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        if value and not _iso_date(value):
+            raise ValueError(f"{value!r} is not a YYYY-MM-DD date")
+        return value
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value: str, info: ValidationInfo) -> str:
+        vocab = (info.context or {}).get("statuses")
+        if vocab is not None and value not in vocab:
+            raise ValueError(f"{value!r} is not a known status ({', '.join(vocab.statuses)})")
+        return value
+
+    @model_validator(mode="after")
+    def _evidence_for_status(self, info: ValidationInfo) -> RecommendationRow:
+        vocab = (info.context or {}).get("statuses")
+        if vocab is not None and self.status in vocab and vocab.requires_evidence(self.status) and not self.evidence:
+            raise ValueError(f"evidence: status {self.status} needs evidence (a provision id or a dated source)")
+        return self
+
+
+def _schema_problems(row: dict[str, str], where: str, statuses: StatusVocabulary) -> list[str]:
+    try:
+        RecommendationRow.model_validate(row, context={"statuses": statuses})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            column = ".".join(str(p) for p in err["loc"])
+            message = err["msg"].removeprefix("Value error, ")
+            if not column and message.startswith("evidence: "):
+                column, message = "evidence", message.removeprefix("evidence: ")
+            problems.append(f"{where}, column {column or 'row'}: {message}")
+        return problems
+    return []
 
 
 def _iso_date(value: str) -> bool:
@@ -161,27 +233,10 @@ class Register:
         seen: dict[str, int] = {}
         for line, row in enumerate(self.rows, start=2):
             where = f"row {line} ({row['id'] or 'no id'})"
-            if not _ID.match(row["id"]):
-                problems.append(f"{where}, column id: {row['id']!r} is not of the form R01")
-            elif row["id"] in seen:
+            problems.extend(_schema_problems(row, where, self.statuses))
+            if _ID.match(row["id"]) and row["id"] in seen:
                 problems.append(f"{where}, column id: {row['id']} repeats row {seen[row['id']]}")
             seen.setdefault(row["id"], line)
-            for col in ("title", "text_vi", "source", "provenance"):
-                if not row[col]:
-                    problems.append(f"{where}, column {col}: empty")
-            if row["provenance"] and row["provenance"] not in PROVENANCE:
-                problems.append(f"{where}, column provenance: {row['provenance']!r} is not one of {', '.join(PROVENANCE)}")
-            if row["status"] not in self.statuses:
-                problems.append(f"{where}, column status: {row['status']!r} is not a known status "
-                                f"({', '.join(self.statuses.statuses)})")
-            elif self.statuses.requires_evidence(row["status"]) and not row["evidence"]:
-                problems.append(f"{where}, column evidence: status {row['status']} needs evidence "
-                                "(a provision id or a dated source)")
-            if row["status_date"] and not _iso_date(row["status_date"]):
-                problems.append(f"{where}, column status_date: {row['status_date']!r} is not a YYYY-MM-DD date")
-            for topic in filter(None, (t.strip() for t in row["topics"].split(";"))):
-                if topic not in TOPIC_NAMES:
-                    problems.append(f"{where}, column topics: {topic!r} is not one of {', '.join(TOPIC_NAMES)}")
             if row["target_document"] and row["target_document"] not in known_docs:
                 problems.append(f"{where}, column target_document: {row['target_document']!r} is not in corpus/sources.csv")
             if row["target_provisions"]:
