@@ -204,6 +204,15 @@ SUGGESTIONS = {
     "split": ("in_draft", 0.4, "the targeted article was split"),
     "merged": ("in_draft", 0.4, "the targeted article was merged with another"),
 }
+#: The same, when the new version is the enacted text (not a draft).
+ENACTED_SUGGESTIONS = {
+    "deleted": ("not_adopted", 0.4, "the targeted article is not in the enacted text"),
+    "changed": ("partially_adopted", 0.4, "the targeted article changed in the enacted text: read the diff "
+                "to judge whether the change is the one recommended"),
+    "split": ("partially_adopted", 0.3, "the targeted article was split in the enacted text"),
+    "merged": ("partially_adopted", 0.3, "the targeted article was merged in the enacted text"),
+    "unchanged": ("not_adopted", 0.3, "the enacted text keeps the targeted article as it was"),
+}
 
 
 def suggest_statuses(comparison: Comparison, links, register):
@@ -220,9 +229,10 @@ def suggest_statuses(comparison: Comparison, links, register):
             continue
         path = link_row.provision.split(":", 1)[1].split(".")[0]
         alignment = comparison.counterpart(path)
-        if alignment is None or alignment.label in ("unchanged", "new"):
+        table = SUGGESTIONS if comparison.new.meta.is_draft else ENACTED_SUGGESTIONS
+        if alignment is None or alignment.label not in table:
             continue
-        status, confidence, why = SUGGESTIONS[alignment.label]
+        status, confidence, why = table[alignment.label]
         if link_row.method == "retrieved":
             confidence *= 0.6
         rec = register[link_row.recommendation]

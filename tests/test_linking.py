@@ -18,6 +18,7 @@ from policytrack.register import COLUMNS, Register
 from .conftest import ROOT, SHARED, require_shared
 
 DATA = Path(__file__).parent / "data"
+HELDOUT_FLOOR = 0.90  # the target, on phrasings nothing was tuned on
 
 
 @pytest.fixture
@@ -92,10 +93,8 @@ def test_cli_link_json(tmp_path, capsys):
     assert records[0]["provision"].endswith(":d15") or records[0]["provision"].endswith(":d16")
 
 
-@require_shared
-@pytest.mark.skipif(not (DATA / "linking_gold.yaml").exists(), reason="linking gold set not written yet")
-def test_linking_gold_recall_at_3(tmp_path):
-    gold = yaml.safe_load((DATA / "linking_gold.yaml").read_text(encoding="utf-8"))
+def _recall_at_3(gold_name: str, tmp_path) -> float:
+    gold = yaml.safe_load((DATA / gold_name).read_text(encoding="utf-8"))
     corpus = Corpus(SHARED / "corpus", cache_dir=tmp_path / "cache", progress=False)
     reg = make_register(tmp_path, [
         {**BASE, "id": f"R{i + 1:02d}", "title": "Kiến nghị", "text_vi": case["text"], "topics": ""}
@@ -107,6 +106,16 @@ def test_linking_gold_recall_at_3(tmp_path):
         ranked = frame[(frame["recommendation"] == f"R{i + 1:02d}") & (frame["method"] == "retrieved")]
         if set(case["targets"]) & set(ranked[ranked["rank"] <= 3]["provision"]):
             hits += 1
-    # The target is 0.90; the retriever reaches 0.85-0.87 (BENCHMARKS.md). This guards
-    # against regressions; it does not claim the target.
-    assert hits / len(gold) >= 0.83, hits / len(gold)
+    return hits / len(gold)
+
+
+@require_shared
+def test_linking_gold_recall_at_3(tmp_path):
+    assert _recall_at_3("linking_gold.yaml", tmp_path) >= 0.90
+
+
+@require_shared
+@pytest.mark.skipif(not (DATA / "linking_gold_heldout.yaml").exists(), reason="held-out set not written")
+def test_linking_heldout_recall_at_3(tmp_path):
+    # Written after the linker, by someone who saw neither it nor the first set; nothing tuned on it.
+    assert _recall_at_3("linking_gold_heldout.yaml", tmp_path) >= HELDOUT_FLOOR

@@ -355,41 +355,59 @@ print(register[rec]["text_vi"])
 links[links["recommendation"] == rec]
 """),
     md("""
-## Draft 1 → draft 2: what changed, and what it suggests
+## Draft 1 → draft 2 → enacted: what changed, and what it suggests
 
-The two sample drafts in `../corpus` are aligned article by article (by text, so the
-renumbering after the inserted Điều 5 does not matter). For a recommendation that targets an
-article of draft 1, the change suggests a status; a person accepts it into the history.
+The sample law exists in three versions in `../corpus` (two drafts and the enacted text, all
+fictional). Articles are aligned by their text, so the renumbering after the inserted Điều 5
+of draft 2 does not matter. For a recommendation that targets an article of the earlier
+version, the change suggests a status; a person accepts it into the history.
 """),
     code("""
 d1, d2 = corpus["luat-tai-nguyen-nuoc-mau@du-thao-1"], corpus["luat-tai-nguyen-nuoc-mau@du-thao-2"]
-result = pt.compare(d1, d2)
-display(result.pairs)
-changed = next(a for a in result.alignments if a.label == "changed")
-print(f"{changed.old[0]} → {changed.new[0]}")
-HTML(result.diff_html(changed))
+enacted = corpus["98/2099/QH-MAU"]
+drafts = pt.compare(d1, d2)
+display(drafts.pairs[drafts.pairs["label"] != "unchanged"])
+final = pt.compare(d2, enacted)
+display(final.pairs[final.pairs["label"] != "unchanged"])
+changed = next(a for a in final.alignments if a.label == "changed")
+print(f"draft 2 {changed.old[0]} → enacted {changed.new[0]}")
+HTML(final.diff_html(changed))
 """),
     code("""
-import csv, io, tempfile
+import csv, tempfile
 from pathlib import Path
 
-# A small register of our own, targeting draft 1, to show the suggestions (the shipped register
-# targets real documents, whose drafts are not in the corpus).
+# A small register of our own to show the suggestions: the shipped register targets real
+# documents, whose drafts are not in the corpus.
 tmp = Path(tempfile.mkdtemp()) / "demo.csv"
-rows = [dict(zip(pt.register.COLUMNS, [""] * len(pt.register.COLUMNS))) for _ in range(2)]
-rows[0].update(id="R01", title="Công khai thông tin xả thải", text_vi="Đề nghị giữ quy định công khai thông tin xả nước thải.",
-               topics="discharge_control", target_document="luat-tai-nguyen-nuoc-mau@du-thao-1", target_provisions="Điều 13",
-               status="proposed", source="notebook demo", provenance="illustrative", notes="illustrative")
-rows[1].update(id="R02", title="Quan trắc", text_vi="Đề nghị quan trắc nước thải tự động, liên tục.",
-               topics="discharge_control", target_document="luat-tai-nguyen-nuoc-mau@du-thao-1", target_provisions="Điều 12",
-               status="proposed", source="notebook demo", provenance="illustrative", notes="illustrative")
+blank = dict.fromkeys(pt.register.COLUMNS, "")
+rows = [
+    {**blank, "id": "R01", "title": "Công khai thông tin xả thải", "topics": "discharge_control",
+     "text_vi": "Đề nghị giữ quy định công khai thông tin xả nước thải.",
+     "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-1", "target_provisions": "Điều 13",
+     "status": "proposed", "source": "notebook demo", "provenance": "illustrative", "notes": "illustrative"},
+    {**blank, "id": "R02", "title": "Công khai dữ liệu quan trắc", "topics": "discharge_control",
+     "text_vi": "Đề nghị công khai dữ liệu quan trắc nước thải tự động cho người dân.",
+     "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-2", "target_provisions": "khoản 4 Điều 13",
+     "status": "proposed", "source": "notebook demo", "provenance": "illustrative", "notes": "illustrative"},
+]
 with open(tmp, "w", encoding="utf-8", newline="") as fh:
-    writer = csv.DictWriter(fh, fieldnames=list(pt.register.COLUMNS)); writer.writeheader(); writer.writerows(rows)
+    writer = csv.DictWriter(fh, fieldnames=list(pt.register.COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
 demo = pt.Register.load(tmp)
-suggestions = pt.suggest_statuses(result, pt.link(demo, corpus, k=1), demo)
+demo_links = pt.link(demo, corpus, k=1)
+print("Draft 1 → draft 2:")
+display(pt.suggest_statuses(drafts, demo_links, demo))
+print("Draft 2 → enacted:")
+suggestions = pt.suggest_statuses(final, demo_links, demo)
 display(suggestions)
+"""),
+    md("A person reads the diff, then accepts a suggestion: it goes into the history with who, when and why."),
+    code("""
 first = suggestions.iloc[0]
-demo.set_status(first["recommendation"], first["suggested"], evidence=first["evidence"], who="notebook", note=first["reason"])
+demo.set_status(first["recommendation"], first["suggested"], evidence=first["evidence"], who="notebook",
+                note=first["reason"], document_version="98/2099/QH-MAU")
 demo.save()
 demo.history_frame()
 """),
