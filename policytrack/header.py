@@ -228,6 +228,27 @@ ANNEX_RE = re.compile(
 )
 TM_RE = re.compile(r"^(?:TM|T/M|T\.M)[ \t.]+(?P<b>\S.*)$")
 
+
+def _after_newline(pattern: re.Pattern) -> re.Pattern:
+    """The same line-start pattern with a literal newline in front of it: ``re`` then jumps
+    from line to line instead of trying the pattern at every position of a long body."""
+    assert pattern.pattern.startswith("^")
+    return re.compile("\n" + pattern.pattern[1:], pattern.flags)
+
+
+_NL_NOI_NHAN_RE = _after_newline(NOI_NHAN_RE)
+_NL_ANNEX_RE = _after_newline(ANNEX_RE)
+
+
+def _search_lines(pattern: re.Pattern, nl_pattern: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+    """The first line in ``[start, end)`` matching ``pattern`` (a ``^``-anchored pattern)."""
+    if start == 0 or text[start - 1] == "\n":
+        first = pattern.match(text, start, end)
+        if first is not None:
+            return first
+    m = nl_pattern.search(text, start, end)
+    return pattern.match(text, m.start() + 1, end) if m else None
+
 _CAPS_LINE = rf"[ \t]*(?:\*\*|__)?[ \t]*[{UP}][{UP}0-9 \t.,&/()'\-–]*?(?:\*\*|__)?[ \t]*"
 _GAP_LINE = r"[ \t*_]*(?:\([^\n)]{0,60}\)|\[[^\n\]]{0,20}\]|[Đđ]ã ký)?[ \t*_]*\n"
 #: A signature block: authority lines in capitals, blank lines (or "(Đã ký)"), then a name
@@ -909,9 +930,9 @@ def _step_closing(ctx: _Ctx, meta: DocumentMeta) -> None:
     before any annex). An annex template's "Nơi nhận:" is never the document's."""
     text = ctx.text
     cstart = ctx.header_end(meta)
-    annex = ANNEX_RE.search(text, cstart, ctx.end)
+    annex = _search_lines(ANNEX_RE, _NL_ANNEX_RE, text, cstart, ctx.end)
     stop = annex.start() if annex else ctx.end
-    nn = NOI_NHAN_RE.search(text, cstart, stop)
+    nn = _search_lines(NOI_NHAN_RE, _NL_NOI_NHAN_RE, text, cstart, stop)
     if nn:
         items_end = _noi_nhan_items(text, nn, stop, meta)
         sigs = list(SIGNATURE_RE.finditer(text, max(cstart, nn.start() - CLOSING_CHARS), min(stop, items_end + CLOSING_CHARS)))
