@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/policytrack summary corpus --out reports
+	$(BIN)/policytrack report --register recommendations.csv --corpus corpus --out reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -86,6 +86,8 @@ def speed(tmp: Path, repeats: int) -> dict:
         provisions = copies * 209
     cache = tmp / "cache"
     register = Register.load(ROOT / "recommendations.csv")
+    for row in register:  # search the whole corpus: the documents they target are not in it
+        row["target_document"] = row["target_provisions"] = ""
     cold = Corpus(folder, cache_dir=cache, progress=False)
     n_prov = len(cold.provisions())
     link(register, cold)  # builds and caches the link index and the tags

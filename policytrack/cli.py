@@ -5,7 +5,8 @@
     policytrack tag PATH [--json]        topic tags of every provision
     policytrack link [--register CSV] [--corpus DIR] [--json]   recommendations → provisions
     policytrack compare OLD NEW [--json] articles of two versions aligned
-    policytrack summary FOLDER [--out D] parse a folder and write a summary (the main job, for now)
+    policytrack report [--register CSV] [--corpus DIR] [--out D]   the main job (see README)
+    policytrack summary FOLDER [--out D] parse a folder and write a summary
 
 Errors on bad input name the file and the reason, go to stderr, and set exit status 1;
 other files in a folder are still processed.
@@ -232,6 +233,38 @@ class _SingleFileCorpus:
         return self._by_id[doc_id]
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The main job so far: corpus summary, and the register with its links as CSV and
+    Excel. A broken register is reported and the corpus part is still written."""
+    from .corpus import Corpus
+    from .linking import link
+    from .register import Register
+    from .report import write_corpus_summary, write_exports
+
+    out = Path(args.out)
+    status = 0
+    try:
+        corpus = Corpus(args.corpus, progress=True if sys.stderr.isatty() else None)
+    except PolicytrackError as exc:
+        print(f"policytrack: {exc}", file=sys.stderr)
+        return 1
+    for err in corpus.errors:
+        print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
+    written = write_corpus_summary(corpus, out)
+    try:
+        register = Register.load(args.register)
+    except PolicytrackError as exc:
+        print(f"policytrack: {exc}", file=sys.stderr)
+        status = 1
+    else:
+        for warning in register.warnings:
+            print(f"policytrack: {warning}", file=sys.stderr)
+        written += write_exports(register, link(register, corpus), out, args.lang)
+    for path in written:
+        print(f"wrote {path}")
+    return status
+
+
 COMMANDS = {
     "parse": (cmd_parse, "print the provision tree of a file or folder", [
         (("path",), {"help": "a file or a folder"}),
@@ -255,6 +288,12 @@ COMMANDS = {
         (("old",), {"help": "the earlier version"}),
         (("new",), {"help": "the later version"}),
         (("--json",), {"action": "store_true", "help": "one JSON record per alignment"}),
+    ]),
+    "report": (cmd_report, "write the reports: corpus summary, register with links (CSV, Excel)", [
+        (("--register",), {"default": "recommendations.csv", "help": "the register CSV"}),
+        (("--corpus",), {"default": "corpus", "help": "folder of documents"}),
+        (("--out", "-o"), {"default": "reports", "help": "output folder (default: reports)"}),
+        (("--lang",), {"choices": ["vi", "en"], "default": "vi", "help": "language of status labels"}),
     ]),
     "summary": (cmd_summary, "parse a folder and write a summary of its documents", [
         (("folder",), {"nargs": "?", "default": "corpus", "help": "folder of documents (default: corpus)"}),

@@ -102,12 +102,17 @@ class LinkIndex:
             pass
         return index
 
-    def search(self, text: str, k: int, boost: dict[str, float] | None = None) -> list[tuple[str, float, str, list[str]]]:
-        """Best articles for ``text``: (article id, score, best provision id, shared words)."""
+    def search(self, text: str, k: int, boost: dict[str, float] | None = None,
+               document: str | None = None) -> list[tuple[str, float, str, list[str]]]:
+        """Best articles for ``text`` (only in ``document`` when given): (article id, score,
+        best provision id, shared words)."""
         import numpy as np
 
         query = self.vectorizer.transform([text])
         scores = (self.matrix @ query.T).toarray().ravel()
+        if document is not None:
+            prefix = document + ":"
+            scores = scores * np.fromiter((a.startswith(prefix) for a in self.articles), dtype=bool, count=len(scores))
         best: dict[str, tuple[float, int]] = {}
         for i in np.argsort(-scores)[: max(50, k * 20)]:
             if scores[i] <= 0:
@@ -221,7 +226,9 @@ def link(register: Register, corpus, *, k: int = 5, retrieve: bool = True):
     method (explicit | retrieved | confirmed), score, rank, explanation``.
 
     Explicit links score 1.0; an explicit target the corpus cannot resolve is kept with
-    ``provision`` empty and the reason. Retrieved links are the ``k`` best articles.
+    ``provision`` empty and the reason. Retrieved links are the ``k`` best articles of the
+    recommendation's ``target_document`` (of the whole corpus when it names none); when the
+    corpus does not hold that document, one row with an empty ``provision`` says so.
     """
     import pandas as pd
 
@@ -249,11 +256,16 @@ def link(register: Register, corpus, *, k: int = 5, retrieve: bool = True):
                 taken.add(prov)
         if index is None:
             continue
+        target = row["target_document"]
+        if target and target not in corpus:
+            rows.append({"recommendation": rec, "provision": None, "method": "retrieved", "score": 0.0, "rank": 0,
+                         "explanation": f"not searched: the text of {target} is not in the corpus (see corpus/sources.csv)"})
+            continue
         topics = {t.strip() for t in row["topics"].split(";") if t.strip()}
         boost = {art: TOPIC_BOOST for t in topics for art in topic_articles.get(t, ())}
         query = expand_query(f"{row['title']} {row['text_vi']}", concepts)
         rank = 0
-        for art, score, best, terms in index.search(query, k + len(taken), boost):
+        for art, score, best, terms in index.search(query, k + len(taken), boost, target or None):
             if art in taken or confirmations.get((rec, art), {}).get("decision") == "reject":
                 continue
             rank += 1

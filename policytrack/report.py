@@ -62,3 +62,49 @@ def write_corpus_summary(corpus, out: Path) -> list[Path]:
         atomic_write_text(out / "provisions.csv", provisions.drop(columns=["text"], errors="ignore").to_csv(index=False)),
     ]
     return written
+
+
+def register_table(register, links, lang: str = "vi"):
+    """The register as liaisons read it: one row per recommendation with its status label,
+    evidence, last change and its links (provision ids, best first)."""
+    import pandas as pd
+
+    frame = register.to_frame()
+    frame.insert(frame.columns.get_loc("status") + 1, "status_label",
+                 [register.statuses.label(s, lang) for s in frame["status"]])
+    history = register.history_frame()
+    last = history.groupby("id").tail(1).set_index("id") if not history.empty else pd.DataFrame()
+    frame["last_change"] = [last.loc[i, "when"] if i in last.index else "" for i in frame["id"]]
+    ordered = links.sort_values(["recommendation", "rank"])
+    explicit = ordered[ordered["method"].isin(["explicit", "confirmed"]) & ordered["provision"].notna()]
+    retrieved = ordered[(ordered["method"] == "retrieved") & ordered["provision"].notna()]
+    frame["linked_provisions"] = [", ".join(explicit[explicit["recommendation"] == i]["provision"]) for i in frame["id"]]
+    frame["suggested_provisions"] = [", ".join(retrieved[retrieved["recommendation"] == i]["provision"].head(3))
+                                     for i in frame["id"]]
+    return frame
+
+
+def write_exports(register, links, out: Path, lang: str = "vi") -> list[Path]:
+    """The register with statuses and links as CSV and Excel, and the links as CSV: what a
+    liaison sends on. Written atomically; the Excel file has one sheet per table."""
+    table = register_table(register, links, lang)
+    written = [
+        atomic_write_text(out / "register.csv", table.to_csv(index=False)),
+        atomic_write_text(out / "links.csv", links.to_csv(index=False)),
+    ]
+    xlsx = out / "register.xlsx"
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".register.", suffix=".xlsx")
+    os.close(fd)
+    try:
+        import pandas as pd
+
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            table.to_excel(writer, sheet_name="register", index=False)
+            links.to_excel(writer, sheet_name="links", index=False)
+            register.history_frame().to_excel(writer, sheet_name="history", index=False)
+        os.replace(tmp, xlsx)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    written.append(xlsx)
+    return written

@@ -42,3 +42,25 @@ def test_summary_writes_reports(tmp_path, capsys):
     summary = (tmp_path / "out" / "corpus_summary.md").read_text(encoding="utf-8")
     assert "1 documents" in summary
     assert (tmp_path / "out" / "provisions.csv").read_text(encoding="utf-8").count("\n") == 4
+
+
+def test_report_writes_exports_and_survives_a_broken_register(tmp_path, capsys):
+    from .conftest import ROOT
+
+    out = tmp_path / "out"
+    assert main(["report", "--register", str(ROOT / "recommendations.csv"), "--corpus", str(ROOT / "corpus"),
+                 "--out", str(out)]) == 0
+    import pandas as pd
+
+    sheets = pd.read_excel(out / "register.xlsx", sheet_name=None)
+    assert set(sheets) == {"register", "links", "history"} and len(sheets["register"]) == 47
+    register = pd.read_csv(out / "register.csv")
+    assert {"status_label", "linked_provisions", "suggested_provisions", "last_change"} <= set(register.columns)
+    links = pd.read_csv(out / "links.csv")
+    # the shipped register targets real laws the repository does not hold: nothing fictional is suggested
+    assert links[links["provision"].notna()]["provision"].str.contains("MAU").sum() == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,title\nR01,x\n", encoding="utf-8")
+    assert main(["report", "--register", str(bad), "--corpus", str(ROOT / "corpus"), "--out", str(tmp_path / "o2")]) == 1
+    assert "missing column" in capsys.readouterr().err
+    assert (tmp_path / "o2" / "corpus_summary.md").exists()  # the rest of the report is still written
