@@ -52,7 +52,6 @@ LEVEL = {
     "item": 9,
 }
 
-_UPPER_START = r"(?=\s*(?:$|[^\W\d_a-zà-ỹđ]))"  # end of line, or a capital letter next
 
 _MARKER_BODY = (
     r"[ \t]*(?:"
