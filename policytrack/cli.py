@@ -239,7 +239,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .corpus import Corpus
     from .linking import link
     from .register import Register
-    from .report import write_corpus_summary, write_exports
+    from .report import write_corpus_summary, write_dashboard, write_exports
 
     out = Path(args.out)
     status = 0
@@ -259,7 +259,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         for warning in register.warnings:
             print(f"policytrack: {warning}", file=sys.stderr)
-        written += write_exports(register, link(register, corpus), out, args.lang)
+        links = link(register, corpus)
+        written += write_exports(register, links, out, args.lang)
+        written.append(write_dashboard(register, links, out, args.lang))
     for path in written:
         print(f"wrote {path}")
     return status

@@ -350,6 +350,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        mode = path.stat().st_mode & 0o777 if path.exists() else None
+        if mode is None:
+            from .report import readable_mode
+
+            mode = readable_mode()
+        os.chmod(tmp, mode)  # keep the file's permissions (mkstemp would make it private)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -11,6 +11,13 @@ import tempfile
 from pathlib import Path
 
 
+def readable_mode() -> int:
+    """The mode a new file gets from the user's umask (``mkstemp`` would leave it 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_text(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -18,6 +25,7 @@ def atomic_write_text(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, readable_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -102,9 +110,125 @@ def write_exports(register, links, out: Path, lang: str = "vi") -> list[Path]:
             table.to_excel(writer, sheet_name="register", index=False)
             links.to_excel(writer, sheet_name="links", index=False)
             register.history_frame().to_excel(writer, sheet_name="history", index=False)
+        os.chmod(tmp, readable_mode())
         os.replace(tmp, xlsx)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     written.append(xlsx)
     return written
+
+
+# --- the adoption dashboard ---------------------------------------------------------------------
+
+_LABELS = {
+    "vi": {"title": "Theo dõi tiếp thu khuyến nghị", "recs": "khuyến nghị", "status": "Trạng thái",
+           "theme": "Chủ đề", "document": "Văn bản mục tiêu", "search": "Tìm kiếm…", "all": "Tất cả",
+           "timeline": "Diễn biến trạng thái", "by_theme": "Trạng thái theo chủ đề",
+           "by_document": "Trạng thái theo văn bản mục tiêu", "links": "Liên kết", "evidence": "Bằng chứng",
+           "history": "Lịch sử", "targets": "Điều khoản mục tiêu", "none": "(chưa có)", "source": "Nguồn",
+           "provenance": "Xuất xứ", "generated": "Tạo lúc"},
+    "en": {"title": "Recommendation adoption tracker", "recs": "recommendations", "status": "Status",
+           "theme": "Theme", "document": "Target document", "search": "Search…", "all": "All",
+           "timeline": "Status changes", "by_theme": "Status by theme", "by_document": "Status by target document",
+           "links": "Links", "evidence": "Evidence", "history": "History", "targets": "Target provisions",
+           "none": "(none yet)", "source": "Source", "provenance": "Provenance", "generated": "Generated"},
+}
+
+_DASHBOARD = """<!DOCTYPE html>
+<html lang="__LANG__"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>__TITLE__</title>
+<style>
+body{font-family:"Noto Sans","DejaVu Sans","Segoe UI",Arial,sans-serif;margin:0;color:#1d2b36;background:#f6f8fa}
+header{background:#17455e;color:#fff;padding:14px 24px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.8;font-size:13px}
+main{padding:16px 24px}.cards{display:flex;flex-wrap:wrap;gap:10px}.card{background:#fff;border-radius:6px;padding:10px 14px;min-width:120px;box-shadow:0 1px 2px #0002}
+.card b{display:block;font-size:26px}section{background:#fff;border-radius:6px;padding:12px 16px;margin:14px 0;box-shadow:0 1px 2px #0002}
+h2{font-size:16px;margin:0 0 8px}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e3e8ee;padding:5px 6px;text-align:left;vertical-align:top}
+tr.rec{cursor:pointer}tr.rec:hover{background:#eef4f8}tr.detail td{background:#fafcfd}.pill{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;color:#fff}
+.bar{display:inline-block;height:12px;margin-right:1px}.filters input,.filters select{margin:0 8px 8px 0;padding:4px}.muted{color:#687987}
+</style></head><body>
+<header><h1>__TITLE__</h1><p id="sub"></p></header>
+<main>
+<div class="cards" id="cards"></div>
+<section><h2 id="h-theme"></h2><table id="by-theme"></table></section>
+<section><h2 id="h-doc"></h2><table id="by-doc"></table></section>
+<section><h2 id="h-time"></h2><table id="timeline"></table></section>
+<section><div class="filters"><input id="q"><select id="f-status"></select><select id="f-doc"></select></div>
+<table id="recs"><thead></thead><tbody></tbody></table></section>
+</main>
+<script id="data" type="application/json">__DATA__</script>
+<script>
+const D = JSON.parse(document.getElementById("data").textContent), L = D.labels;
+const COLORS = ["#6c8ebf","#d79b00","#82b366","#b85450","#9673a6","#d6b656","#4c9a9a","#999999","#e07b39"];
+const color = s => COLORS[D.statuses.indexOf(s) % COLORS.length];
+const esc = t => String(t ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
+const pill = s => `<span class="pill" style="background:${color(s)}">${esc(D.status_labels[s] || s)}</span>`;
+document.getElementById("sub").textContent = `${D.recs.length} ${L.recs} · ${L.generated} ${D.generated}`;
+const counts = {}; D.recs.forEach(r => counts[r.status] = (counts[r.status] || 0) + 1);
+document.getElementById("cards").innerHTML = D.statuses.filter(s => counts[s]).map(s =>
+  `<div class="card"><b>${counts[s]}</b>${pill(s)}</div>`).join("");
+function crossTable(id, key, heading) {
+  document.getElementById(heading[0]).textContent = heading[1];
+  const groups = {}; D.recs.forEach(r => { const g = r[key] || "—"; (groups[g] = groups[g] || []).push(r.status); });
+  document.getElementById(id).innerHTML = Object.keys(groups).sort((a, b) => a.localeCompare(b, undefined, {numeric: true})).map(g => `<tr><td>${esc(g)}</td><td>${groups[g].length}</td><td>` +
+    D.statuses.map(s => groups[g].filter(x => x === s).map(() => `<span class="bar" style="width:14px;background:${color(s)}" title="${esc(D.status_labels[s])}"></span>`).join("")).join("") + "</td></tr>").join("");
+}
+crossTable("by-theme", "theme", ["h-theme", L.by_theme]);
+crossTable("by-doc", "target_document", ["h-doc", L.by_document]);
+document.getElementById("h-time").textContent = L.timeline;
+document.getElementById("timeline").innerHTML = D.history.length ? D.history.map(h =>
+  `<tr><td>${esc(h.when.slice(0, 10))}</td><td>${esc(h.id)}</td><td>${pill(h.old_status)} → ${pill(h.new_status)}</td><td>${esc(h.evidence)}</td><td>${esc(h.who)}</td><td>${esc(h.note)}</td></tr>`).join("")
+  : `<tr><td class="muted">${L.none}</td></tr>`;
+const fs = document.getElementById("f-status"), fd = document.getElementById("f-doc"), q = document.getElementById("q");
+q.placeholder = L.search;
+fs.innerHTML = `<option value="">${L.status}: ${L.all}</option>` + D.statuses.map(s => `<option value="${s}">${esc(D.status_labels[s])}</option>`).join("");
+fd.innerHTML = `<option value="">${L.document}: ${L.all}</option>` + [...new Set(D.recs.map(r => r.target_document))].sort().map(d => `<option>${esc(d)}</option>`).join("");
+document.querySelector("#recs thead").innerHTML = `<tr><th>ID</th><th>${L.theme}</th><th></th><th>${L.document}</th><th>${L.status}</th></tr>`;
+function detail(r) {
+  const links = r.links.length ? r.links.map(l => `<li>${esc(l.method)} · <b>${esc(l.provision || "—")}</b> · ${esc(l.explanation)}</li>`).join("") : `<li class="muted">${L.none}</li>`;
+  const hist = r.history.length ? r.history.map(h => `<li>${esc(h.when.slice(0, 10))}: ${esc(h.old_status)} → ${esc(h.new_status)} (${esc(h.who)}) ${esc(h.note)}</li>`).join("") : `<li class="muted">${L.none}</li>`;
+  return `<tr class="detail" hidden><td colspan="5"><p>${esc(r.text_vi)}</p><p class="muted">${esc(r.summary_en)}</p>` +
+    `<p><b>${L.targets}:</b> ${esc(r.target_provisions || L.none)} · <b>${L.evidence}:</b> ${esc(r.evidence || L.none)}</p>` +
+    `<p><b>${L.source}:</b> ${esc(r.source)} · <b>${L.provenance}:</b> ${esc(r.provenance)} ${esc(r.notes)}</p>` +
+    `<b>${L.links}</b><ul>${links}</ul><b>${L.history}</b><ul>${hist}</ul></td></tr>`;
+}
+function render() {
+  const text = q.value.toLowerCase();
+  document.querySelector("#recs tbody").innerHTML = D.recs.filter(r => (!fs.value || r.status === fs.value) &&
+      (!fd.value || r.target_document === fd.value) && (!text || JSON.stringify(r).toLowerCase().includes(text)))
+    .map(r => `<tr class="rec" data-id="${esc(r.id)}"><td>${esc(r.id)}</td><td>${esc(r.theme)}</td><td>${esc(r.title)}</td><td>${esc(r.target_document)}</td><td>${pill(r.status)}</td></tr>` + detail(r)).join("");
+}
+document.querySelector("#recs tbody").addEventListener("click", e => {
+  const row = e.target.closest("tr.rec"); if (row) row.nextElementSibling.hidden = !row.nextElementSibling.hidden; });
+[q, fs, fd].forEach(el => el.addEventListener("input", render));
+render();
+</script></body></html>
+"""
+
+
+def write_dashboard(register, links, out: Path, lang: str = "vi") -> Path:
+    """One self-contained HTML file (no network): status counts, status by theme and by
+    target document, the timeline of status changes, and the filterable table of every
+    recommendation with its text, targets, links, evidence and history."""
+    import datetime as dt
+    import json
+
+    history = register.history_frame().fillna("")
+    recs = []
+    for row in register:
+        mine = links[links["recommendation"] == row["id"]].fillna("")
+        recs.append({**row,
+                     "links": mine[["provision", "method", "score", "explanation"]].to_dict("records"),
+                     "history": history[history["id"] == row["id"]].to_dict("records")})
+    data = {
+        "labels": _LABELS[lang],
+        "statuses": list(register.statuses.statuses),
+        "status_labels": {s: register.statuses.label(s, lang) for s in register.statuses.statuses},
+        "recs": recs,
+        "history": history.sort_values("when").to_dict("records"),
+        "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    page = (_DASHBOARD.replace("__LANG__", lang).replace("__TITLE__", _LABELS[lang]["title"])
+            .replace("__DATA__", payload))
+    return atomic_write_text(out / "dashboard.html", page)

@@ -59,6 +59,16 @@ def test_report_writes_exports_and_survives_a_broken_register(tmp_path, capsys):
     links = pd.read_csv(out / "links.csv")
     # the shipped register targets real laws the repository does not hold: nothing fictional is suggested
     assert links[links["provision"].notna()]["provision"].str.contains("MAU").sum() == 0
+    page = (out / "dashboard.html").read_text(encoding="utf-8")
+    payload = page.split('<script id="data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    import json
+
+    data = json.loads(payload)
+    assert len(data["recs"]) == 47 and data["labels"]["status"] == "Trạng thái"
+    assert "http://" not in page and "https://" not in page  # opens offline: nothing fetched
+    assert main(["report", "--corpus", str(ROOT / "corpus"), "--register", str(ROOT / "recommendations.csv"),
+                 "--out", str(tmp_path / "en"), "--lang", "en"]) == 0
+    assert '<html lang="en">' in (tmp_path / "en" / "dashboard.html").read_text(encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text("id,title\nR01,x\n", encoding="utf-8")
     assert main(["report", "--register", str(bad), "--corpus", str(ROOT / "corpus"), "--out", str(tmp_path / "o2")]) == 1
