@@ -239,7 +239,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .corpus import Corpus
     from .linking import link
     from .register import Register
-    from .report import write_corpus_summary, write_dashboard, write_exports
+    from .report import write_brief, write_corpus_summary, write_dashboard, write_exports
 
     out = Path(args.out)
     status = 0
@@ -262,6 +262,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         links = link(register, corpus)
         written += write_exports(register, links, out, args.lang)
         written.append(write_dashboard(register, links, out, args.lang))
+        written.append(write_brief(register, links, corpus, out, args.document, args.lang))
     for path in written:
         print(f"wrote {path}")
     return status
@@ -296,6 +297,8 @@ COMMANDS = {
         (("--corpus",), {"default": "corpus", "help": "folder of documents"}),
         (("--out", "-o"), {"default": "reports", "help": "output folder (default: reports)"}),
         (("--lang",), {"choices": ["vi", "en"], "default": "vi", "help": "language of status labels"}),
+        (("--document",), {"default": None, "help": "document id the brief is about (default: the most "
+                                                    "recent draft the register targets)"}),
     ]),
     "summary": (cmd_summary, "parse a folder and write a summary of its documents", [
         (("folder",), {"nargs": "?", "default": "corpus", "help": "folder of documents (default: corpus)"}),

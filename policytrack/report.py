@@ -232,3 +232,134 @@ def write_dashboard(register, links, out: Path, lang: str = "vi") -> Path:
     page = (_DASHBOARD.replace("__LANG__", lang).replace("__TITLE__", _LABELS[lang]["title"])
             .replace("__DATA__", payload))
     return atomic_write_text(out / "dashboard.html", page)
+
+
+# --- the consultation brief ----------------------------------------------------------------------
+
+def _brief_document(register, corpus) -> str | None:
+    """Default subject of the brief: the most recent draft in the corpus that a
+    recommendation targets, else the document the register targets most."""
+    targeted = [row["target_document"] for row in register if row["target_document"]]
+    drafts = [d for d in corpus if d.meta.is_draft and d.id in targeted]
+    if drafts:
+        return max(drafts, key=lambda d: (d.meta.date.iso() or "") if d.meta.date else "").id
+    if not targeted:
+        return None
+    return max(sorted(set(targeted)), key=targeted.count)
+
+
+def _previous_version(corpus, doc):
+    """The draft before ``doc`` in the corpus (same title, earlier draft number or date)."""
+    if doc is None:
+        return None
+    same = [d for d in corpus if d is not doc and (d.meta.title or "") == (doc.meta.title or "") and d.meta.date
+            and doc.meta.date and (d.meta.date.iso() or "") < (doc.meta.date.iso() or "")]
+    return max(same, key=lambda d: d.meta.date.iso() or "", default=None)
+
+
+def _add_field(paragraph, instruction: str) -> None:
+    """A Word field (TOC, PAGE) that Word fills in when the document is opened."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, None), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                el.set(qn("w:dirty"), "true")
+        elif text:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = "…"
+        run._r.append(el)
+
+
+def write_brief(register, links, corpus, out: Path, document: str | None = None, lang: str = "vi") -> Path:
+    """The consultation brief as .docx (editable in Word): for one document, each
+    recommendation that targets it with the current wording of the targeted provisions
+    (when the corpus holds the text), what changed since the previous version, its status
+    and the ask. Headings, a table of contents and page numbers; a font with Vietnamese."""
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from .compare import compare
+
+    doc_id = document or _brief_document(register, corpus)
+    target = corpus[doc_id] if doc_id and doc_id in corpus else None
+    previous = _previous_version(corpus, target)
+    comparison = compare(previous, target) if previous is not None else None
+    entry = corpus.register.get(doc_id) if doc_id and getattr(corpus, "register", None) else None
+
+    word = Docx()
+    normal = word.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+    section = word.sections[0]
+    _add_field(section.footer.paragraphs[0], "PAGE")
+    section.footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    title = target.meta.title if target is not None else (entry.title if entry else doc_id)
+    word.add_heading("Bản góp ý: " + (title or "văn bản"), level=0)
+    word.add_paragraph(f"Văn bản: {doc_id or '—'}" + (f" (dự thảo {target.meta.draft_number})" if target is not None
+                                                       and target.meta.is_draft else ""))
+    if target is None:
+        word.add_paragraph("Toàn văn của văn bản này không có trong kho văn bản (corpus/); thông tin về văn bản "
+                           "xem tại corpus/sources.csv" + (f": {entry.title}, {entry.validity or 'hiệu lực chưa rõ'}, "
+                                                            f"{entry.official_url or 'chưa có địa chỉ chính thức'}." if entry else "."))
+    word.add_heading("Mục lục", level=1)
+    _add_field(word.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
+
+    recs = [row for row in register if row["target_document"] == doc_id
+            or not links[(links["recommendation"] == row["id"]) & links["provision"].fillna("").str.startswith(f"{doc_id}:")].empty]
+    word.add_heading("Các khuyến nghị", level=1)
+    if not recs:
+        word.add_paragraph("Không có khuyến nghị nào nhắm tới văn bản này.")
+    for row in recs:
+        word.add_heading(f"{row['id']}. {row['title']}", level=2)
+        word.add_paragraph(f"Trạng thái: {register.statuses.label(row['status'], lang)}"
+                           + (f" — bằng chứng: {row['evidence']}" if row["evidence"] else ""))
+        word.add_paragraph("Kiến nghị: " + row["text_vi"])
+        mine = links[(links["recommendation"] == row["id"]) & links["provision"].fillna("").str.startswith(f"{doc_id}:")]
+        mine = mine[mine["method"].isin(["explicit", "confirmed"])] if (mine["method"] != "retrieved").any() else mine.head(1)
+        if target is None:
+            word.add_paragraph(f"Điều khoản mục tiêu: {row['target_provisions'] or 'chưa xác định'} — "
+                               "toàn văn không có trong kho văn bản (xem corpus/sources.csv).")
+        for pid in mine["provision"]:
+            prov = target[pid] if target is not None and pid in target else None
+            if prov is None:
+                continue
+            word.add_paragraph(f"Nội dung hiện hành của {pid.split(':', 1)[1]}:", style="Intense Quote")
+            word.add_paragraph(prov.text)
+            if comparison is not None:
+                article = pid.split(":", 1)[1].split(".")[0]
+                alignment = next((a for a in comparison.alignments if article in a.new), None)
+                if alignment is not None:
+                    change = {"unchanged": "không thay đổi so với bản trước", "changed": "đã sửa so với bản trước",
+                              "new": "điều mới so với bản trước", "split": "tách từ một điều của bản trước",
+                              "merged": "gộp từ các điều của bản trước"}[alignment.label]
+                    para = word.add_paragraph(f"Thay đổi ({previous.id} → {doc_id}): {change}. ")
+                    for op, words in alignment.diff:
+                        if op == "equal":
+                            continue
+                        run = para.add_run(("[+ " if op == "insert" else "[− ") + words + "] ")
+                        run.bold = op == "insert"
+                        run.font.strike = op == "delete"
+    path = out / "brief.docx"
+    out.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".brief.", suffix=".docx")
+    os.close(fd)
+    try:
+        word.save(tmp)
+        os.chmod(tmp, readable_mode())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

@@ -69,8 +69,36 @@ def test_report_writes_exports_and_survives_a_broken_register(tmp_path, capsys):
     assert main(["report", "--corpus", str(ROOT / "corpus"), "--register", str(ROOT / "recommendations.csv"),
                  "--out", str(tmp_path / "en"), "--lang", "en"]) == 0
     assert '<html lang="en">' in (tmp_path / "en" / "dashboard.html").read_text(encoding="utf-8")
+    import docx
+
+    brief = docx.Document(out / "brief.docx")
+    styles = [(p.style.name, p.text) for p in brief.paragraphs]
+    assert styles[0][0] == "Title" and ("Heading 1", "Mục lục") in styles and ("Heading 1", "Các khuyến nghị") in styles
+    recs = [text for style, text in styles if style == "Heading 2"]
+    assert recs and all(text.startswith("R") for text in recs)
+    assert any("corpus/sources.csv" in text for _, text in styles)  # the law's text is not in corpus/
+    footer_xml = brief.sections[0].footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer_xml  # page numbers
+    assert "TOC" in brief.element.xml  # a table of contents Word fills in
     bad = tmp_path / "bad.csv"
     bad.write_text("id,title\nR01,x\n", encoding="utf-8")
     assert main(["report", "--register", str(bad), "--corpus", str(ROOT / "corpus"), "--out", str(tmp_path / "o2")]) == 1
     assert "missing column" in capsys.readouterr().err
     assert (tmp_path / "o2" / "corpus_summary.md").exists()  # the rest of the report is still written
+
+
+def test_brief_quotes_the_targeted_provisions_when_the_corpus_holds_the_text(tmp_path):
+    from .conftest import ROOT, SHARED
+
+    if not (SHARED / "corpus").is_dir():
+        import pytest
+
+        pytest.skip("../shared (real law excerpts and seed documents) is not present beside the project")
+    import docx
+
+    out = tmp_path / "out"
+    assert main(["report", "--corpus", str(SHARED / "corpus"), "--register", str(ROOT / "recommendations.csv"),
+                 "--out", str(out), "--document", "72/2020/QH14"]) == 0
+    brief = docx.Document(out / "brief.docx")
+    quotes = [p for p in brief.paragraphs if p.style.name == "Intense Quote"]
+    assert quotes and all(q.text.startswith("Nội dung hiện hành của d") for q in quotes)
