@@ -89,17 +89,27 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
+def _open_corpus(folder: str):
+    """A ``Corpus`` with a progress bar in a terminal; every skipped file reported on stderr.
+    ``None`` (after saying why) when the folder cannot be opened."""
     from .corpus import Corpus
-    from .report import write_corpus_summary
 
     try:
-        corpus = Corpus(args.folder, progress=True if sys.stderr.isatty() else None)
+        corpus = Corpus(folder, progress=True if sys.stderr.isatty() else None)
     except PolicytrackError as exc:
         print(f"policytrack: {exc}", file=sys.stderr)
-        return 1
+        return None
     for err in corpus.errors:
         print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
+    return corpus
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .report import write_corpus_summary
+
+    corpus = _open_corpus(args.folder)
+    if corpus is None:
+        return 1
     written = write_corpus_summary(corpus, Path(args.out))
     for path in written:
         print(f"wrote {path}")
@@ -236,20 +246,15 @@ class _SingleFileCorpus:
 def cmd_report(args: argparse.Namespace) -> int:
     """The main job so far: corpus summary, and the register with its links as CSV and
     Excel. A broken register is reported and the corpus part is still written."""
-    from .corpus import Corpus
     from .linking import link
     from .register import Register
     from .report import write_brief, write_corpus_summary, write_dashboard, write_exports
 
     out = Path(args.out)
     status = 0
-    try:
-        corpus = Corpus(args.corpus, progress=True if sys.stderr.isatty() else None)
-    except PolicytrackError as exc:
-        print(f"policytrack: {exc}", file=sys.stderr)
+    corpus = _open_corpus(args.corpus)
+    if corpus is None:
         return 1
-    for err in corpus.errors:
-        print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
     written = write_corpus_summary(corpus, out)
     try:
         register = Register.load(args.register)

@@ -94,6 +94,15 @@ def _strings(value, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _check_labels(entry, where: str) -> None:
+    """A topic or subtopic is a mapping with a Vietnamese and an English label and a definition."""
+    if not isinstance(entry, dict):
+        raise TaxonomyError(f"{where} must be a mapping")
+    for key in ("label_vi", "label_en", "definition"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise TaxonomyError(f"{where} needs a non-empty '{key}'")
+
+
 def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
     """Read and check ``topics.yaml``: the two top topics, labels, definitions, synonyms."""
     path = Path(path)
@@ -110,11 +119,7 @@ def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
     topics, subtopics = {}, {}
     for name, entry in data["topics"].items():
         where = f"{path}: topic '{name}'"
-        if not isinstance(entry, dict):
-            raise TaxonomyError(f"{where} must be a mapping")
-        for key in ("label_vi", "label_en", "definition"):
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                raise TaxonomyError(f"{where} needs a non-empty '{key}'")
+        _check_labels(entry, where)
         topics[name] = {
             "label_vi": entry["label_vi"], "label_en": entry["label_en"], "definition": entry["definition"],
             "synonyms": _strings(entry.get("synonyms"), f"{where}: synonyms"),
@@ -125,11 +130,7 @@ def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
             raise TaxonomyError(f"{where} needs 'subtopics'")
         for sub, s in subs.items():
             swhere = f"{path}: subtopic '{name}.{sub}'"
-            if not isinstance(s, dict):
-                raise TaxonomyError(f"{swhere} must be a mapping")
-            for key in ("label_vi", "label_en", "definition"):
-                if not isinstance(s.get(key), str) or not s[key].strip():
-                    raise TaxonomyError(f"{swhere} needs a non-empty '{key}'")
+            _check_labels(s, swhere)
             synonyms = _strings(s.get("synonyms"), f"{swhere}: synonyms")
             if not synonyms:
                 raise TaxonomyError(f"{swhere} needs at least one synonym")
