@@ -244,8 +244,9 @@ class _SingleFileCorpus:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """The main job so far: corpus summary, and the register with its links as CSV and
-    Excel. A broken register is reported and the corpus part is still written."""
+    """The main job: corpus summary; the register with its links as CSV and Excel; the
+    adoption dashboard (HTML) and the consultation brief (.docx). A broken register is
+    reported and the corpus part is still written."""
     from .linking import link
     from .register import Register
     from .report import write_brief, write_corpus_summary, write_dashboard, write_exports
@@ -297,7 +298,7 @@ COMMANDS = {
         (("new",), {"help": "the later version"}),
         (("--json",), {"action": "store_true", "help": "one JSON record per alignment"}),
     ]),
-    "report": (cmd_report, "write the reports: corpus summary, register with links (CSV, Excel)", [
+    "report": (cmd_report, "write the reports: summary, register exports, dashboard, brief", [
         (("--register",), {"default": "recommendations.csv", "help": "the register CSV"}),
         (("--corpus",), {"default": "corpus", "help": "folder of documents"}),
         (("--out", "-o"), {"default": "reports", "help": "output folder (default: reports)"}),
