@@ -17,11 +17,11 @@ import json
 import logging
 import os
 import pickle
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._files import atomic_write
 from .model import Document, PolicytrackError
 from .parse import parse
 from .read import SUPPORTED_EXTENSIONS
@@ -133,11 +133,7 @@ class Corpus:
         if self.cache_dir is None:
             return
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(index, fh)
-            os.replace(tmp, self.cache_dir / "index.json")
+            atomic_write(self.cache_dir / "index.json", json.dumps(index))
         except OSError as exc:
             log.warning("cannot write cache index: %s", exc)
 
@@ -237,11 +233,7 @@ class Corpus:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(docs, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            atomic_write(path, pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
             log.warning("cannot write cache entry %s: %s", path, exc)
 

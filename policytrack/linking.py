@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import PolicytrackError
-from .register import Register, _atomic_write, append_csv
+from ._files import atomic_write
+from .register import Register, append_csv
 from .text import fold, normalize
 
 __all__ = ["link", "confirm_link", "LinkIndex", "LINK_COLUMNS"]
@@ -93,7 +94,7 @@ class LinkIndex:
             if path is not None:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    _atomic_write(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+                    atomic_write(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
                 except OSError:
                     pass
         try:

@@ -18,9 +18,7 @@ import csv
 import datetime as _dt
 import hashlib
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from ._files import atomic_write
 from .model import PolicytrackError
 
 __all__ = ["Register", "RegisterError", "RecommendationRow", "StatusVocabulary", "load_statuses", "COLUMNS",
@@ -333,34 +332,14 @@ class Register:
         writer.writerows(self.rows)
         data = buffer.getvalue().encode("utf-8")
         if target.exists():
-            _atomic_write(target.with_name(target.name + ".bak"), target.read_bytes())
-        _atomic_write(target, data)
+            atomic_write(target.with_name(target.name + ".bak"), target.read_bytes())
+        atomic_write(target, data)
         if self._pending:
             _append_history(target.with_name(target.stem + "_history.csv"), self._pending)
             self._pending = []
         self.path = target
         self._loaded_digest = hashlib.sha256(data).hexdigest()
         return target
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
-        if mode is None:
-            from .report import readable_mode
-
-            mode = readable_mode()
-        os.chmod(tmp, mode)  # keep the file's permissions (mkstemp would make it private)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _read_history(path: Path | None) -> list[dict[str, str]]:
@@ -378,7 +357,7 @@ def append_csv(path: Path, columns: tuple[str, ...], entries: list[dict[str, str
     if not old:
         writer.writeheader()
     writer.writerows(entries)
-    _atomic_write(path, old + buffer.getvalue().encode("utf-8"))
+    atomic_write(path, old + buffer.getvalue().encode("utf-8"))
 
 
 def _append_history(path: Path, entries: list[dict[str, str]]) -> None:

@@ -6,32 +6,14 @@ an interrupted run never leaves half a report behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-
-def readable_mode() -> int:
-    """The mode a new file gets from the user's umask (``mkstemp`` would leave it 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+from ._files import atomic_save, atomic_write
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, readable_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
+    return atomic_write(path, text)
 
 
 def _markdown_table(frame) -> str:
@@ -100,21 +82,15 @@ def write_exports(register, links, out: Path, lang: str = "vi") -> list[Path]:
         atomic_write_text(out / "register.csv", table.to_csv(index=False)),
         atomic_write_text(out / "links.csv", links.to_csv(index=False)),
     ]
-    xlsx = out / "register.xlsx"
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".register.", suffix=".xlsx")
-    os.close(fd)
-    try:
-        import pandas as pd
+    import pandas as pd
 
+    def save(tmp: str) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             table.to_excel(writer, sheet_name="register", index=False)
             links.to_excel(writer, sheet_name="links", index=False)
             register.history_frame().to_excel(writer, sheet_name="history", index=False)
-        os.chmod(tmp, readable_mode())
-        os.replace(tmp, xlsx)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+    xlsx = atomic_save(out / "register.xlsx", save)
     written.append(xlsx)
     return written
 
@@ -351,15 +327,5 @@ def write_brief(register, links, corpus, out: Path, document: str | None = None,
                         run = para.add_run(("[+ " if op == "insert" else "[− ") + words + "] ")
                         run.bold = op == "insert"
                         run.font.strike = op == "delete"
-    path = out / "brief.docx"
-    out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".brief.", suffix=".docx")
-    os.close(fd)
-    try:
-        word.save(tmp)
-        os.chmod(tmp, readable_mode())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    path = atomic_save(out / "brief.docx", word.save)
     return path
