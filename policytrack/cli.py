@@ -244,34 +244,18 @@ class _SingleFileCorpus:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """The main job: corpus summary; the register with its links as CSV and Excel; the
-    adoption dashboard (HTML) and the consultation brief (.docx). A broken register is
-    reported and the corpus part is still written."""
-    from .linking import link
-    from .register import Register
-    from .report import write_brief, write_corpus_summary, write_dashboard, write_exports
+    """The main job (``report.build_report``): corpus summary, register exports, charts,
+    dashboard and brief. Every problem is printed here and shown in the dashboard; the
+    exit status is 1 when there was any."""
+    from .report import build_report
 
-    out = Path(args.out)
-    status = 0
-    corpus = _open_corpus(args.corpus)
-    if corpus is None:
-        return 1
-    written = write_corpus_summary(corpus, out)
-    try:
-        register = Register.load(args.register)
-    except PolicytrackError as exc:
-        print(f"policytrack: {exc}", file=sys.stderr)
-        status = 1
-    else:
-        for warning in register.warnings:
-            print(f"policytrack: {warning}", file=sys.stderr)
-        links = link(register, corpus)
-        written += write_exports(register, links, out, args.lang)
-        written.append(write_dashboard(register, links, out, args.lang))
-        written.append(write_brief(register, links, corpus, out, args.document, args.lang))
-    for path in written:
+    result = build_report(args.register, args.corpus, args.out, lang=args.lang, document=args.document,
+                          progress=True if sys.stderr.isatty() else None)
+    for problem in result.problems:
+        print(f"policytrack: {problem.step}: {problem}", file=sys.stderr)
+    for path in result.written:
         print(f"wrote {path}")
-    return status
+    return 1 if result.problems else 0
 
 
 COMMANDS = {

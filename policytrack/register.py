@@ -58,6 +58,7 @@ class StatusVocabulary:
     """Statuses with labels, definitions and the transitions allowed between them."""
 
     statuses: dict[str, dict]
+    funnel: list[dict] = field(default_factory=list)  # stages of the adoption funnel chart
 
     def __contains__(self, status: object) -> bool:
         return status in self.statuses
@@ -94,9 +95,25 @@ def load_statuses(path: str | Path = STATUSES_PATH) -> StatusVocabulary:
                 problems.append(f"status '{name}': next status '{nxt}' is not defined")
     if "proposed" not in statuses:
         problems.append("the vocabulary needs the status 'proposed'")
+    funnel = data.get("funnel") or []
+    if not isinstance(funnel, list):
+        problems.append("'funnel' must be a list of stages")
+        funnel = []
+    for n, stage in enumerate(funnel, 1):
+        if not isinstance(stage, dict):
+            problems.append(f"funnel stage {n} must be a mapping")
+            continue
+        for key in ("label_vi", "label_en"):
+            if not isinstance(stage.get(key), str) or not stage[key].strip():
+                problems.append(f"funnel stage {n} needs a non-empty '{key}'")
+        members = stage.get("statuses")
+        if not isinstance(members, list) or not members:
+            problems.append(f"funnel stage {n} needs a list of 'statuses'")
+        else:
+            problems.extend(f"funnel stage {n}: status '{s}' is not defined" for s in members if s not in statuses)
     if problems:
         raise RegisterError(path, problems)
-    return StatusVocabulary(statuses)
+    return StatusVocabulary(statuses, funnel)
 
 
 class RecommendationRow(BaseModel):

@@ -1,4 +1,9 @@
-"""Reports written from a corpus. For now: the corpus summary the main job writes.
+"""The main job: everything a liaison, an advocate or a researcher takes away.
+
+``build_report`` writes, into one folder: the corpus summary, the register with its links
+(CSV and Excel), the charts (PNG), the adoption dashboard (one offline HTML file) and the
+consultation brief (.docx). Each step that fails is recorded as a ``Problem``, shown in the
+dashboard and in the terminal, and the other steps still run.
 
 Every file is written atomically (a temporary file in the same folder, then a rename), so
 an interrupted run never leaves half a report behind.
@@ -6,9 +11,36 @@ an interrupted run never leaves half a report behind.
 
 from __future__ import annotations
 
+import sys
+import time
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from ._files import atomic_save, atomic_write
+
+
+@dataclass
+class Problem:
+    """Something the report could not do or read: which step, which file (and row), what."""
+
+    step: str
+    where: str
+    what: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"step": self.step, "where": self.where, "what": self.what}
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+@dataclass
+class ReportResult:
+    """What ``build_report`` wrote and what went wrong on the way."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
@@ -100,15 +132,18 @@ def write_exports(register, links, out: Path, lang: str = "vi") -> list[Path]:
 _LABELS = {
     "vi": {"title": "Theo dõi tiếp thu khuyến nghị", "recs": "khuyến nghị", "status": "Trạng thái",
            "theme": "Chủ đề", "document": "Văn bản mục tiêu", "search": "Tìm kiếm…", "all": "Tất cả",
-           "timeline": "Diễn biến trạng thái", "by_theme": "Trạng thái theo chủ đề",
+           "timeline": "Diễn biến trạng thái", "charts": "Biểu đồ (bấm vào một cột hoặc ô để lọc bảng)",
            "by_document": "Trạng thái theo văn bản mục tiêu", "links": "Liên kết", "evidence": "Bằng chứng",
            "history": "Lịch sử", "targets": "Điều khoản mục tiêu", "none": "(chưa có)", "source": "Nguồn",
-           "provenance": "Xuất xứ", "generated": "Tạo lúc"},
+           "provenance": "Xuất xứ", "generated": "Tạo lúc", "problems": "Sự cố khi lập báo cáo",
+           "shown": "Đang lọc", "clear": "bỏ lọc"},
     "en": {"title": "Recommendation adoption tracker", "recs": "recommendations", "status": "Status",
            "theme": "Theme", "document": "Target document", "search": "Search…", "all": "All",
-           "timeline": "Status changes", "by_theme": "Status by theme", "by_document": "Status by target document",
+           "timeline": "Status changes", "charts": "Charts (click a bar or cell to filter the table)",
+           "by_document": "Status by target document",
            "links": "Links", "evidence": "Evidence", "history": "History", "targets": "Target provisions",
-           "none": "(none yet)", "source": "Source", "provenance": "Provenance", "generated": "Generated"},
+           "none": "(none yet)", "source": "Source", "provenance": "Provenance", "generated": "Generated",
+           "problems": "Problems met while building this report", "shown": "Filtered", "clear": "clear"},
 }
 
 _DASHBOARD = """<!DOCTYPE html>
@@ -122,40 +157,51 @@ main{padding:16px 24px}.cards{display:flex;flex-wrap:wrap;gap:10px}.card{backgro
 h2{font-size:16px;margin:0 0 8px}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e3e8ee;padding:5px 6px;text-align:left;vertical-align:top}
 tr.rec{cursor:pointer}tr.rec:hover{background:#eef4f8}tr.detail td{background:#fafcfd}.pill{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;color:#fff}
 .bar{display:inline-block;height:12px;margin-right:1px}.filters input,.filters select{margin:0 8px 8px 0;padding:4px}.muted{color:#687987}
+.charts{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.charts figure{margin:0;overflow-x:auto;max-width:100%}
+figcaption{font-weight:bold;font-size:13px;margin-bottom:4px}.note{font-size:12px;color:#687987;max-width:560px}
+.pt-mark{cursor:pointer}.pt-mark:hover rect,.pt-mark:focus rect{stroke:#1d2b36;stroke-width:1.5}
+#problems{border-left:5px solid #b85450}#problems li{margin:3px 0}.chip{background:#eef4f8;border-radius:10px;padding:2px 8px;font-size:12px}
 </style></head><body>
 <header><h1>__TITLE__</h1><p id="sub"></p></header>
 <main>
+<section id="problems" hidden><h2 id="h-problems"></h2><ul id="problem-list"></ul></section>
 <div class="cards" id="cards"></div>
-<section><h2 id="h-theme"></h2><table id="by-theme"></table></section>
+<section><h2 id="h-charts"></h2><div class="charts">__CHARTS__</div></section>
 <section><h2 id="h-doc"></h2><table id="by-doc"></table></section>
 <section><h2 id="h-time"></h2><table id="timeline"></table></section>
-<section><div class="filters"><input id="q"><select id="f-status"></select><select id="f-doc"></select></div>
+<section><div class="filters"><input id="q"><select id="f-status"></select><select id="f-doc"></select><span id="chip"></span></div>
 <table id="recs"><thead></thead><tbody></tbody></table></section>
 </main>
 <script id="data" type="application/json">__DATA__</script>
 <script>
+window.__errors = [];
+window.addEventListener("error", e => window.__errors.push(String(e.message)));
 const D = JSON.parse(document.getElementById("data").textContent), L = D.labels;
-const COLORS = ["#6c8ebf","#d79b00","#82b366","#b85450","#9673a6","#d6b656","#4c9a9a","#999999","#e07b39"];
+const COLORS = __PALETTE__;
 const color = s => COLORS[D.statuses.indexOf(s) % COLORS.length];
 const esc = t => String(t ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
 const pill = s => `<span class="pill" style="background:${color(s)}">${esc(D.status_labels[s] || s)}</span>`;
 document.getElementById("sub").textContent = `${D.recs.length} ${L.recs} · ${L.generated} ${D.generated}`;
+if (D.problems.length) {
+  document.getElementById("problems").hidden = false;
+  document.getElementById("h-problems").textContent = `${L.problems} (${D.problems.length})`;
+  document.getElementById("problem-list").innerHTML = D.problems.map(p =>
+    `<li><b>${esc(p.step)}</b> · <code>${esc(p.where)}</code>: <span style="white-space:pre-wrap">${esc(p.what)}</span></li>`).join("");
+}
+document.getElementById("h-charts").textContent = L.charts;
 const counts = {}; D.recs.forEach(r => counts[r.status] = (counts[r.status] || 0) + 1);
 document.getElementById("cards").innerHTML = D.statuses.filter(s => counts[s]).map(s =>
   `<div class="card"><b>${counts[s]}</b>${pill(s)}</div>`).join("");
-function crossTable(id, key, heading) {
-  document.getElementById(heading[0]).textContent = heading[1];
-  const groups = {}; D.recs.forEach(r => { const g = r[key] || "—"; (groups[g] = groups[g] || []).push(r.status); });
-  document.getElementById(id).innerHTML = Object.keys(groups).sort((a, b) => a.localeCompare(b, undefined, {numeric: true})).map(g => `<tr><td>${esc(g)}</td><td>${groups[g].length}</td><td>` +
-    D.statuses.map(s => groups[g].filter(x => x === s).map(() => `<span class="bar" style="width:14px;background:${color(s)}" title="${esc(D.status_labels[s])}"></span>`).join("")).join("") + "</td></tr>").join("");
-}
-crossTable("by-theme", "theme", ["h-theme", L.by_theme]);
-crossTable("by-doc", "target_document", ["h-doc", L.by_document]);
+document.getElementById("h-doc").textContent = L.by_document;
+const groups = {}; D.recs.forEach(r => { const g = r.target_document || "—"; (groups[g] = groups[g] || []).push(r.status); });
+document.getElementById("by-doc").innerHTML = Object.keys(groups).sort().map(g => `<tr><td>${esc(g)}</td><td>${groups[g].length}</td><td>` +
+  D.statuses.map(s => groups[g].filter(x => x === s).map(() => `<span class="bar" style="width:14px;background:${color(s)}" title="${esc(D.status_labels[s])}"></span>`).join("")).join("") + "</td></tr>").join("");
 document.getElementById("h-time").textContent = L.timeline;
 document.getElementById("timeline").innerHTML = D.history.length ? D.history.map(h =>
   `<tr><td>${esc(h.when.slice(0, 10))}</td><td>${esc(h.id)}</td><td>${pill(h.old_status)} → ${pill(h.new_status)}</td><td>${esc(h.evidence)}</td><td>${esc(h.who)}</td><td>${esc(h.note)}</td></tr>`).join("")
   : `<tr><td class="muted">${L.none}</td></tr>`;
 const fs = document.getElementById("f-status"), fd = document.getElementById("f-doc"), q = document.getElementById("q");
+let picked = null;
 q.placeholder = L.search;
 fs.innerHTML = `<option value="">${L.status}: ${L.all}</option>` + D.statuses.map(s => `<option value="${s}">${esc(D.status_labels[s])}</option>`).join("");
 fd.innerHTML = `<option value="">${L.document}: ${L.all}</option>` + [...new Set(D.recs.map(r => r.target_document))].sort().map(d => `<option>${esc(d)}</option>`).join("");
@@ -170,42 +216,79 @@ function detail(r) {
 }
 function render() {
   const text = q.value.toLowerCase();
+  document.getElementById("chip").innerHTML = picked ? `<span class="chip">${L.shown}: ${esc([...picked].join(", "))} · <a href="#" id="unpick">${L.clear}</a></span>` : "";
   document.querySelector("#recs tbody").innerHTML = D.recs.filter(r => (!fs.value || r.status === fs.value) &&
-      (!fd.value || r.target_document === fd.value) && (!text || JSON.stringify(r).toLowerCase().includes(text)))
+      (!fd.value || r.target_document === fd.value) && (!picked || picked.has(r.id)) && (!text || JSON.stringify(r).toLowerCase().includes(text)))
     .map(r => `<tr class="rec" data-id="${esc(r.id)}"><td>${esc(r.id)}</td><td>${esc(r.theme)}</td><td>${esc(r.title)}</td><td>${esc(r.target_document)}</td><td>${pill(r.status)}</td></tr>` + detail(r)).join("");
 }
+function pick(mark) {
+  const ids = mark.dataset.ids.split(" ").filter(Boolean);
+  picked = ids.length ? new Set(ids) : null; render();
+  document.getElementById("recs").scrollIntoView({behavior: "smooth"});
+}
+document.querySelectorAll(".pt-mark").forEach(m => {
+  m.addEventListener("click", () => pick(m));
+  m.addEventListener("keydown", e => { if (e.key === "Enter") pick(m); });
+});
+document.getElementById("chip").addEventListener("click", e => { if (e.target.id === "unpick") { e.preventDefault(); picked = null; render(); } });
 document.querySelector("#recs tbody").addEventListener("click", e => {
   const row = e.target.closest("tr.rec"); if (row) row.nextElementSibling.hidden = !row.nextElementSibling.hidden; });
 [q, fs, fd].forEach(el => el.addEventListener("input", render));
 render();
+document.body.dataset.rendered = String(document.querySelectorAll("#recs tr.rec").length);
 </script></body></html>
 """
 
 
-def write_dashboard(register, links, out: Path, lang: str = "vi") -> Path:
-    """One self-contained HTML file (no network): status counts, status by theme and by
+def _timeline(register, history_frame) -> list[dict]:
+    """Status changes, oldest first: the history file, and for a row whose status no
+    history entry explains, its ``status_date`` in the register (marked as such)."""
+    events = history_frame.to_dict("records")
+    explained = {e["id"] for e in events}
+    for row in register:
+        if row["status"] != "proposed" and row["id"] not in explained:
+            events.append({"when": row["status_date"] or "", "id": row["id"], "old_status": "proposed",
+                           "new_status": row["status"], "evidence": row["evidence"], "who": "",
+                           "note": "status_date of the register (no history entry)"})
+    return sorted(events, key=lambda e: str(e["when"]))
+
+
+def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), problems=()) -> Path:
+    """One self-contained HTML file (no network): the problems met while building the
+    report, status counts, the charts (a click on a bar filters the table), status by
     target document, the timeline of status changes, and the filterable table of every
-    recommendation with its text, targets, links, evidence and history."""
+    recommendation with its text, targets, links, evidence and history.
+
+    ``register`` may be ``None`` (it could not be loaded): the page then shows the
+    problems and an empty table rather than not being written at all."""
     import datetime as dt
     import json
 
-    history = register.history_frame().fillna("")
-    recs = []
-    for row in register:
-        mine = links[links["recommendation"] == row["id"]].fillna("")
-        recs.append({**row,
-                     "links": mine[["provision", "method", "score", "explanation"]].to_dict("records"),
-                     "history": history[history["id"] == row["id"]].to_dict("records")})
+    from .charts import PALETTE
+
+    recs, history, statuses, status_labels = [], [], [], {}
+    if register is not None:
+        history_frame = register.history_frame().fillna("")
+        for row in register:
+            mine = links[links["recommendation"] == row["id"]].fillna("") if links is not None else None
+            recs.append({**row,
+                         "links": mine[["provision", "method", "score", "explanation"]].to_dict("records")
+                         if mine is not None else [],
+                         "history": history_frame[history_frame["id"] == row["id"]].to_dict("records")})
+        history = _timeline(register, history_frame)
+        statuses = list(register.statuses.statuses)
+        status_labels = {s: register.statuses.label(s, lang) for s in statuses}
     data = {
-        "labels": _LABELS[lang],
-        "statuses": list(register.statuses.statuses),
-        "status_labels": {s: register.statuses.label(s, lang) for s in register.statuses.statuses},
-        "recs": recs,
-        "history": history.sort_values("when").to_dict("records"),
+        "labels": _LABELS[lang], "statuses": statuses, "status_labels": status_labels, "recs": recs,
+        "history": history, "problems": [p.as_dict() for p in problems],
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
     }
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    figures = "".join(
+        f'<figure><figcaption>{escape(c.title)}</figcaption>{c.svg()}'
+        + (f'<div class="note">{escape(c.note)}</div>' if c.note else "") + "</figure>" for c in charts)
     page = (_DASHBOARD.replace("__LANG__", lang).replace("__TITLE__", _LABELS[lang]["title"])
+            .replace("__PALETTE__", json.dumps(PALETTE)).replace("__CHARTS__", figures)
             .replace("__DATA__", payload))
     return atomic_write_text(out / "dashboard.html", page)
 
@@ -233,37 +316,70 @@ def _previous_version(corpus, doc):
     return max(same, key=lambda d: d.meta.date.iso() or "", default=None)
 
 
-def _add_field(paragraph, instruction: str) -> None:
-    """A Word field (TOC, PAGE) that Word fills in when the document is opened."""
+def _add_field(paragraph, instruction: str, shown: list[str] | None = None) -> None:
+    """A Word field (TOC, PAGE). Word recomputes it on opening (the document asks it to);
+    until then, and in viewers that do not compute fields, ``shown`` is displayed, one
+    line per entry."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    def element(tag: str, **attrs: str):
+        el = OxmlElement(tag)
+        for key, value in attrs.items():
+            el.set(qn(key), value)
+        return el
+
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, None), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-            if kind == "begin":
-                el.set(qn("w:dirty"), "true")
-        elif text:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-        else:
-            el = OxmlElement("w:t")
-            el.text = "…"
-        run._r.append(el)
+    run._r.append(element("w:fldChar", **{"w:fldCharType": "begin", "w:dirty": "true"}))
+    instr = element("w:instrText", **{"xml:space": "preserve"})
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    run._r.append(element("w:fldChar", **{"w:fldCharType": "separate"}))
+    for n, line in enumerate(shown or ["…"]):
+        if n:
+            run._r.append(element("w:br"))
+        text = element("w:t", **{"xml:space": "preserve"})
+        text.text = line
+        run._r.append(text)
+    run._r.append(element("w:fldChar", **{"w:fldCharType": "end"}))
 
 
-def write_brief(register, links, corpus, out: Path, document: str | None = None, lang: str = "vi") -> Path:
+def _use_font(word, name: str) -> None:
+    """Set ``name`` for every script in the styles the brief uses. Heading styles point to
+    theme fonts, which win over an explicit name, so those pointers are removed."""
+    from docx.oxml.ns import qn
+
+    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Intense Quote"):
+        style = word.styles[style_name]
+        style.font.name = name
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), name)
+
+
+def _ask_word_to_update_fields(word) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    word.settings.element.append(update)
+
+
+def write_brief(register, links, corpus, out: Path, document: str | None = None, lang: str = "vi", *,
+                charts=()) -> Path:
     """The consultation brief as .docx (editable in Word): for one document, each
     recommendation that targets it with the current wording of the targeted provisions
     (when the corpus holds the text), what changed since the previous version, its status
-    and the ask. Headings, a table of contents and page numbers; a font with Vietnamese."""
+    and the ask; an overview with the ``charts`` (PNG) first. Headings, a table of contents
+    and page numbers; Times New Roman, which has the Vietnamese letters, for every script."""
+    import tempfile
+
     from docx import Document as Docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Inches, Pt
 
     from .compare import compare
 
@@ -274,9 +390,9 @@ def write_brief(register, links, corpus, out: Path, document: str | None = None,
     entry = corpus.register.get(doc_id) if doc_id and getattr(corpus, "register", None) else None
 
     word = Docx()
-    normal = word.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(12)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+    _use_font(word, "Times New Roman")
+    word.styles["Normal"].font.size = Pt(12)
+    _ask_word_to_update_fields(word)
     section = word.sections[0]
     _add_field(section.footer.paragraphs[0], "PAGE")
     section.footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -290,7 +406,15 @@ def write_brief(register, links, corpus, out: Path, document: str | None = None,
                            "xem tại corpus/sources.csv" + (f": {entry.title}, {entry.validity or 'hiệu lực chưa rõ'}, "
                                                             f"{entry.official_url or 'chưa có địa chỉ chính thức'}." if entry else "."))
     word.add_heading("Mục lục", level=1)
-    _add_field(word.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
+    toc = word.add_paragraph()
+    if charts:
+        word.add_heading("Tổng quan", level=1)
+        with tempfile.TemporaryDirectory() as tmp:
+            for chart in charts:
+                if chart.name in ("funnel", "topic_heatmap"):
+                    word.add_picture(str(chart.save_png(Path(tmp) / f"{chart.name}.png")), width=Inches(6.2))
+                    if chart.note:
+                        word.add_paragraph(chart.note)
 
     recs = [row for row in register if row["target_document"] == doc_id
             or not links[(links["recommendation"] == row["id"]) & links["provision"].fillna("").str.startswith(f"{doc_id}:")].empty]
@@ -327,5 +451,86 @@ def write_brief(register, links, corpus, out: Path, document: str | None = None,
                         run = para.add_run(("[+ " if op == "insert" else "[− ") + words + "] ")
                         run.bold = op == "insert"
                         run.font.strike = op == "delete"
+    headings = [(p.style.name, p.text) for p in word.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    _add_field(toc, 'TOC \\o "1-2" \\h \\z \\u',
+               [("    " if style == "Heading 2" else "") + text for style, text in headings if text != "Mục lục"])
     path = atomic_save(out / "brief.docx", word.save)
     return path
+
+
+# --- the main job --------------------------------------------------------------------------------
+
+def _say(message: str, started: float, quiet: bool) -> None:
+    if not quiet:
+        print(f"policytrack: [{time.perf_counter() - started:5.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def build_report(register_path: str | Path, corpus_folder: str | Path, out: str | Path, *, lang: str = "vi",
+                 document: str | None = None, progress: bool | None = None, quiet: bool = False) -> ReportResult:
+    """Write every part of the report into ``out``; never stops at the first problem.
+
+    Steps: parse the corpus (a progress bar when asked, or for a large folder), summary,
+    load and check the register, link, charts, exports, dashboard, brief. A file that
+    cannot be read, a register that does not validate or a step that fails becomes a
+    ``Problem`` in the result (and in the dashboard); the steps that do not depend on it
+    still run. Progress lines go to stderr unless ``quiet``.
+
+    >>> result = build_report("recommendations.csv", "corpus", "reports")   # doctest: +SKIP
+    >>> [str(p) for p in result.problems]                                     # doctest: +SKIP
+    """
+    from .charts import report_charts
+    from .corpus import Corpus
+    import pandas as pd
+
+    from .linking import LINK_COLUMNS, link
+    from .model import PolicytrackError
+    from .register import Register, RegisterError
+
+    out, result, started = Path(out), ReportResult(), time.perf_counter()
+    problems = result.problems
+
+    def attempt(step: str, where: str, action):
+        """Run one step; a policytrack error (bad input) or an OS error becomes a Problem."""
+        try:
+            return action()
+        except RegisterError as exc:
+            problems.extend(Problem(step, exc.path, p) for p in exc.problems)
+        except (PolicytrackError, OSError) as exc:
+            problems.append(Problem(step, where, str(exc)))
+        return None
+
+    _say(f"reading {corpus_folder}", started, quiet)
+    corpus = attempt("corpus", str(corpus_folder), lambda: Corpus(corpus_folder, progress=progress))
+    if corpus is not None:
+        problems.extend(Problem("corpus", err.path, f"{err.reason} (file skipped)") for err in corpus.errors)
+        _say(f"{len(corpus.docs)} documents, {len(corpus.errors)} files skipped", started, quiet)
+        result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, out)) or []
+    register = attempt("register", str(register_path), lambda: Register.load(register_path))
+    links = charts = None
+    if register is not None:
+        problems.extend(Problem("register", str(register_path), w) for w in register.warnings)
+        _say(f"linking {len(list(register))} recommendations", started, quiet)
+        if corpus is not None:
+            links = attempt("links", str(register_path), lambda: link(register, corpus))
+        else:  # nothing to link to: the register is still exported and shown
+            links = pd.DataFrame(columns=LINK_COLUMNS)
+    if register is not None and links is not None:
+        _say("drawing the charts", started, quiet)
+        charts = attempt("charts", str(out), lambda: report_charts(register, links, corpus, lang)) or []
+        for chart in charts:
+            path = attempt("charts", chart.name, lambda c=chart: c.save_png(out / "charts" / f"{c.name}.png"))
+            if path:
+                result.written.append(path)
+        result.written += attempt("exports", str(out), lambda: write_exports(register, links, out, lang)) or []
+    _say("writing the dashboard and the brief", started, quiet)
+    brief = None
+    if register is not None and links is not None and corpus is not None:
+        brief = attempt("brief", str(out / "brief.docx"),
+                        lambda: write_brief(register, links, corpus, out, document, lang, charts=charts or ()))
+    elif register is None:
+        problems.append(Problem("brief", str(out / "brief.docx"), "not written: the register could not be loaded"))
+    dashboard = attempt("dashboard", str(out / "dashboard.html"),
+                        lambda: write_dashboard(register, links, out, lang, charts=charts or (), problems=problems))
+    result.written += [p for p in (dashboard, brief) if p]
+    _say(f"done: {len(result.written)} files, {len(problems)} problems", started, quiet)
+    return result

@@ -1,0 +1,340 @@
+"""The three charts of the report: adoption funnel, status by theme, topic heatmap.
+
+Each builder returns a ``Chart``: its numbers as a DataFrame (``chart.frame``), which
+recommendations sit behind each bar or cell (``chart.ids``), and two renderings of the
+same numbers, so the brief, the dashboard and the notebooks never disagree:
+
+- ``chart.svg()``: inline SVG with a tooltip on every mark and the recommendation ids in a
+  ``data-ids`` attribute (the dashboard filters its table on a click). A notebook shows it
+  directly (``_repr_html_``); it needs no script and no network.
+- ``chart.save_png(path)``: a matplotlib figure, for the Word brief and for papers.
+
+>>> chart = adoption_funnel(Register.load("recommendations.csv"))   # doctest: +SKIP
+>>> chart.frame                                                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from ._files import atomic_save
+
+# One colour per status, in the order of statuses.yaml (the dashboard uses the same list).
+PALETTE = ["#6c8ebf", "#d79b00", "#82b366", "#b85450", "#2e7d32", "#9673a6", "#c0504d", "#999999", "#7f6000"]
+HEAT = "#17455e"
+FUNNEL = ["#17455e", "#2f6f91", "#5a9bbd", "#8dc0da", "#b9d9ea"]
+TITLES = {
+    "funnel": {"vi": "Phễu tiếp thu khuyến nghị", "en": "Adoption funnel"},
+    "status_by_theme": {"vi": "Trạng thái theo chủ đề", "en": "Status by theme"},
+    "topic_heatmap": {"vi": "Chủ đề của các điều khoản mục tiêu", "en": "Topics of the targeted provisions"},
+}
+
+
+@dataclass
+class Chart:
+    """Numbers to draw, with the recommendations behind each mark.
+
+    ``kind`` is ``bars`` (one value per row), ``stacked`` (one value per row and series)
+    or ``heatmap`` (rows × columns). ``frame`` has one row per bar or heatmap row and one
+    column per series (``count`` for ``bars``); ``ids[(row, column)]`` lists the
+    recommendations counted there.
+    """
+
+    name: str
+    title: str
+    kind: str
+    frame: "object"  # pandas.DataFrame
+    ids: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    colors: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+    # --- SVG (dashboard, notebooks) -----------------------------------------------------------
+
+    def svg(self) -> str:
+        """The chart as an inline SVG element (tooltips and ``data-ids`` on every mark)."""
+        if self.frame.empty:
+            return (f'<svg class="pt-chart" data-chart="{self.name}" width="520" height="40" role="img">'
+                    f'<text x="4" y="24" font-size="13" fill="#687987">{escape(self.note or "—")}</text></svg>')
+        return {"bars": self._svg_bars, "stacked": self._svg_stacked, "heatmap": self._svg_heatmap}[self.kind]()
+
+    def _repr_html_(self) -> str:
+        note = f'<div style="color:#687987;font-size:12px">{escape(self.note)}</div>' if self.note else ""
+        return f"<figure><figcaption><b>{escape(self.title)}</b></figcaption>{self.svg()}{note}</figure>"
+
+    def _mark(self, row: str, column: str, tip: str, shape: str) -> str:
+        ids = self.ids.get((row, column), [])
+        tip = tip + (": " + ", ".join(ids) if ids else "")
+        return (f'<g class="pt-mark" data-ids="{escape(" ".join(ids))}" tabindex="0">'
+                f"<title>{escape(tip)}</title>{shape}</g>")
+
+    @staticmethod
+    def _label_width(labels) -> int:
+        return min(300, 16 + 7 * max((len(str(v)) for v in labels), default=4))
+
+    def _svg_bars(self) -> str:
+        rows = list(self.frame.index)
+        left, bar_h, width = self._label_width(rows), 26, 320
+        top = max(self.frame["count"].max(), 1)
+        parts = []
+        for i, row in enumerate(rows):
+            value = int(self.frame.loc[row, "count"])
+            y, w = 8 + i * bar_h, width * value / top
+            color = self.colors.get(row, PALETTE[0])
+            parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" font-size="12">{escape(str(row))}</text>')
+            parts.append(self._mark(row, "count", f"{row}: {value}",
+                                    f'<rect x="{left}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h - 6}" fill="{color}"/>'))
+            parts.append(f'<text x="{left + w + 5:.1f}" y="{y + 15}" font-size="12">{value}</text>')
+        height = 16 + len(rows) * bar_h
+        return self._svg_frame(left + width + 50, height, parts)
+
+    def _svg_stacked(self) -> str:
+        rows, series = list(self.frame.index), list(self.frame.columns)
+        left, bar_h, width = self._label_width(rows), 20, 340
+        top = max(self.frame.sum(axis=1).max(), 1)
+        parts = []
+        for i, row in enumerate(rows):
+            y, x = 8 + i * bar_h, float(left)
+            parts.append(f'<text x="{left - 6}" y="{y + 12}" text-anchor="end" font-size="11">{escape(str(row))}</text>')
+            for col in series:
+                value = int(self.frame.loc[row, col])
+                if not value:
+                    continue
+                w = width * value / top
+                parts.append(self._mark(row, col, f"{row} · {col}: {value}",
+                                        f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h - 5}" '
+                                        f'fill="{self.colors.get(col, PALETTE[0])}"/>'))
+                x += w
+            parts.append(f'<text x="{x + 4:.1f}" y="{y + 12}" font-size="11">{int(self.frame.loc[row].sum())}</text>')
+        legend_y = 16 + len(rows) * bar_h
+        x = float(left)
+        for col in series:
+            if not self.frame[col].any():
+                continue
+            parts.append(f'<rect x="{x:.1f}" y="{legend_y}" width="10" height="10" fill="{self.colors.get(col, PALETTE[0])}"/>'
+                         f'<text x="{x + 14:.1f}" y="{legend_y + 9}" font-size="11">{escape(str(col))}</text>')
+            x += 24 + 6.5 * len(str(col))
+        return self._svg_frame(max(left + width + 40, x), legend_y + 20, parts)
+
+    def _svg_heatmap(self) -> str:
+        rows, cols = list(self.frame.index), list(self.frame.columns)
+        short = [str(c) if len(str(c)) <= 32 else str(c)[:31] + "…" for c in cols]
+        longest = max((len(c) for c in short), default=4)
+        left, cell, head = self._label_width(rows), 22, 16 + int(5.2 * longest)
+        top = max(int(self.frame.values.max()), 1)
+        parts = []
+        for j, col in enumerate(cols):
+            x = left + j * cell + cell / 2
+            parts.append(f'<text transform="translate({x + 4:.1f},{head - 4}) rotate(-55)" font-size="11">'
+                         f'<title>{escape(str(col))}</title>{escape(short[j])}</text>')
+        for i, row in enumerate(rows):
+            y = head + i * cell
+            parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" font-size="11">{escape(str(row))}</text>')
+            for j, col in enumerate(cols):
+                value = int(self.frame.loc[row, col])
+                opacity = 0.08 if not value else 0.25 + 0.75 * value / top
+                shape = (f'<rect x="{left + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
+                         f'fill="{HEAT}" fill-opacity="{opacity:.2f}"/>')
+                if value:
+                    shape += (f'<text x="{left + j * cell + (cell - 2) / 2}" y="{y + 15}" text-anchor="middle" '
+                              f'font-size="10" fill="{"#fff" if opacity > 0.6 else "#1d2b36"}">{value}</text>')
+                parts.append(self._mark(row, col, f"{row} · {col}: {value}", shape))
+        return self._svg_frame(left + len(cols) * cell + int(3.8 * longest), head + len(rows) * cell + 8, parts)
+
+    def _svg_frame(self, width: float, height: float, parts: list[str]) -> str:
+        return (f'<svg class="pt-chart" data-chart="{self.name}" '
+                f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+                f'aria-label="{escape(self.title)}" font-family="DejaVu Sans, Noto Sans, Arial, sans-serif">'
+                + "".join(parts) + "</svg>")
+
+    # --- PNG (brief, papers) --------------------------------------------------------------------
+
+    def figure(self):
+        """A matplotlib figure of the chart (Agg backend; no display needed)."""
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        frame = self.frame
+        rows = [str(r) for r in frame.index]
+        height = 1.2 + 0.32 * max(len(rows), 1)
+        if self.kind == "heatmap":
+            fig, ax = plt.subplots(figsize=(2.5 + 0.32 * max(len(frame.columns), 1), height + 1.6))
+        else:
+            fig, ax = plt.subplots(figsize=(7.5, height))
+        if frame.empty:
+            ax.text(0.5, 0.5, self.note or "—", ha="center", va="center", wrap=True)
+            ax.set_axis_off()
+        elif self.kind == "bars":
+            ax.barh(rows, frame["count"], color=[self.colors.get(r, PALETTE[0]) for r in frame.index])
+            for i, value in enumerate(frame["count"]):
+                ax.text(value, i, f" {int(value)}", va="center")
+            ax.invert_yaxis()
+        elif self.kind == "stacked":
+            left = [0] * len(rows)
+            for col in frame.columns:
+                if not frame[col].any():
+                    continue
+                ax.barh(rows, frame[col], left=left, color=self.colors.get(col, PALETTE[0]), label=str(col))
+                left = [a + b for a, b in zip(left, frame[col])]
+            ax.invert_yaxis()
+            ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
+        else:
+            ax.imshow(frame.values, cmap="Blues", aspect="auto", vmin=0)
+            ax.set_xticks(range(len(frame.columns)), [str(c) for c in frame.columns], rotation=55, ha="right", fontsize=8)
+            ax.set_yticks(range(len(rows)), rows, fontsize=8)
+            top = max(int(frame.values.max()), 1)
+            for (i, j), value in np.ndenumerate(frame.values):
+                if value:
+                    ax.text(j, i, int(value), ha="center", va="center", fontsize=7,
+                            color="white" if value > top / 2 else "black")
+        ax.set_title(self.title, fontsize=11)
+        if self.kind != "heatmap":
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.tick_params(axis="y", labelsize=8)
+        fig.tight_layout()
+        return fig
+
+    def save_png(self, path: str | Path, dpi: int = 150) -> Path:
+        """Write the chart as PNG, atomically."""
+        import matplotlib.pyplot as plt
+
+        fig = self.figure()
+        try:
+            return atomic_save(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+        finally:
+            plt.close(fig)
+
+
+# --- builders -----------------------------------------------------------------------------------
+
+def _status_colors(register, lang: str) -> dict[str, str]:
+    return {register.statuses.label(s, lang): PALETTE[i % len(PALETTE)]
+            for i, s in enumerate(register.statuses.statuses)}
+
+
+def adoption_funnel(register, lang: str = "vi") -> Chart:
+    """How many recommendations reached each stage of ``funnel`` in ``statuses.yaml``.
+
+    A recommendation counts in a stage when its current status, or any status in its
+    history, belongs to that stage, so one that was in a draft and then dropped still
+    counts as having reached the draft.
+    """
+    import pandas as pd
+
+    history = register.history_frame()
+    seen: dict[str, set[str]] = {row["id"]: {row["status"]} for row in register}
+    for entry in history.to_dict("records") if not history.empty else []:
+        for key in ("old_status", "new_status"):
+            if entry.get(key) and entry["id"] in seen:
+                seen[entry["id"]].add(entry[key])
+    labels, counts, ids = [], [], {}
+    for stage in register.statuses.funnel:
+        label = stage[f"label_{lang}"]
+        members = sorted(i for i, statuses in seen.items() if statuses & set(stage["statuses"]))
+        labels.append(label)
+        counts.append(len(members))
+        ids[(label, "count")] = members
+    frame = pd.DataFrame({"count": counts}, index=pd.Index(labels, name="stage"))
+    colors = {label: FUNNEL[i % len(FUNNEL)] for i, label in enumerate(labels)}
+    return Chart("funnel", TITLES["funnel"][lang], "bars", frame, ids, colors)
+
+
+def status_by_theme(register, lang: str = "vi") -> Chart:
+    """Recommendations per theme, split by current status."""
+    import pandas as pd
+
+    statuses = list(register.statuses.statuses)
+    labels = [register.statuses.label(s, lang) for s in statuses]
+    themes = sorted({row["theme"] or "—" for row in register}, key=_theme_order)
+    frame = pd.DataFrame(0, index=pd.Index(themes, name="theme"), columns=labels)
+    ids: dict[tuple[str, str], list[str]] = {}
+    for row in register:
+        theme, label = row["theme"] or "—", register.statuses.label(row["status"], lang)
+        frame.loc[theme, label] += 1
+        ids.setdefault((theme, label), []).append(row["id"])
+    frame = frame.loc[:, frame.any()] if not frame.empty else frame
+    return Chart("status_by_theme", TITLES["status_by_theme"][lang], "stacked", frame, ids, _status_colors(register, lang))
+
+
+def _theme_order(theme: str):
+    """Numbered themes in number order ("2 …" before "10 …"), the rest after them."""
+    head = theme.split(" ", 1)[0]
+    return (0, int(head), theme) if head.isdigit() else (1, 0, theme)
+
+
+def targeted_topics(register, links, corpus) -> dict[str, tuple[str, set[str]]]:
+    """``{recommendation id: (source, labels)}``: the topic labels of the provisions a
+    recommendation is linked to (explicit or confirmed links) when the corpus holds their
+    text, ``source == "provisions"``; otherwise those found by the rule tagger in the
+    recommendation's own wording, ``source == "wording"``."""
+    from .tagging import RuleTagger, tag
+    from .text import normalize
+
+    linked = links[links["method"].isin(["explicit", "confirmed"]) & links["provision"].notna()] \
+        if not links.empty else links
+    wanted = set(linked["provision"]) if not linked.empty else set()
+    labels_of: dict[str, set[str]] = {}
+    if wanted and corpus is not None:
+        docs = {pid.split(":", 1)[0] for pid in wanted}
+        tags = corpus.tags() if hasattr(corpus, "tags") else tag([corpus[d] for d in docs if d in corpus])
+        tags = tags[tags["provision_id"].isin(wanted)]
+        for row in tags.itertuples(index=False):
+            label = f"{row.topic}.{row.subtopic}" if row.subtopic else row.topic
+            labels_of.setdefault(row.provision_id, set()).add(label)
+    rules = RuleTagger()
+    result = {}
+    for row in register:
+        mine = set(linked[linked["recommendation"] == row["id"]]["provision"]) if not linked.empty else set()
+        found = set().union(*(labels_of.get(p, set()) for p in mine)) if mine else set()
+        if found:
+            result[row["id"]] = ("provisions", found)
+        else:
+            text, _ = normalize(row["text_vi"])
+            result[row["id"]] = ("wording", {hit.label for hit in rules.find(text)})
+    return result
+
+
+def topic_heatmap(register, links, corpus, lang: str = "vi") -> Chart:
+    """Themes × subtopics: how many recommendations of a theme target text on a subtopic.
+
+    The targeted text is the linked provisions when the corpus holds them, otherwise the
+    recommendation's own wording (see ``targeted_topics``); the chart's note says how many
+    rows rest on each."""
+    import pandas as pd
+
+    from .tagging import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    topics = targeted_topics(register, links, corpus)
+    name = (lambda key: taxonomy.subtopics[key].label_vi) if lang == "vi" else (lambda key: taxonomy.subtopics[key].label_en)
+    themes = sorted({row["theme"] or "—" for row in register}, key=_theme_order)
+    columns = [name(key) for key in taxonomy.subtopics]
+    frame = pd.DataFrame(0, index=pd.Index(themes, name="theme"), columns=columns)
+    ids: dict[tuple[str, str], list[str]] = {}
+    for row in register:
+        theme = row["theme"] or "—"
+        for key in sorted(topics[row["id"]][1] & set(taxonomy.subtopics)):
+            frame.loc[theme, name(key)] += 1
+            ids.setdefault((theme, name(key)), []).append(row["id"])
+    frame = frame.loc[frame.any(axis=1), frame.any()]
+    from_text = sum(1 for source, _ in topics.values() if source == "provisions")
+    note = (f"{from_text} khuyến nghị theo nội dung điều khoản mục tiêu (có trong kho văn bản), "
+            f"{len(topics) - from_text} theo nội dung của chính khuyến nghị" if lang == "vi" else
+            f"{from_text} recommendations from the text of their targeted provisions (held in the corpus), "
+            f"{len(topics) - from_text} from their own wording")
+    if frame.empty:
+        note += " — " + ("không tìm thấy chủ đề nào" if lang == "vi" else "no topic found")
+    return Chart("topic_heatmap", TITLES["topic_heatmap"][lang], "heatmap", frame, ids, note=note)
+
+
+def report_charts(register, links, corpus, lang: str = "vi") -> list[Chart]:
+    """The three charts of the report, in the order the dashboard shows them."""
+    return [adoption_funnel(register, lang), status_by_theme(register, lang),
+            topic_heatmap(register, links, corpus, lang)]
