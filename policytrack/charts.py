@@ -65,7 +65,7 @@ class Chart:
 
     def _mark(self, row: str, column: str, tip: str, shape: str) -> str:
         ids = self.ids.get((row, column), [])
-        tip = tip + (": " + ", ".join(ids) if ids else "")
+        tip = tip + (f" ({', '.join(ids)})" if ids else "")
         return (f'<g class="pt-mark" data-ids="{escape(" ".join(ids))}" tabindex="0">'
                 f"<title>{escape(tip)}</title>{shape}</g>")
 

@@ -233,7 +233,7 @@ document.querySelectorAll(".pt-mark").forEach(m => {
 document.getElementById("chip").addEventListener("click", e => { if (e.target.id === "unpick") { e.preventDefault(); picked = null; render(); } });
 document.querySelector("#recs tbody").addEventListener("click", e => {
   const row = e.target.closest("tr.rec"); if (row) row.nextElementSibling.hidden = !row.nextElementSibling.hidden; });
-[q, fs, fd].forEach(el => el.addEventListener("input", render));
+[q, fs, fd].forEach(el => ["input", "change"].forEach(type => el.addEventListener(type, render)));
 render();
 document.body.dataset.rendered = String(document.querySelectorAll("#recs tr.rec").length);
 </script></body></html>

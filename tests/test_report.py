@@ -1,0 +1,190 @@
+"""The main job: exports, charts, dashboard and brief from the shipped repository; problems
+reported in the report itself; the dashboard as a browser shows it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import docx
+import pandas as pd
+import pytest
+
+from policytrack.cli import main
+from policytrack.report import build_report
+
+from .conftest import ROOT, SHARED
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """``policytrack report`` on what the repository ships, run once for this module."""
+    out = tmp_path_factory.mktemp("reports")
+    old = os.environ.get("POLICYTRACK_CACHE")
+    os.environ["POLICYTRACK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    try:
+        status = main(["report", "--register", str(ROOT / "recommendations.csv"), "--corpus", str(ROOT / "corpus"),
+                       "--out", str(out)])
+    finally:
+        if old is None:
+            os.environ.pop("POLICYTRACK_CACHE")
+        else:
+            os.environ["POLICYTRACK_CACHE"] = old
+    assert status == 0
+    return out
+
+
+def dashboard_data(path):
+    page = path.read_text(encoding="utf-8")
+    return page, json.loads(page.split('<script id="data" type="application/json">', 1)[1].split("</script>", 1)[0])
+
+
+def test_exports_hold_the_register_with_statuses_and_links(shipped):
+    sheets = pd.read_excel(shipped / "register.xlsx", sheet_name=None)
+    assert set(sheets) == {"register", "links", "history"} and len(sheets["register"]) == 47
+    register = pd.read_csv(shipped / "register.csv")
+    assert {"status_label", "linked_provisions", "suggested_provisions", "last_change"} <= set(register.columns)
+    links = pd.read_csv(shipped / "links.csv")
+    # the shipped register targets real laws the repository does not hold: nothing fictional is suggested
+    assert links[links["provision"].notna()]["provision"].str.contains("MAU").sum() == 0
+
+
+def test_dashboard_is_one_offline_file_with_charts_and_every_recommendation(shipped):
+    page, data = dashboard_data(shipped / "dashboard.html")
+    assert len(data["recs"]) == 47 and data["labels"]["status"] == "Trạng thái" and data["problems"] == []
+    assert "http://" not in page and "https://" not in page and "<script src" not in page  # nothing fetched
+    for chart in ("funnel", "status_by_theme", "topic_heatmap"):
+        assert f'data-chart="{chart}"' in page
+    # the statuses inferred from enacted texts appear on the timeline although no history file exists
+    assert {(e["id"], e["new_status"]) for e in data["history"]} >= {("R01", "adopted"), ("R12", "partially_adopted")}
+
+
+def test_charts_are_written_as_png(shipped):
+    from PIL import Image
+
+    for name in ("funnel", "status_by_theme", "topic_heatmap"):
+        with Image.open(shipped / "charts" / f"{name}.png") as image:
+            assert image.format == "PNG"
+
+
+def test_brief_has_headings_toc_charts_page_numbers_and_one_font(shipped):
+    brief = docx.Document(shipped / "brief.docx")
+    styles = [(p.style.name, p.text) for p in brief.paragraphs]
+    assert styles[0][0] == "Title"
+    for heading in ("Mục lục", "Tổng quan", "Các khuyến nghị"):
+        assert ("Heading 1", heading) in styles
+    recs = [text for style, text in styles if style == "Heading 2"]
+    assert recs and all(text.startswith("R") for text in recs)
+    assert any("corpus/sources.csv" in text for _, text in styles)  # the law's text is not in corpus/
+    assert len(brief.inline_shapes) == 2  # funnel and topic heatmap
+    assert "PAGE" in brief.sections[0].footer.paragraphs[0]._p.xml
+    toc = next(p for p in brief.paragraphs if "TOC" in p._p.xml)
+    assert "Các khuyến nghị" in toc.text and recs[0] in toc.text  # readable before Word updates the field
+    assert "updateFields" in brief.settings.element.xml
+    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
+        fonts = brief.styles[name].element.rPr.rFonts
+        assert "Theme" not in fonts.xml and fonts.get(docx.oxml.ns.qn("w:cs")) == "Times New Roman"
+
+
+def test_english_dashboard(tmp_path):
+    assert main(["report", "--corpus", str(ROOT / "corpus"), "--register", str(ROOT / "recommendations.csv"),
+                 "--out", str(tmp_path), "--lang", "en"]) == 0
+    page, data = dashboard_data(tmp_path / "dashboard.html")
+    assert '<html lang="en">' in page and data["labels"]["status"] == "Status" and "Adoption funnel" in page
+
+
+def test_a_broken_register_is_reported_in_the_dashboard_and_the_rest_is_written(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,title\nR01,x\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", "--register", str(bad), "--corpus", str(ROOT / "corpus"), "--out", str(out)]) == 1
+    assert "missing column" in capsys.readouterr().err
+    assert (out / "corpus_summary.md").exists() and not (out / "brief.docx").exists()
+    _, data = dashboard_data(out / "dashboard.html")
+    steps = {(p["step"], p["where"]) for p in data["problems"]}
+    assert ("register", str(bad)) in steps and any(s == "brief" for s, _ in steps)
+    assert any("missing column" in p["what"] for p in data["problems"]) and data["recs"] == []
+
+
+def test_an_unreadable_corpus_file_is_reported_and_skipped(tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", folder)
+    (folder / "rong.txt").write_bytes(b"")
+    (folder / "hong.pdf").write_bytes(b"%PDF-1.4 truncated")
+    result = build_report(ROOT / "recommendations.csv", folder, tmp_path / "out", quiet=True)
+    skipped = {os.path.basename(p.where) for p in result.problems if p.step == "corpus"}
+    assert skipped == {"rong.txt", "hong.pdf"}
+    assert {p.name for p in result.written} >= {"dashboard.html", "brief.docx", "register.xlsx"}
+    _, data = dashboard_data(tmp_path / "out" / "dashboard.html")
+    assert len(data["recs"]) == 47 and {os.path.basename(p["where"]) for p in data["problems"]} == skipped
+
+
+def test_a_missing_corpus_folder_still_gives_the_register(tmp_path):
+    result = build_report(ROOT / "recommendations.csv", tmp_path / "nowhere", tmp_path / "out", quiet=True)
+    assert [p.step for p in result.problems] == ["corpus"]
+    _, data = dashboard_data(tmp_path / "out" / "dashboard.html")
+    assert len(data["recs"]) == 47 and "nowhere" in data["problems"][0]["where"]
+
+
+def _browser():
+    """Headless Chromium through chromedriver (Debian packages chromium, chromium-driver)."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.skip("chromium and chromium-driver are not installed (.ci/run installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1300,1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
+
+
+def test_dashboard_renders_in_headless_chromium(shipped, monkeypatch, tmp_path):
+    monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must not look for drivers on the network
+    monkeypatch.setenv("HOME", str(tmp_path))
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser = _browser()
+    try:
+        browser.get((shipped / "dashboard.html").as_uri())
+        WebDriverWait(browser, 30).until(lambda b: b.execute_script("return document.body.dataset.rendered"))
+        assert browser.execute_script("return window.__errors") == []
+        severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
+        rows = browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")
+        assert len(rows) == 47 and rows[0].text.startswith("R01")
+        assert len(browser.find_elements(By.CSS_SELECTOR, "svg.pt-chart")) == 3
+        # a click on the funnel's last stage filters the table to the recommendations behind it
+        stage = browser.find_elements(By.CSS_SELECTOR, 'svg[data-chart="funnel"] .pt-mark')[-1]
+        ids = stage.get_attribute("data-ids").split()
+        browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", stage)
+        shown = [r.get_attribute("data-id") for r in browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")]
+        assert shown == ids and ids
+        browser.find_element(By.ID, "unpick").click()
+        Select(browser.find_element(By.ID, "f-status")).select_by_value("adopted")
+        assert [r.get_attribute("data-id") for r in browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")] == ["R01"]
+        browser.find_element(By.CSS_SELECTOR, "#recs tr.rec").click()
+        detail = browser.find_element(By.CSS_SELECTOR, "#recs tr.detail")
+        assert detail.is_displayed() and "28/2023/QH15" in detail.text
+    finally:
+        browser.quit()
+
+
+def test_brief_quotes_the_targeted_provisions_when_the_corpus_holds_the_text(tmp_path):
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared (real law excerpts and seed documents) is not present beside the project")
+    out = tmp_path / "out"
+    assert main(["report", "--corpus", str(SHARED / "corpus"), "--register", str(ROOT / "recommendations.csv"),
+                 "--out", str(out), "--document", "72/2020/QH14"]) == 0
+    brief = docx.Document(out / "brief.docx")
+    quotes = [p for p in brief.paragraphs if p.style.name == "Intense Quote"]
+    assert quotes and all(q.text.startswith("Nội dung hiện hành của d") for q in quotes)
+    _, data = dashboard_data(out / "dashboard.html")
+    heat = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert "theo nội dung điều khoản mục tiêu" in heat and not heat.count("0 khuyến nghị theo nội dung điều khoản")
