@@ -10,6 +10,8 @@ The public API, one verb per module::
     Register.load(csv)                   policytrack.register (validation, status history, safe saves)
     link(register, corpus) -> DataFrame  policytrack.linking (confirm_link)
     compare(old, new) -> Comparison      policytrack.compare (suggest_statuses)
+    build_report(register, corpus, out)  policytrack.report (dashboard, brief, exports; plan_brief)
+    adoption_funnel(register) -> Chart   policytrack.charts (status_by_theme, topic_heatmap)
 """
 
 __version__ = "0.1.0"
@@ -33,6 +35,8 @@ from .tagging import TopicModel, evaluate, tag
 from .register import Register, RegisterError
 from .linking import confirm_link, link
 from .compare import compare, suggest_statuses
+from . import charts
+from .report import build_report, plan_brief, write_brief
 
 __all__ = [
     "__version__",
@@ -66,4 +70,8 @@ __all__ = [
     "link",
     "compare",
     "suggest_statuses",
+    "charts",
+    "build_report",
+    "plan_brief",
+    "write_brief",
 ]

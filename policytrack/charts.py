@@ -32,7 +32,7 @@ TITLES = {
 }
 
 
-@dataclass
+@dataclass(repr=False)
 class Chart:
     """Numbers to draw, with the recommendations behind each mark.
 
@@ -49,6 +49,9 @@ class Chart:
     ids: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     colors: dict[str, str] = field(default_factory=dict)
     note: str = ""
+
+    def __repr__(self) -> str:
+        return f"<Chart {self.name}: {self.title} ({self.frame.shape[0]}×{self.frame.shape[1]})>"
 
     # --- SVG (dashboard, notebooks) -----------------------------------------------------------
 
@@ -150,21 +153,35 @@ class Chart:
 
     # --- PNG (brief, papers) --------------------------------------------------------------------
 
-    def figure(self):
-        """A matplotlib figure of the chart (Agg backend; no display needed)."""
-        import matplotlib
+    def _size(self) -> tuple[float, float]:
+        height = 1.2 + 0.32 * max(len(self.frame.index), 1)
+        if self.kind == "heatmap":
+            return 2.5 + 0.32 * max(len(self.frame.columns), 1), height + 1.6
+        return 7.5, height
 
-        matplotlib.use("Agg", force=False)
+    def figure(self):
+        """The chart as a matplotlib figure made through pyplot, so a notebook shows it."""
         import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=self._size())
+        self._draw(fig)
+        return fig
+
+    def save_png(self, path: str | Path, dpi: int = 150) -> Path:
+        """Write the chart as PNG, atomically. Drawn without pyplot: no window, no backend."""
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=self._size())
+        self._draw(fig)
+        return atomic_save(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+
+    def _draw(self, fig) -> None:
         import numpy as np
+        from matplotlib.ticker import MaxNLocator
 
         frame = self.frame
         rows = [str(r) for r in frame.index]
-        height = 1.2 + 0.32 * max(len(rows), 1)
-        if self.kind == "heatmap":
-            fig, ax = plt.subplots(figsize=(2.5 + 0.32 * max(len(frame.columns), 1), height + 1.6))
-        else:
-            fig, ax = plt.subplots(figsize=(7.5, height))
+        ax = fig.add_subplot()
         if frame.empty:
             ax.text(0.5, 0.5, self.note or "—", ha="center", va="center", wrap=True)
             ax.set_axis_off()
@@ -193,23 +210,10 @@ class Chart:
                             color="white" if value > top / 2 else "black")
         ax.set_title(self.title, fontsize=11)
         if self.kind != "heatmap":
-            from matplotlib.ticker import MaxNLocator
-
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.spines[["top", "right"]].set_visible(False)
             ax.tick_params(axis="y", labelsize=8)
         fig.tight_layout()
-        return fig
-
-    def save_png(self, path: str | Path, dpi: int = 150) -> Path:
-        """Write the chart as PNG, atomically."""
-        import matplotlib.pyplot as plt
-
-        fig = self.figure()
-        try:
-            return atomic_save(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
-        finally:
-            plt.close(fig)
 
 
 # --- builders -----------------------------------------------------------------------------------

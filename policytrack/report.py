@@ -368,43 +368,138 @@ def _ask_word_to_update_fields(word) -> None:
     word.settings.element.append(update)
 
 
-def write_brief(register, links, corpus, out: Path, document: str | None = None, lang: str = "vi", *,
-                charts=()) -> Path:
-    """The consultation brief as .docx (editable in Word): for one document, each
-    recommendation that targets it with the current wording of the targeted provisions
-    (when the corpus holds the text), what changed since the previous version, its status
-    and the ask; an overview with the ``charts`` (PNG) first. Headings, a table of contents
-    and page numbers; Times New Roman, which has the Vietnamese letters, for every script."""
-    import tempfile
+_CHANGES = {"unchanged": "không thay đổi so với bản trước", "changed": "đã sửa so với bản trước",
+            "new": "điều mới so với bản trước", "split": "tách từ một điều của bản trước",
+            "merged": "gộp từ các điều của bản trước"}
 
-    from docx import Document as Docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Inches, Pt
 
+@dataclass
+class BriefProvision:
+    """A targeted provision as the brief quotes it, with its change since the previous draft."""
+
+    id: str
+    text: str
+    change: str = ""          # an alignment label of ``compare`` ("changed", "new", …), "" without a previous draft
+    diff: list = field(default_factory=list)  # [(op, words)] of that alignment
+
+
+@dataclass
+class BriefEntry:
+    """One recommendation in the brief: its ask, status and the provisions it targets."""
+
+    recommendation: str
+    title: str
+    ask: str
+    status: str
+    status_label: str
+    evidence: str
+    target_provisions: str
+    provisions: list[BriefProvision] = field(default_factory=list)
+
+
+@dataclass
+class BriefPlan:
+    """What the brief will say, before it is written: adjust ``entries`` (``select``) and
+    pass the plan to ``write_brief``."""
+
+    document: str | None
+    title: str
+    draft_number: str | None
+    held: bool                     # the corpus holds the document's text
+    source_note: str               # where to find the document when it is not held
+    previous: str | None           # id of the previous draft the changes are counted from
+    entries: list[BriefEntry]
+
+    def frame(self):
+        """One row per recommendation and quoted provision: what a person reviews."""
+        import pandas as pd
+
+        rows = [{"recommendation": e.recommendation, "title": e.title, "status": e.status_label,
+                 "provision": p.id if p else "", "change": p.change if p else "",
+                 "wording": (p.text[:160] + "…" if p and len(p.text) > 160 else (p.text if p else ""))}
+                for e in self.entries for p in (e.provisions or [None])]
+        return pd.DataFrame(rows, columns=["recommendation", "title", "status", "provision", "change", "wording"])
+
+    def select(self, recommendations: list[str]) -> BriefPlan:
+        """The same plan with only these recommendations, in this order."""
+        by_id = {e.recommendation: e for e in self.entries}
+        missing = [r for r in recommendations if r not in by_id]
+        if missing:
+            raise KeyError(f"not in this brief: {', '.join(missing)} (it has {', '.join(by_id) or 'none'})")
+        return BriefPlan(**{**self.__dict__, "entries": [by_id[r] for r in recommendations]})
+
+
+def plan_brief(register, links, corpus, document: str | None = None, lang: str = "vi") -> BriefPlan:
+    """Gather what the brief on ``document`` says (default: see ``_brief_document``): each
+    recommendation that targets it or is linked into it, the wording of its linked
+    provisions (explicit and confirmed links; else the best retrieved article) and how each
+    changed since the previous draft in the corpus."""
     from .compare import compare
 
     doc_id = document or _brief_document(register, corpus)
     target = corpus[doc_id] if doc_id and doc_id in corpus else None
     previous = _previous_version(corpus, target)
     comparison = compare(previous, target) if previous is not None else None
-    entry = corpus.register.get(doc_id) if doc_id and getattr(corpus, "register", None) else None
+    source = corpus.register.get(doc_id) if doc_id and getattr(corpus, "register", None) else None
+    into = links["provision"].fillna("").str.startswith(f"{doc_id}:") if not links.empty else links["provision"]
+    entries = []
+    for row in register:
+        mine = links[(links["recommendation"] == row["id"]) & into] if not links.empty else links
+        if row["target_document"] != doc_id and mine.empty:
+            continue
+        chosen = mine[mine["method"].isin(["explicit", "confirmed"])] if (mine["method"] != "retrieved").any() else mine.head(1)
+        provisions = []
+        for pid in chosen["provision"]:
+            if target is None or pid not in target:
+                continue
+            prov = BriefProvision(pid, target[pid].text)
+            if comparison is not None:
+                article = pid.split(":", 1)[1].split(".")[0]
+                alignment = next((a for a in comparison.alignments if article in a.new), None)
+                if alignment is not None:
+                    prov.change, prov.diff = alignment.label, list(alignment.diff)
+            provisions.append(prov)
+        entries.append(BriefEntry(row["id"], row["title"], row["text_vi"], row["status"],
+                                  register.statuses.label(row["status"], lang), row["evidence"],
+                                  row["target_provisions"], provisions))
+    return BriefPlan(
+        document=doc_id,
+        title=(target.meta.title if target is not None else (source.title if source else doc_id)) or "văn bản",
+        draft_number=target.meta.draft_number if target is not None and target.meta.is_draft else None,
+        held=target is not None,
+        source_note=(f"{source.title}, {source.validity or 'hiệu lực chưa rõ'}, "
+                     f"{source.official_url or 'chưa có địa chỉ chính thức'}" if source else ""),
+        previous=previous.id if previous is not None else None,
+        entries=entries,
+    )
+
+
+def write_brief(plan: BriefPlan, out: Path, *, charts=(), name: str = "brief.docx") -> Path:
+    """The consultation brief as .docx (editable in Word), from a ``plan_brief`` plan: an
+    overview with the funnel and topic charts (PNG), then each recommendation with its
+    status and ask, the current wording of the targeted provisions (or, when the corpus
+    does not hold the text, a pointer to ``corpus/sources.csv``) and what changed since the
+    previous draft, word by word. Headings, a table of contents and page numbers; Times New
+    Roman, which has the Vietnamese letters, for every script."""
+    import tempfile
+
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Pt
 
     word = Docx()
     _use_font(word, "Times New Roman")
     word.styles["Normal"].font.size = Pt(12)
     _ask_word_to_update_fields(word)
-    section = word.sections[0]
-    _add_field(section.footer.paragraphs[0], "PAGE")
-    section.footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer = word.sections[0].footer.paragraphs[0]
+    _add_field(footer, "PAGE")
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    title = target.meta.title if target is not None else (entry.title if entry else doc_id)
-    word.add_heading("Bản góp ý: " + (title or "văn bản"), level=0)
-    word.add_paragraph(f"Văn bản: {doc_id or '—'}" + (f" (dự thảo {target.meta.draft_number})" if target is not None
-                                                       and target.meta.is_draft else ""))
-    if target is None:
+    word.add_heading("Bản góp ý: " + plan.title, level=0)
+    word.add_paragraph(f"Văn bản: {plan.document or '—'}" + (f" (dự thảo {plan.draft_number})" if plan.draft_number else ""))
+    if not plan.held:
         word.add_paragraph("Toàn văn của văn bản này không có trong kho văn bản (corpus/); thông tin về văn bản "
-                           "xem tại corpus/sources.csv" + (f": {entry.title}, {entry.validity or 'hiệu lực chưa rõ'}, "
-                                                            f"{entry.official_url or 'chưa có địa chỉ chính thức'}." if entry else "."))
+                           "xem tại corpus/sources.csv" + (f": {plan.source_note}." if plan.source_note else "."))
     word.add_heading("Mục lục", level=1)
     toc = word.add_paragraph()
     if charts:
@@ -415,47 +510,31 @@ def write_brief(register, links, corpus, out: Path, document: str | None = None,
                     word.add_picture(str(chart.save_png(Path(tmp) / f"{chart.name}.png")), width=Inches(6.2))
                     if chart.note:
                         word.add_paragraph(chart.note)
-
-    recs = [row for row in register if row["target_document"] == doc_id
-            or not links[(links["recommendation"] == row["id"]) & links["provision"].fillna("").str.startswith(f"{doc_id}:")].empty]
     word.add_heading("Các khuyến nghị", level=1)
-    if not recs:
+    if not plan.entries:
         word.add_paragraph("Không có khuyến nghị nào nhắm tới văn bản này.")
-    for row in recs:
-        word.add_heading(f"{row['id']}. {row['title']}", level=2)
-        word.add_paragraph(f"Trạng thái: {register.statuses.label(row['status'], lang)}"
-                           + (f" — bằng chứng: {row['evidence']}" if row["evidence"] else ""))
-        word.add_paragraph("Kiến nghị: " + row["text_vi"])
-        mine = links[(links["recommendation"] == row["id"]) & links["provision"].fillna("").str.startswith(f"{doc_id}:")]
-        mine = mine[mine["method"].isin(["explicit", "confirmed"])] if (mine["method"] != "retrieved").any() else mine.head(1)
-        if target is None:
-            word.add_paragraph(f"Điều khoản mục tiêu: {row['target_provisions'] or 'chưa xác định'} — "
+    for entry in plan.entries:
+        word.add_heading(f"{entry.recommendation}. {entry.title}", level=2)
+        word.add_paragraph(f"Trạng thái: {entry.status_label}" + (f" — bằng chứng: {entry.evidence}" if entry.evidence else ""))
+        word.add_paragraph("Kiến nghị: " + entry.ask)
+        if not plan.held:
+            word.add_paragraph(f"Điều khoản mục tiêu: {entry.target_provisions or 'chưa xác định'} — "
                                "toàn văn không có trong kho văn bản (xem corpus/sources.csv).")
-        for pid in mine["provision"]:
-            prov = target[pid] if target is not None and pid in target else None
-            if prov is None:
-                continue
-            word.add_paragraph(f"Nội dung hiện hành của {pid.split(':', 1)[1]}:", style="Intense Quote")
+        for prov in entry.provisions:
+            word.add_paragraph(f"Nội dung hiện hành của {prov.id.split(':', 1)[1]}:", style="Intense Quote")
             word.add_paragraph(prov.text)
-            if comparison is not None:
-                article = pid.split(":", 1)[1].split(".")[0]
-                alignment = next((a for a in comparison.alignments if article in a.new), None)
-                if alignment is not None:
-                    change = {"unchanged": "không thay đổi so với bản trước", "changed": "đã sửa so với bản trước",
-                              "new": "điều mới so với bản trước", "split": "tách từ một điều của bản trước",
-                              "merged": "gộp từ các điều của bản trước"}[alignment.label]
-                    para = word.add_paragraph(f"Thay đổi ({previous.id} → {doc_id}): {change}. ")
-                    for op, words in alignment.diff:
-                        if op == "equal":
-                            continue
-                        run = para.add_run(("[+ " if op == "insert" else "[− ") + words + "] ")
-                        run.bold = op == "insert"
-                        run.font.strike = op == "delete"
+            if prov.change:
+                para = word.add_paragraph(f"Thay đổi ({plan.previous} → {plan.document}): {_CHANGES[prov.change]}. ")
+                for op, words in prov.diff:
+                    if op == "equal":
+                        continue
+                    run = para.add_run(("[+ " if op == "insert" else "[− ") + words + "] ")
+                    run.bold = op == "insert"
+                    run.font.strike = op == "delete"
     headings = [(p.style.name, p.text) for p in word.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     _add_field(toc, 'TOC \\o "1-2" \\h \\z \\u',
                [("    " if style == "Heading 2" else "") + text for style, text in headings if text != "Mục lục"])
-    path = atomic_save(out / "brief.docx", word.save)
-    return path
+    return atomic_save(Path(out) / name, word.save)
 
 
 # --- the main job --------------------------------------------------------------------------------
@@ -526,7 +605,7 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     brief = None
     if register is not None and links is not None and corpus is not None:
         brief = attempt("brief", str(out / "brief.docx"),
-                        lambda: write_brief(register, links, corpus, out, document, lang, charts=charts or ()))
+                        lambda: write_brief(plan_brief(register, links, corpus, document, lang), out, charts=charts or ()))
     elif register is None:
         problems.append(Problem("brief", str(out / "brief.docx"), "not written: the register could not be loaded"))
     dashboard = attempt("dashboard", str(out / "dashboard.html"),

@@ -25,6 +25,93 @@ def code(text: str):
 
 NOTEBOOKS: dict[str, list] = {}
 
+NOTEBOOKS["00_start_here.ipynb"] = [
+    md("""
+# 00 · Start here: policytrack in ten minutes
+
+policytrack reads Vietnamese laws, decrees, circulars and official letters, splits them into
+their provisions (Chương / Mục / Điều / khoản / điểm), finds what they cite, tags the
+provisions on discharge control and water resources, links the network's recommendations to
+the articles they target, and tracks whether they were adopted, with evidence.
+
+This tour runs each step once on what the project ships (`../corpus`, `../recommendations.csv`).
+Each step has its own notebook that goes further:
+
+| notebook | for |
+|---|---|
+| [01 · Explore a corpus](01_explore_corpus.ipynb) | load a folder, browse a document's tree, search provisions |
+| [02 · Citations](02_references.ipynb) | what a document cites, what cites an article, the citation graph |
+| [03 · Topics](03_topics.ipynb) | which provisions are about discharge control or water resources, and why |
+| [04 · Recommendations](04_recommendations.ipynb) | the register, links to articles, what a new draft changed |
+| [05 · Consultation brief](05_consultation_brief.ipynb) | build the Word brief for a draft, step by step |
+
+From a terminal, `make demo` writes every report into `reports/` (see the README).
+"""),
+    md("## 1 · A folder of documents"),
+    code("""
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import display
+
+import policytrack as pt
+
+pd.set_option("display.max_colwidth", 90)
+corpus = pt.Corpus("../corpus")      # every .txt/.docx/.doc/.pdf/.html in the folder, parsed and cached
+print(f"{len(corpus)} documents; files skipped: {len(corpus.errors)}")
+corpus.documents()[["id", "type", "number", "title", "date", "is_draft", "articles"]]
+"""),
+    md("""
+## 2 · Provisions, each with a stable id
+
+`d8.k3.a` is điểm a khoản 3 Điều 8. The id is the join key of every table below, and every
+provision points to its exact offsets in the source file.
+"""),
+    code("""
+provisions = corpus.provisions()
+law = corpus["98/2099/QH-MAU"]
+article = next(p for p in law.root.walk() if p.kind == "article" and "giấy phép" in (p.heading or "").lower())
+print(article.id, "—", article.heading)
+print(article.text[:400])
+provisions[provisions["id"].str.startswith(article.id)][["id", "kind", "number", "start", "end"]]
+"""),
+    md("## 3 · What the documents cite"),
+    code("""
+refs = corpus.references()
+refs[["provision_id", "text", "document", "article", "clause", "resolved_id"]].head(8)
+"""),
+    md("## 4 · Topics: discharge control and water resources, with the words that show it"),
+    code("""
+tags = corpus.tags()
+on_law = tags[(tags["document_id"] == law.id) & tags["subtopic"].notna()]
+on_law.groupby("subtopic").size().sort_values(ascending=False).head(8).rename("provisions").to_frame()
+"""),
+    md("## 5 · The recommendations and how far they got"),
+    code("""
+register = pt.Register.load("../recommendations.csv")
+links = pt.link(register, corpus)
+funnel = pt.charts.adoption_funnel(register, lang="en")
+display(funnel)                       # hover a bar: the recommendations behind it
+fig = funnel.figure()                 # the same chart as a picture, for a paper
+"""),
+    md("""
+## 6 · The whole report in one call
+
+`build_report` is what `make demo` runs: the corpus summary, the register with statuses and
+links (CSV, Excel), the charts (PNG), the dashboard (`dashboard.html`, opens offline in any
+browser) and the consultation brief (`brief.docx`). Problems (an unreadable file, a bad
+register row) are listed in the dashboard and never stop the rest.
+"""),
+    code("""
+out = Path(tempfile.mkdtemp()) / "reports"
+result = pt.build_report("../recommendations.csv", "../corpus", out, quiet=True)
+print("problems:", [str(p) for p in result.problems] or "none")
+pd.DataFrame({"file": [str(p.relative_to(out)) for p in result.written],
+              "bytes": [p.stat().st_size for p in result.written]})
+"""),
+]
+
 NOTEBOOKS["01_explore_corpus.ipynb"] = [
     md("""
 # 01 · Explore a corpus
@@ -410,6 +497,113 @@ demo.set_status(first["recommendation"], first["suggested"], evidence=first["evi
                 note=first["reason"], document_version="98/2099/QH-MAU")
 demo.save()
 demo.history_frame()
+"""),
+]
+
+
+NOTEBOOKS["05_consultation_brief.ipynb"] = [
+    md("""
+# 05 · A consultation brief for a draft, step by step
+
+The brief is the Word document an advocate sends to a drafting committee: for one draft,
+each recommendation that targets it, the current wording of the targeted provisions, what
+changed since the previous draft, the status and the ask. `make demo` writes it with the
+defaults; here we build it step by step, review it as a table, choose what goes in, and
+export.
+
+The shipped register targets real laws whose texts the repository does not hold, so the
+second part uses a small illustrative register of our own against the sample draft in
+`../corpus` (fictional, marked `MẪU`).
+"""),
+    code("""
+import csv
+import tempfile
+from pathlib import Path
+
+import docx
+import pandas as pd
+from IPython.display import HTML, display
+
+import policytrack as pt
+from policytrack.report import plan_brief, write_brief
+
+pd.set_option("display.max_colwidth", 100)
+corpus = pt.Corpus("../corpus")
+register = pt.Register.load("../recommendations.csv")
+links = pt.link(register, corpus)
+plan = plan_brief(register, links, corpus)      # default document: see the README
+print(f"default document: {plan.document} — {plan.title}; text in the corpus: {plan.held}")
+print("where to find it:", plan.source_note)
+plan.frame().head()
+"""),
+    md("""
+## 1 · Choose a draft
+
+The sample law has two drafts and an enacted version. We brief on draft 2; the changes are
+counted from draft 1.
+"""),
+    code("""
+DRAFT = "luat-tai-nguyen-nuoc-mau@du-thao-2"
+work = Path(tempfile.mkdtemp())
+blank = dict.fromkeys(pt.register.COLUMNS, "")
+rows = [
+    ("R01", "Công khai dữ liệu quan trắc", "minh bạch", "Đề nghị công khai dữ liệu quan trắc nước thải tự động cho người dân.", "Điều 13"),
+    ("R02", "Hạn ngạch xả thải theo sức chịu tải", "hạn ngạch", "Đề nghị phân bổ hạn ngạch xả nước thải theo kết quả đánh giá sức chịu tải.", "Điều 10"),
+    ("R03", "Tái sử dụng nước thải", "tuần hoàn", "Đề nghị khuyến khích tái sử dụng nước thải sau xử lý trong khu công nghiệp.", "Điều 14"),
+    ("R04", "Tham vấn cộng đồng", "minh bạch", "Đề nghị bảo đảm cộng đồng dân cư được tham vấn trước khi cấp giấy phép xả thải.", "Điều 8"),
+]
+with open(work / "demo.csv", "w", encoding="utf-8", newline="") as fh:
+    writer = csv.DictWriter(fh, fieldnames=list(pt.register.COLUMNS))
+    writer.writeheader()
+    for rec, title, theme, text, target in rows:
+        writer.writerow({**blank, "id": rec, "title": title, "theme": theme, "text_vi": text, "topics": "discharge_control",
+                         "target_document": DRAFT, "target_provisions": target, "status": "proposed",
+                         "source": "notebook 05", "provenance": "illustrative", "notes": "illustrative"})
+demo = pt.Register.load(work / "demo.csv")
+demo_links = pt.link(demo, corpus, k=1)
+demo_links[demo_links["method"] == "explicit"][["recommendation", "provision", "explanation"]]
+"""),
+    md("## 2 · Review what the brief will say"),
+    code("""
+plan = plan_brief(demo, demo_links, corpus, DRAFT)
+print(f"{plan.title}, draft {plan.draft_number}; changes counted from {plan.previous}")
+plan.frame()
+"""),
+    md("What changed in one targeted article since draft 1 (deleted words struck through, new words underlined):"),
+    code("""
+changed = next(p for e in plan.entries for p in e.provisions if p.change == "changed")
+print(changed.id, "—", changed.change)
+parts = [{"equal": w, "delete": f"<del>{w}</del>", "insert": f"<ins>{w}</ins>"}[op] for op, w in changed.diff]
+HTML('<div style="white-space: pre-wrap">' + " ".join(parts) + "</div>")
+"""),
+    md("## 3 · The charts that open the brief"),
+    code("""
+charts = pt.charts.report_charts(demo, demo_links, corpus, lang="vi")
+display(charts[2])                    # interactive: hover a cell for the recommendations behind it
+fig = charts[2].figure()              # the picture the brief embeds
+"""),
+    md("""
+## 4 · Adjust the selection
+
+Keep the recommendations the committee should read first, in the order they should read
+them. `select` refuses an id that is not in the brief, so a typo cannot drop one silently.
+"""),
+    code("""
+chosen = plan.select(["R04", "R01", "R02"])
+chosen.frame()[["recommendation", "title", "provision", "change"]]
+"""),
+    md("## 5 · Export, and check what was written"),
+    code("""
+path = write_brief(chosen, work, charts=charts, name="gop-y-du-thao-2.docx")
+written = docx.Document(path)
+print(path.name, f"{path.stat().st_size:,} bytes, {len(written.inline_shapes)} charts")
+pd.DataFrame([(p.style.name, p.text) for p in written.paragraphs if p.style.name.startswith(("Title", "Heading"))],
+             columns=["style", "text"])
+"""),
+    md("""
+Open the file in Word or LibreOffice: the table of contents and the page numbers are fields,
+which Word offers to update on opening. Everything in it is ordinary text you can edit before
+sending.
 """),
 ]
 
