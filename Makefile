@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_references.py --write
 	$(BIN)/python bench/bench_tagging.py --write
 	$(BIN)/python bench/bench_linking.py --write
+	$(BIN)/python bench/bench_report.py --write
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

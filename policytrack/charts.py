@@ -49,6 +49,7 @@ class Chart:
     ids: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     colors: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    png: Path | None = None  # where ``save_png`` last wrote the chart
 
     def __repr__(self) -> str:
         return f"<Chart {self.name}: {self.title} ({self.frame.shape[0]}×{self.frame.shape[1]})>"
@@ -173,7 +174,8 @@ class Chart:
 
         fig = Figure(figsize=self._size())
         self._draw(fig)
-        return atomic_save(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+        self.png = atomic_save(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+        return self.png
 
     def _draw(self, fig) -> None:
         import numpy as np

@@ -507,7 +507,8 @@ def write_brief(plan: BriefPlan, out: Path, *, charts=(), name: str = "brief.doc
         with tempfile.TemporaryDirectory() as tmp:
             for chart in charts:
                 if chart.name in ("funnel", "topic_heatmap"):
-                    word.add_picture(str(chart.save_png(Path(tmp) / f"{chart.name}.png")), width=Inches(6.2))
+                    png = chart.png if chart.png and chart.png.exists() else chart.save_png(Path(tmp) / f"{chart.name}.png")
+                    word.add_picture(str(png), width=Inches(6.2))
                     if chart.note:
                         word.add_paragraph(chart.note)
     word.add_heading("Các khuyến nghị", level=1)
@@ -578,30 +579,30 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
             problems.append(Problem(step, where, str(exc)))
         return None
 
-    _say(f"reading {corpus_folder}", started, quiet)
+    _say(f"corpus: reading {corpus_folder}", started, quiet)
     corpus = attempt("corpus", str(corpus_folder), lambda: Corpus(corpus_folder, progress=progress))
     if corpus is not None:
         problems.extend(Problem("corpus", err.path, f"{err.reason} (file skipped)") for err in corpus.errors)
-        _say(f"{len(corpus.docs)} documents, {len(corpus.errors)} files skipped", started, quiet)
+        _say(f"summary: {len(corpus.docs)} documents, {len(corpus.errors)} files skipped", started, quiet)
         result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, out)) or []
     register = attempt("register", str(register_path), lambda: Register.load(register_path))
     links = charts = None
     if register is not None:
         problems.extend(Problem("register", str(register_path), w) for w in register.warnings)
-        _say(f"linking {len(list(register))} recommendations", started, quiet)
+        _say(f"links: {len(list(register))} recommendations", started, quiet)
         if corpus is not None:
             links = attempt("links", str(register_path), lambda: link(register, corpus))
         else:  # nothing to link to: the register is still exported and shown
             links = pd.DataFrame(columns=LINK_COLUMNS)
     if register is not None and links is not None:
-        _say("drawing the charts", started, quiet)
+        _say("charts and exports: drawing, writing", started, quiet)
         charts = attempt("charts", str(out), lambda: report_charts(register, links, corpus, lang)) or []
         for chart in charts:
             path = attempt("charts", chart.name, lambda c=chart: c.save_png(out / "charts" / f"{c.name}.png"))
             if path:
                 result.written.append(path)
         result.written += attempt("exports", str(out), lambda: write_exports(register, links, out, lang)) or []
-    _say("writing the dashboard and the brief", started, quiet)
+    _say("brief and dashboard: writing", started, quiet)
     brief = None
     if register is not None and links is not None and corpus is not None:
         brief = attempt("brief", str(out / "brief.docx"),

@@ -188,3 +188,22 @@ def test_brief_quotes_the_targeted_provisions_when_the_corpus_holds_the_text(tmp
     _, data = dashboard_data(out / "dashboard.html")
     heat = (out / "dashboard.html").read_text(encoding="utf-8")
     assert "theo nội dung điều khoản mục tiêu" in heat and not heat.count("0 khuyến nghị theo nội dung điều khoản")
+
+
+def test_brief_renders_with_its_vietnamese_text_and_contents(shipped, tmp_path):
+    """Open the brief as a word processor does (LibreOffice, to PDF) and read the pages back."""
+    import subprocess
+
+    import pdfplumber
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(shipped / "brief.docx")], check=True, capture_output=True, timeout=180)
+    with pdfplumber.open(tmp_path / "brief.pdf") as pdf:
+        first = pdf.pages[0].extract_text()
+        assert len(pdf.pages) >= 3 and pdf.pages[-1].extract_text().strip().splitlines()[-1].strip().isdigit()
+    assert "Bản góp ý" in first and "Mục lục" in first
+    heads = [p.text for p in docx.Document(shipped / "brief.docx").paragraphs if p.style.name == "Heading 2"]
+    assert heads[0] in " ".join(first.split())  # the table of contents lists the recommendations
