@@ -79,7 +79,7 @@ class Chart:
 
     def _svg_bars(self) -> str:
         rows = list(self.frame.index)
-        left, bar_h, width = self._label_width(rows), 26, 320
+        left, bar_h, width = self._label_width(rows), 26, 240
         top = max(self.frame["count"].max(), 1)
         parts = []
         for i, row in enumerate(rows):
@@ -95,7 +95,7 @@ class Chart:
 
     def _svg_stacked(self) -> str:
         rows, series = list(self.frame.index), list(self.frame.columns)
-        left, bar_h, width = self._label_width(rows), 20, 340
+        left, bar_h, width = self._label_width(rows), 20, 240
         top = max(self.frame.sum(axis=1).max(), 1)
         parts = []
         for i, row in enumerate(rows):
@@ -111,15 +111,13 @@ class Chart:
                                         f'fill="{self.colors.get(col, PALETTE[0])}"/>'))
                 x += w
             parts.append(f'<text x="{x + 4:.1f}" y="{y + 12}" font-size="11">{int(self.frame.loc[row].sum())}</text>')
-        legend_y = 16 + len(rows) * bar_h
-        x = float(left)
-        for col in series:
-            if not self.frame[col].any():
-                continue
-            parts.append(f'<rect x="{x:.1f}" y="{legend_y}" width="10" height="10" fill="{self.colors.get(col, PALETTE[0])}"/>'
-                         f'<text x="{x + 14:.1f}" y="{legend_y + 9}" font-size="11">{escape(str(col))}</text>')
-            x += 24 + 6.5 * len(str(col))
-        return self._svg_frame(max(left + width + 40, x), legend_y + 20, parts)
+        legend_y = 12 + len(rows) * bar_h
+        shown = [col for col in series if self.frame[col].any()]
+        for n, col in enumerate(shown):  # one legend line per status keeps the chart narrow
+            y = legend_y + 16 * n
+            parts.append(f'<rect x="{left}" y="{y}" width="10" height="10" fill="{self.colors.get(col, PALETTE[0])}"/>'
+                         f'<text x="{left + 14}" y="{y + 9}" font-size="11">{escape(str(col))}</text>')
+        return self._svg_frame(left + width + 40, legend_y + 16 * len(shown) + 6, parts)
 
     def _svg_heatmap(self) -> str:
         rows, cols = list(self.frame.index), list(self.frame.columns)
