@@ -246,7 +246,7 @@ class _SingleFileCorpus:
 def cmd_report(args: argparse.Namespace) -> int:
     """The main job (``report.build_report``): corpus summary, register exports, charts,
     dashboard and brief. Every problem is printed here and shown in the dashboard; the
-    exit status is 1 when there was any."""
+    exit status is 1 when one of them is an error (not only a note)."""
     from .report import build_report
 
     result = build_report(args.register, args.corpus, args.out, lang=args.lang, document=args.document,
@@ -255,7 +255,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"policytrack: {problem.step}: {problem}", file=sys.stderr)
     for path in result.written:
         print(f"wrote {path}")
-    return 1 if result.problems else 0
+    return 1 if result.errors else 0
 
 
 COMMANDS = {

@@ -22,14 +22,17 @@ from ._files import atomic_save, atomic_write
 
 @dataclass
 class Problem:
-    """Something the report could not do or read: which step, which file (and row), what."""
+    """Something the report could not do or read: which step, which file (and row), what.
+    ``severity`` is ``error``, or ``note`` for what the user should know but is not wrong
+    (an edited copy of a report file that was kept)."""
 
     step: str
     where: str
     what: str
+    severity: str = "error"
 
     def as_dict(self) -> dict[str, str]:
-        return {"step": self.step, "where": self.where, "what": self.what}
+        return {"step": self.step, "where": self.where, "what": self.what, "severity": self.severity}
 
     def __str__(self) -> str:
         return f"{self.where}: {self.what}"
@@ -41,6 +44,69 @@ class ReportResult:
 
     written: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+# --- keeping a person's edits -------------------------------------------------------------------
+
+MANIFEST = ".policytrack-report.json"
+REPORT_FILES = ("corpus_summary.md", "documents.csv", "provisions.csv", "register.csv", "links.csv",
+                "register.xlsx", "dashboard.html", "brief.docx", "charts/funnel.png",
+                "charts/status_by_theme.png", "charts/topic_heatmap.png")
+#: Without a manifest (a folder from before it existed) only these, which people edit, are kept.
+EDITABLE = (".docx", ".xlsx")
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def keep_edited_copies(out: Path) -> list[tuple[Path, Path]]:
+    """Before a report is rewritten: every report file that changed since policytrack wrote
+    it (a brief edited in Word, a spreadsheet with a liaison's notes) is renamed to
+    ``name.edited-YYYYmmdd-HHMMSS.ext`` beside it, so a rerun never loses a person's work.
+    Returns ``[(old name, kept as)]``."""
+    import datetime as dt
+    import json
+    import os
+
+    out = Path(out)
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = []
+    for rel in sorted(set(REPORT_FILES) | set(manifest or {})):
+        path = out / rel
+        if not path.is_file() or (manifest is None and path.suffix not in EDITABLE):
+            continue
+        if manifest is not None and manifest.get(rel) == _digest(path):
+            continue
+        target = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")
+        os.replace(path, target)
+        kept.append((path, target))
+    return kept
+
+
+def record_written(out: Path, written: list[Path]) -> Path:
+    """Remember the digest of every file the report wrote (see ``keep_edited_copies``)."""
+    import json
+
+    out = Path(out)
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    for path in written:
+        if path.is_file():
+            manifest[path.relative_to(out).as_posix()] = _digest(path)
+    return atomic_write(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
@@ -186,7 +252,7 @@ if (D.problems.length) {
   document.getElementById("problems").hidden = false;
   document.getElementById("h-problems").textContent = `${L.problems} (${D.problems.length})`;
   document.getElementById("problem-list").innerHTML = D.problems.map(p =>
-    `<li><b>${esc(p.step)}</b> · <code>${esc(p.where)}</code>: <span style="white-space:pre-wrap">${esc(p.what)}</span></li>`).join("");
+    `<li>${p.severity === "note" ? "ℹ️" : "⚠️"} <b>${esc(p.step)}</b> · <code>${esc(p.where)}</code>: <span style="white-space:pre-wrap">${esc(p.what)}</span></li>`).join("");
 }
 document.getElementById("h-charts").textContent = L.charts;
 const counts = {}; D.recs.forEach(r => counts[r.status] = (counts[r.status] || 0) + 1);
@@ -579,6 +645,9 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
             problems.append(Problem(step, where, str(exc)))
         return None
 
+    for old, kept in attempt("report folder", str(out), lambda: keep_edited_copies(out)) or []:
+        problems.append(Problem("report folder", str(old), f"changed since the last report: kept as {kept.name}",
+                                "note"))
     _say(f"corpus: reading {corpus_folder}", started, quiet)
     corpus = attempt("corpus", str(corpus_folder), lambda: Corpus(corpus_folder, progress=progress))
     if corpus is not None:
@@ -588,7 +657,7 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     register = attempt("register", str(register_path), lambda: Register.load(register_path))
     links = charts = None
     if register is not None:
-        problems.extend(Problem("register", str(register_path), w) for w in register.warnings)
+        problems.extend(Problem("register", str(register_path), w, "note") for w in register.warnings)
         _say(f"links: {len(list(register))} recommendations", started, quiet)
         if corpus is not None:
             links = attempt("links", str(register_path), lambda: link(register, corpus))
@@ -612,5 +681,6 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     dashboard = attempt("dashboard", str(out / "dashboard.html"),
                         lambda: write_dashboard(register, links, out, lang, charts=charts or (), problems=problems))
     result.written += [p for p in (dashboard, brief) if p]
+    attempt("report folder", str(out / MANIFEST), lambda: record_written(out, result.written))
     _say(f"done: {len(result.written)} files, {len(problems)} problems", started, quiet)
     return result

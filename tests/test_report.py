@@ -207,3 +207,32 @@ def test_brief_renders_with_its_vietnamese_text_and_contents(shipped, tmp_path):
     assert "Bản góp ý" in first and "Mục lục" in first
     heads = [p.text for p in docx.Document(shipped / "brief.docx").paragraphs if p.style.name == "Heading 2"]
     assert heads[0] in " ".join(first.split())  # the table of contents lists the recommendations
+
+
+def test_a_rerun_keeps_a_report_file_a_person_edited(tmp_path):
+    out = tmp_path / "out"
+    args = (ROOT / "recommendations.csv", ROOT / "corpus", out)
+    first = build_report(*args, quiet=True)
+    assert not first.problems and (out / ".policytrack-report.json").exists()
+    edited = docx.Document(out / "brief.docx")
+    edited.add_paragraph("Ghi chú của người soạn: giữ nguyên đoạn này.")
+    edited.save(out / "brief.docx")
+    second = build_report(*args, quiet=True)
+    [kept] = [p for p in second.problems if p.step == "report folder"]
+    assert kept.severity == "note" and not second.errors
+    copies = list(out.glob("brief.edited-*.docx"))
+    assert len(copies) == 1 and copies[0].name in kept.what
+    assert "Ghi chú của người soạn" in "\n".join(p.text for p in docx.Document(copies[0]).paragraphs)
+    # an unedited report is simply rewritten, and nothing else was set aside
+    third = build_report(*args, quiet=True)
+    assert not third.problems and len(list(out.glob("*.edited-*"))) == 1
+
+
+def test_a_folder_without_manifest_keeps_office_files_only(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "brief.docx").write_bytes(b"someone's own file")
+    (out / "register.csv").write_text("old export\n", encoding="utf-8")
+    result = build_report(ROOT / "recommendations.csv", ROOT / "corpus", out, quiet=True)
+    assert [p.where for p in result.problems] == [str(out / "brief.docx")]
+    assert [p.read_bytes() for p in out.glob("brief.edited-*.docx")] == [b"someone's own file"]
