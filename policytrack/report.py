@@ -235,7 +235,7 @@ figcaption{font-weight:bold;font-size:13px;margin-bottom:4px}.note{font-size:12p
 <section><h2 id="h-charts"></h2><div class="charts">__CHARTS__</div></section>
 <section><h2 id="h-doc"></h2><table id="by-doc"></table></section>
 <section><h2 id="h-time"></h2><table id="timeline"></table></section>
-<section><div class="filters"><input id="q"><select id="f-status"></select><select id="f-doc"></select><span id="chip"></span></div>
+<section><div class="filters"><input id="q"><select id="f-status"></select><select id="f-theme"></select><select id="f-doc"></select><span id="chip"></span></div>
 <table id="recs"><thead></thead><tbody></tbody></table></section>
 </main>
 <script id="data" type="application/json">__DATA__</script>
@@ -266,10 +266,11 @@ document.getElementById("h-time").textContent = L.timeline;
 document.getElementById("timeline").innerHTML = D.history.length ? D.history.map(h =>
   `<tr><td>${esc(h.when.slice(0, 10))}</td><td>${esc(h.id)}</td><td>${pill(h.old_status)} → ${pill(h.new_status)}</td><td>${esc(h.evidence)}</td><td>${esc(h.who)}</td><td>${esc(h.note)}</td></tr>`).join("")
   : `<tr><td class="muted">${L.none}</td></tr>`;
-const fs = document.getElementById("f-status"), fd = document.getElementById("f-doc"), q = document.getElementById("q");
+const fs = document.getElementById("f-status"), ft = document.getElementById("f-theme"), fd = document.getElementById("f-doc"), q = document.getElementById("q");
 let picked = null;
 q.placeholder = L.search;
 fs.innerHTML = `<option value="">${L.status}: ${L.all}</option>` + D.statuses.map(s => `<option value="${s}">${esc(D.status_labels[s])}</option>`).join("");
+ft.innerHTML = `<option value="">${L.theme}: ${L.all}</option>` + [...new Set(D.recs.map(r => r.theme))].sort((a, b) => a.localeCompare(b, undefined, {numeric: true})).map(t => `<option>${esc(t)}</option>`).join("");
 fd.innerHTML = `<option value="">${L.document}: ${L.all}</option>` + [...new Set(D.recs.map(r => r.target_document))].sort().map(d => `<option>${esc(d)}</option>`).join("");
 document.querySelector("#recs thead").innerHTML = `<tr><th>ID</th><th>${L.theme}</th><th></th><th>${L.document}</th><th>${L.status}</th></tr>`;
 function detail(r) {
@@ -284,7 +285,7 @@ function render() {
   const text = q.value.toLowerCase();
   document.getElementById("chip").innerHTML = picked ? `<span class="chip">${L.shown}: ${esc([...picked].join(", "))} · <a href="#" id="unpick">${L.clear}</a></span>` : "";
   document.querySelector("#recs tbody").innerHTML = D.recs.filter(r => (!fs.value || r.status === fs.value) &&
-      (!fd.value || r.target_document === fd.value) && (!picked || picked.has(r.id)) && (!text || JSON.stringify(r).toLowerCase().includes(text)))
+      (!fd.value || r.target_document === fd.value) && (!ft.value || r.theme === ft.value) && (!picked || picked.has(r.id)) && (!text || JSON.stringify(r).toLowerCase().includes(text)))
     .map(r => `<tr class="rec" data-id="${esc(r.id)}"><td>${esc(r.id)}</td><td>${esc(r.theme)}</td><td>${esc(r.title)}</td><td>${esc(r.target_document)}</td><td>${pill(r.status)}</td></tr>` + detail(r)).join("");
 }
 function pick(mark) {
@@ -299,7 +300,7 @@ document.querySelectorAll(".pt-mark").forEach(m => {
 document.getElementById("chip").addEventListener("click", e => { if (e.target.id === "unpick") { e.preventDefault(); picked = null; render(); } });
 document.querySelector("#recs tbody").addEventListener("click", e => {
   const row = e.target.closest("tr.rec"); if (row) row.nextElementSibling.hidden = !row.nextElementSibling.hidden; });
-[q, fs, fd].forEach(el => ["input", "change"].forEach(type => el.addEventListener(type, render)));
+[q, fs, ft, fd].forEach(el => ["input", "change"].forEach(type => el.addEventListener(type, render)));
 render();
 document.body.dataset.rendered = String(document.querySelectorAll("#recs tr.rec").length);
 </script></body></html>
@@ -674,8 +675,10 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     _say("brief and dashboard: writing", started, quiet)
     brief = None
     if register is not None and links is not None and corpus is not None:
+        # The brief goes to a Vietnamese drafting committee: Vietnamese whatever ``lang`` is.
+        brief_charts = charts if lang == "vi" else attempt("charts", str(out), lambda: report_charts(register, links, corpus))
         brief = attempt("brief", str(out / "brief.docx"),
-                        lambda: write_brief(plan_brief(register, links, corpus, document, lang), out, charts=charts or ()))
+                        lambda: write_brief(plan_brief(register, links, corpus, document), out, charts=brief_charts or ()))
     elif register is None:
         problems.append(Problem("brief", str(out / "brief.docx"), "not written: the register could not be loaded"))
     dashboard = attempt("dashboard", str(out / "dashboard.html"),

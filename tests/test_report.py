@@ -167,6 +167,9 @@ def test_dashboard_renders_in_headless_chromium(shipped, monkeypatch, tmp_path):
         shown = [r.get_attribute("data-id") for r in browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")]
         assert shown == ids and ids
         browser.find_element(By.ID, "unpick").click()
+        Select(browser.find_element(By.ID, "f-theme")).select_by_visible_text("1 water security definition")
+        assert [r.get_attribute("data-id") for r in browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")] == ["R01", "R02"]
+        Select(browser.find_element(By.ID, "f-theme")).select_by_index(0)
         Select(browser.find_element(By.ID, "f-status")).select_by_value("adopted")
         assert [r.get_attribute("data-id") for r in browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")] == ["R01"]
         browser.find_element(By.CSS_SELECTOR, "#recs tr.rec").click()
