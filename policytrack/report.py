@@ -11,6 +11,7 @@ an interrupted run never leaves half a report behind.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from html import escape
 from pathlib import Path
 
 from ._files import atomic_save, atomic_write
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -212,99 +215,9 @@ _LABELS = {
            "problems": "Problems met while building this report", "shown": "Filtered", "clear": "clear"},
 }
 
-_DASHBOARD = """<!DOCTYPE html>
-<html lang="__LANG__"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>__TITLE__</title>
-<style>
-body{font-family:"Noto Sans","DejaVu Sans","Segoe UI",Arial,sans-serif;margin:0;color:#1d2b36;background:#f6f8fa}
-header{background:#17455e;color:#fff;padding:14px 24px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.8;font-size:13px}
-main{padding:16px 24px}.cards{display:flex;flex-wrap:wrap;gap:10px}.card{background:#fff;border-radius:6px;padding:10px 14px;min-width:120px;box-shadow:0 1px 2px #0002}
-.card b{display:block;font-size:26px}section{background:#fff;border-radius:6px;padding:12px 16px;margin:14px 0;box-shadow:0 1px 2px #0002}
-h2{font-size:16px;margin:0 0 8px}table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e3e8ee;padding:5px 6px;text-align:left;vertical-align:top}
-tr.rec{cursor:pointer}tr.rec:hover{background:#eef4f8}tr.detail td{background:#fafcfd}.pill{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;color:#fff}
-.bar{display:inline-block;height:12px;margin-right:1px}.filters input,.filters select{margin:0 8px 8px 0;padding:4px}.muted{color:#687987}
-.charts{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}.charts figure{margin:0;overflow-x:auto;max-width:100%}
-figcaption{font-weight:bold;font-size:13px;margin-bottom:4px}.note{font-size:12px;color:#687987;max-width:560px}
-.pt-mark{cursor:pointer}.pt-mark:hover rect,.pt-mark:focus rect{stroke:#1d2b36;stroke-width:1.5}
-#problems{border-left:5px solid #b85450}#problems li{margin:3px 0}.chip{background:#eef4f8;border-radius:10px;padding:2px 8px;font-size:12px}
-</style></head><body>
-<header><h1>__TITLE__</h1><p id="sub"></p></header>
-<main>
-<section id="problems" hidden><h2 id="h-problems"></h2><ul id="problem-list"></ul></section>
-<div class="cards" id="cards"></div>
-<section><h2 id="h-charts"></h2><div class="charts">__CHARTS__</div></section>
-<section><h2 id="h-doc"></h2><table id="by-doc"></table></section>
-<section><h2 id="h-time"></h2><table id="timeline"></table></section>
-<section><div class="filters"><input id="q"><select id="f-status"></select><select id="f-theme"></select><select id="f-doc"></select><span id="chip"></span></div>
-<table id="recs"><thead></thead><tbody></tbody></table></section>
-</main>
-<script id="data" type="application/json">__DATA__</script>
-<script>
-window.__errors = [];
-window.addEventListener("error", e => window.__errors.push(String(e.message)));
-const D = JSON.parse(document.getElementById("data").textContent), L = D.labels;
-const COLORS = __PALETTE__;
-const color = s => COLORS[D.statuses.indexOf(s) % COLORS.length];
-const esc = t => String(t ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
-const pill = s => `<span class="pill" style="background:${color(s)}">${esc(D.status_labels[s] || s)}</span>`;
-document.getElementById("sub").textContent = `${D.recs.length} ${L.recs} · ${L.generated} ${D.generated}`;
-if (D.problems.length) {
-  document.getElementById("problems").hidden = false;
-  document.getElementById("h-problems").textContent = `${L.problems} (${D.problems.length})`;
-  document.getElementById("problem-list").innerHTML = D.problems.map(p =>
-    `<li>${p.severity === "note" ? "ℹ️" : "⚠️"} <b>${esc(p.step)}</b> · <code>${esc(p.where)}</code>: <span style="white-space:pre-wrap">${esc(p.what)}</span></li>`).join("");
-}
-document.getElementById("h-charts").textContent = L.charts;
-const counts = {}; D.recs.forEach(r => counts[r.status] = (counts[r.status] || 0) + 1);
-document.getElementById("cards").innerHTML = D.statuses.filter(s => counts[s]).map(s =>
-  `<div class="card"><b>${counts[s]}</b>${pill(s)}</div>`).join("");
-document.getElementById("h-doc").textContent = L.by_document;
-const groups = {}; D.recs.forEach(r => { const g = r.target_document || "—"; (groups[g] = groups[g] || []).push(r.status); });
-document.getElementById("by-doc").innerHTML = Object.keys(groups).sort().map(g => `<tr><td>${esc(g)}</td><td>${groups[g].length}</td><td>` +
-  D.statuses.map(s => groups[g].filter(x => x === s).map(() => `<span class="bar" style="width:14px;background:${color(s)}" title="${esc(D.status_labels[s])}"></span>`).join("")).join("") + "</td></tr>").join("");
-document.getElementById("h-time").textContent = L.timeline;
-document.getElementById("timeline").innerHTML = D.history.length ? D.history.map(h =>
-  `<tr><td>${esc(h.when.slice(0, 10))}</td><td>${esc(h.id)}</td><td>${pill(h.old_status)} → ${pill(h.new_status)}</td><td>${esc(h.evidence)}</td><td>${esc(h.who)}</td><td>${esc(h.note)}</td></tr>`).join("")
-  : `<tr><td class="muted">${L.none}</td></tr>`;
-const fs = document.getElementById("f-status"), ft = document.getElementById("f-theme"), fd = document.getElementById("f-doc"), q = document.getElementById("q");
-let picked = null;
-q.placeholder = L.search;
-fs.innerHTML = `<option value="">${L.status}: ${L.all}</option>` + D.statuses.map(s => `<option value="${s}">${esc(D.status_labels[s])}</option>`).join("");
-ft.innerHTML = `<option value="">${L.theme}: ${L.all}</option>` + [...new Set(D.recs.map(r => r.theme))].sort((a, b) => a.localeCompare(b, undefined, {numeric: true})).map(t => `<option>${esc(t)}</option>`).join("");
-fd.innerHTML = `<option value="">${L.document}: ${L.all}</option>` + [...new Set(D.recs.map(r => r.target_document))].sort().map(d => `<option>${esc(d)}</option>`).join("");
-document.querySelector("#recs thead").innerHTML = `<tr><th>ID</th><th>${L.theme}</th><th></th><th>${L.document}</th><th>${L.status}</th></tr>`;
-function detail(r) {
-  const links = r.links.length ? r.links.map(l => `<li>${esc(l.method)} · <b>${esc(l.provision || "—")}</b> · ${esc(l.explanation)}</li>`).join("") : `<li class="muted">${L.none}</li>`;
-  const hist = r.history.length ? r.history.map(h => `<li>${esc(h.when.slice(0, 10))}: ${esc(h.old_status)} → ${esc(h.new_status)} (${esc(h.who)}) ${esc(h.note)}</li>`).join("") : `<li class="muted">${L.none}</li>`;
-  return `<tr class="detail" hidden><td colspan="5"><p>${esc(r.text_vi)}</p><p class="muted">${esc(r.summary_en)}</p>` +
-    `<p><b>${L.targets}:</b> ${esc(r.target_provisions || L.none)} · <b>${L.evidence}:</b> ${esc(r.evidence || L.none)}</p>` +
-    `<p><b>${L.source}:</b> ${esc(r.source)} · <b>${L.provenance}:</b> ${esc(r.provenance)} ${esc(r.notes)}</p>` +
-    `<b>${L.links}</b><ul>${links}</ul><b>${L.history}</b><ul>${hist}</ul></td></tr>`;
-}
-function render() {
-  const text = q.value.toLowerCase();
-  document.getElementById("chip").innerHTML = picked ? `<span class="chip">${L.shown}: ${esc([...picked].join(", "))} · <a href="#" id="unpick">${L.clear}</a></span>` : "";
-  document.querySelector("#recs tbody").innerHTML = D.recs.filter(r => (!fs.value || r.status === fs.value) &&
-      (!fd.value || r.target_document === fd.value) && (!ft.value || r.theme === ft.value) && (!picked || picked.has(r.id)) && (!text || JSON.stringify(r).toLowerCase().includes(text)))
-    .map(r => `<tr class="rec" data-id="${esc(r.id)}"><td>${esc(r.id)}</td><td>${esc(r.theme)}</td><td>${esc(r.title)}</td><td>${esc(r.target_document)}</td><td>${pill(r.status)}</td></tr>` + detail(r)).join("");
-}
-function pick(mark) {
-  const ids = mark.dataset.ids.split(" ").filter(Boolean);
-  picked = ids.length ? new Set(ids) : null; render();
-  document.getElementById("recs").scrollIntoView({behavior: "smooth"});
-}
-document.querySelectorAll(".pt-mark").forEach(m => {
-  m.addEventListener("click", () => pick(m));
-  m.addEventListener("keydown", e => { if (e.key === "Enter") pick(m); });
-});
-document.getElementById("chip").addEventListener("click", e => { if (e.target.id === "unpick") { e.preventDefault(); picked = null; render(); } });
-document.querySelector("#recs tbody").addEventListener("click", e => {
-  const row = e.target.closest("tr.rec"); if (row) row.nextElementSibling.hidden = !row.nextElementSibling.hidden; });
-[q, fs, ft, fd].forEach(el => ["input", "change"].forEach(type => el.addEventListener(type, render)));
-render();
-document.body.dataset.rendered = String(document.querySelectorAll("#recs tr.rec").length);
-</script></body></html>
-"""
+#: The page around the data: placeholders __LANG__, __TITLE__, __PALETTE__, __CHARTS__, __DATA__.
+DASHBOARD_TEMPLATE = Path(__file__).parent / "data" / "dashboard.html"
+
 
 
 def _timeline(register, history_frame) -> list[dict]:
@@ -354,7 +267,7 @@ def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), 
     figures = "".join(
         f'<figure><figcaption>{escape(c.title)}</figcaption>{c.svg()}'
         + (f'<div class="note">{escape(c.note)}</div>' if c.note else "") + "</figure>" for c in charts)
-    page = (_DASHBOARD.replace("__LANG__", lang).replace("__TITLE__", _LABELS[lang]["title"])
+    page = (DASHBOARD_TEMPLATE.read_text(encoding="utf-8").replace("__LANG__", lang).replace("__TITLE__", _LABELS[lang]["title"])
             .replace("__PALETTE__", json.dumps(PALETTE)).replace("__CHARTS__", figures)
             .replace("__DATA__", payload))
     return atomic_write_text(out / "dashboard.html", page)
@@ -644,6 +557,10 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
             problems.extend(Problem(step, exc.path, p) for p in exc.problems)
         except (PolicytrackError, OSError) as exc:
             problems.append(Problem(step, where, str(exc)))
+        except Exception as exc:  # a defect of ours must not cost the user the other parts
+            log.exception("report step %s failed", step)
+            problems.append(Problem(step, where, f"internal error ({type(exc).__name__}: {exc}); "
+                                                 "please report it with this message"))
         return None
 
     for old, kept in attempt("report folder", str(out), lambda: keep_edited_copies(out)) or []:

@@ -239,3 +239,15 @@ def test_a_folder_without_manifest_keeps_office_files_only(tmp_path):
     result = build_report(ROOT / "recommendations.csv", ROOT / "corpus", out, quiet=True)
     assert [p.where for p in result.problems] == [str(out / "brief.docx")]
     assert [p.read_bytes() for p in out.glob("brief.edited-*.docx")] == [b"someone's own file"]
+
+
+def test_a_failing_step_is_listed_and_the_other_parts_are_written(tmp_path, monkeypatch):
+    import policytrack.charts
+
+    def broken(*args, **kwargs):
+        raise ValueError("no room to draw")
+
+    monkeypatch.setattr(policytrack.charts, "report_charts", broken)
+    result = build_report(ROOT / "recommendations.csv", ROOT / "corpus", tmp_path, quiet=True)
+    assert [(p.step, "ValueError: no room to draw" in p.what) for p in result.errors] == [("charts", True)]
+    assert {p.name for p in result.written} >= {"dashboard.html", "brief.docx", "register.xlsx", "corpus_summary.md"}
