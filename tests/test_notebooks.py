@@ -19,3 +19,17 @@ def test_notebook_runs(path):
     assert not errors
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert images, "the notebook should draw at least one chart"
+
+
+def test_notebooks_are_what_their_generator_writes(tmp_path, capsys):
+    """The notebooks are edited in tools/make_notebooks.py; the committed files must match it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_notebooks", ROOT / "tools" / "make_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    generated = sorted(p.name for p in tmp_path.glob("*.ipynb"))
+    assert generated == [p.name for p in NOTEBOOKS]
+    for name in generated:
+        assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / "notebooks" / name).read_text(encoding="utf-8"), name

@@ -608,15 +608,17 @@ sending.
 ]
 
 
-def main() -> None:
-    HERE.mkdir(exist_ok=True)
+def main(folder: Path = HERE) -> None:
+    folder.mkdir(exist_ok=True)
     for name, cells in NOTEBOOKS.items():
+        for n, cell in enumerate(cells):
+            cell.id = f"{name[:2]}-{n:02d}"  # stable ids: regenerating does not rewrite every cell
         nb = new_notebook(cells=cells, metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"},
         })
-        nbformat.write(nb, HERE / name)
-        print(f"wrote notebooks/{name}")
+        nbformat.write(nb, folder / name)
+        print(f"wrote {folder.name}/{name}")
 
 
 if __name__ == "__main__":
