@@ -29,6 +29,7 @@ TITLES = {
     "funnel": {"vi": "Phễu tiếp thu khuyến nghị", "en": "Adoption funnel"},
     "status_by_theme": {"vi": "Trạng thái theo chủ đề", "en": "Status by theme"},
     "topic_heatmap": {"vi": "Chủ đề của các điều khoản mục tiêu", "en": "Topics of the targeted provisions"},
+    "timeline": {"vi": "Diễn biến trạng thái theo thời gian", "en": "Status changes over time"},
 }
 
 
@@ -36,8 +37,9 @@ TITLES = {
 class Chart:
     """Numbers to draw, with the recommendations behind each mark.
 
-    ``kind`` is ``bars`` (one value per row), ``stacked`` (one value per row and series)
-    or ``heatmap`` (rows × columns). ``frame`` has one row per bar or heatmap row and one
+    ``kind`` is ``bars`` (one value per row), ``stacked`` (one value per row and series),
+    ``heatmap`` (rows × columns) or ``timeline`` (one row per event: ``when``, ``id``,
+    ``status``). For the first three, ``frame`` has one row per bar or heatmap row and one
     column per series (``count`` for ``bars``); ``ids[(row, column)]`` lists the
     recommendations counted there.
     """
@@ -61,7 +63,8 @@ class Chart:
         if self.frame.empty:
             return (f'<svg class="pt-chart" data-chart="{self.name}" width="520" height="40" role="img">'
                     f'<text x="4" y="24" font-size="13" fill="#687987">{escape(self.note or "—")}</text></svg>')
-        return {"bars": self._svg_bars, "stacked": self._svg_stacked, "heatmap": self._svg_heatmap}[self.kind]()
+        return {"bars": self._svg_bars, "stacked": self._svg_stacked, "heatmap": self._svg_heatmap,
+                "timeline": self._svg_timeline}[self.kind]()
 
     def _repr_html_(self) -> str:
         note = f'<div style="color:#687987;font-size:12px">{escape(self.note)}</div>' if self.note else ""
@@ -144,6 +147,44 @@ class Chart:
                 parts.append(self._mark(row, col, f"{row} · {col}: {value}", shape))
         return self._svg_frame(left + len(cols) * cell + int(3.8 * longest), head + len(rows) * cell + 8, parts)
 
+    def _timeline_axis(self):
+        """Rows (recommendations, by first event), the events' dates, the axis start and its
+        length in days."""
+        import pandas as pd
+
+        days = pd.to_datetime(self.frame["when"].str.slice(0, 10), errors="coerce")
+        rows = list(dict.fromkeys(self.frame.loc[days.sort_values().index, "id"]))
+        first, last = days.min(), days.max()
+        if pd.isna(first):
+            return rows, days, first, 1
+        # a short stretch (often one day) is widened to a month, the changes in its middle
+        pad = max(30 - (last - first).days, 0) // 2
+        return rows, days, first - pd.Timedelta(days=pad), (last - first).days + 2 * pad or 1
+
+    def _svg_timeline(self) -> str:
+        import pandas as pd
+
+        rows, days, first, span = self._timeline_axis()
+        left, row_h, width = 50, 18, 400
+        parts = []
+        for i, rec in enumerate(rows):
+            y = 20 + i * row_h
+            parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" font-size="11">{escape(rec)}</text>'
+                         f'<line x1="{left}" x2="{left + width}" y1="{y}" y2="{y}" stroke="#e3e8ee"/>')
+        for (event, day) in zip(self.frame.itertuples(index=False), days):
+            if day != day:  # no usable date: listed in the table, not placeable on the axis
+                continue
+            x = left + width * (day - first).days / span
+            y = 20 + rows.index(event.id) * row_h
+            parts.append(self._mark(event.id, str(event.when), f"{event.id} · {str(event.when)[:10]} · {event.status}",
+                                    f'<circle cx="{x:.1f}" cy="{y}" r="6" fill="{self.colors.get(event.status, PALETTE[0])}"/>'))
+        bottom = 20 + len(rows) * row_h
+        for frac in (0, 0.5, 1) if pd.notna(first) else ():
+            label = (first + pd.Timedelta(days=round(span * frac))).strftime("%Y-%m-%d")
+            parts.append(f'<text x="{left + width * frac:.1f}" y="{bottom + 4}" text-anchor="middle" '
+                         f'font-size="10" fill="#687987">{label}</text>')
+        return self._svg_frame(left + width + 40, bottom + 12, parts)
+
     def _svg_frame(self, width: float, height: float, parts: list[str]) -> str:
         return (f'<svg class="pt-chart" data-chart="{self.name}" '
                 f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
@@ -153,7 +194,8 @@ class Chart:
     # --- PNG (brief, papers) --------------------------------------------------------------------
 
     def _size(self) -> tuple[float, float]:
-        height = 1.2 + 0.32 * max(len(self.frame.index), 1)
+        rows = self.frame["id"].nunique() if self.kind == "timeline" else len(self.frame.index)
+        height = 1.2 + 0.32 * max(rows, 1)
         if self.kind == "heatmap":
             return 2.5 + 0.32 * max(len(self.frame.columns), 1), height + 1.6
         return 7.5, height
@@ -190,6 +232,14 @@ class Chart:
             for i, value in enumerate(frame["count"]):
                 ax.text(value, i, f" {int(value)}", va="center")
             ax.invert_yaxis()
+        elif self.kind == "timeline":
+            order, days, _, _ = self._timeline_axis()
+            ax.scatter(days, [order.index(i) for i in frame["id"]], s=60, zorder=3,
+                       c=[self.colors.get(st, PALETTE[0]) for st in frame["status"]])
+            ax.set_yticks(range(len(order)), order, fontsize=8)
+            ax.invert_yaxis()
+            ax.grid(axis="y", color="#e3e8ee")
+            fig.autofmt_xdate()
         elif self.kind == "stacked":
             left = [0] * len(rows)
             for col in frame.columns:
@@ -209,7 +259,7 @@ class Chart:
                     ax.text(j, i, int(value), ha="center", va="center", fontsize=7,
                             color="white" if value > top / 2 else "black")
         ax.set_title(self.title, fontsize=11)
-        if self.kind != "heatmap":
+        if self.kind in ("bars", "stacked"):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.spines[["top", "right"]].set_visible(False)
             ax.tick_params(axis="y", labelsize=8)
@@ -338,7 +388,35 @@ def topic_heatmap(register, links, corpus, lang: str = "vi") -> Chart:
     return Chart("topic_heatmap", TITLES["topic_heatmap"][lang], "heatmap", frame, ids, note=note)
 
 
+def status_events(register) -> list[dict]:
+    """Status changes, oldest first: the history file, and for a row whose status no
+    history entry explains, its ``status_date`` in the register (marked as such)."""
+    history = register.history_frame().fillna("")
+    events = history.to_dict("records")
+    explained = {e["id"] for e in events}
+    for row in register:
+        if row["status"] != "proposed" and row["id"] not in explained:
+            events.append({"when": row["status_date"] or "", "id": row["id"], "document_version": "",
+                           "old_status": "proposed", "new_status": row["status"], "evidence": row["evidence"],
+                           "who": "", "note": "status_date of the register (no history entry)"})
+    return sorted(events, key=lambda e: str(e["when"]))
+
+
+def status_timeline(register, lang: str = "vi") -> Chart:
+    """Every status change on a time axis, one line per recommendation, coloured by the new
+    status (see ``status_events``)."""
+    import pandas as pd
+
+    events = status_events(register)
+    frame = pd.DataFrame([{"when": str(e["when"]), "id": e["id"],
+                           "status": register.statuses.label(e["new_status"], lang)} for e in events],
+                         columns=["when", "id", "status"])
+    ids = {(e["id"], str(e["when"])): [e["id"]] for e in events}
+    note = "" if events else ("chưa có thay đổi trạng thái nào" if lang == "vi" else "no status change yet")
+    return Chart("timeline", TITLES["timeline"][lang], "timeline", frame, ids, _status_colors(register, lang), note)
+
+
 def report_charts(register, links, corpus, lang: str = "vi") -> list[Chart]:
-    """The three charts of the report, in the order the dashboard shows them."""
+    """The charts of the report, in the order the dashboard shows them."""
     return [adoption_funnel(register, lang), status_by_theme(register, lang),
-            topic_heatmap(register, links, corpus, lang)]
+            topic_heatmap(register, links, corpus, lang), status_timeline(register, lang)]

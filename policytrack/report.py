@@ -58,7 +58,7 @@ class ReportResult:
 MANIFEST = ".policytrack-report.json"
 REPORT_FILES = ("corpus_summary.md", "documents.csv", "provisions.csv", "register.csv", "links.csv",
                 "register.xlsx", "dashboard.html", "brief.docx", "charts/funnel.png",
-                "charts/status_by_theme.png", "charts/topic_heatmap.png")
+                "charts/status_by_theme.png", "charts/topic_heatmap.png", "charts/timeline.png")
 #: Without a manifest (a folder from before it existed) only these, which people edit, are kept.
 EDITABLE = (".docx", ".xlsx")
 
@@ -204,7 +204,7 @@ _LABELS = {
            "timeline": "Diễn biến trạng thái", "charts": "Biểu đồ (bấm vào một cột hoặc ô để lọc bảng)",
            "by_document": "Trạng thái theo văn bản mục tiêu", "links": "Liên kết", "evidence": "Bằng chứng",
            "history": "Lịch sử", "targets": "Điều khoản mục tiêu", "none": "(chưa có)", "source": "Nguồn",
-           "provenance": "Xuất xứ", "generated": "Tạo lúc", "problems": "Sự cố khi lập báo cáo",
+           "provenance": "Xuất xứ", "generated": "Tạo lúc", "problems": "Sự cố và ghi chú khi lập báo cáo",
            "shown": "Đang lọc", "clear": "bỏ lọc"},
     "en": {"title": "Recommendation adoption tracker", "recs": "recommendations", "status": "Status",
            "theme": "Theme", "document": "Target document", "search": "Search…", "all": "All",
@@ -212,25 +212,12 @@ _LABELS = {
            "by_document": "Status by target document",
            "links": "Links", "evidence": "Evidence", "history": "History", "targets": "Target provisions",
            "none": "(none yet)", "source": "Source", "provenance": "Provenance", "generated": "Generated",
-           "problems": "Problems met while building this report", "shown": "Filtered", "clear": "clear"},
+           "problems": "Problems and notes from building this report", "shown": "Filtered", "clear": "clear"},
 }
 
 #: The page around the data: placeholders __LANG__, __TITLE__, __PALETTE__, __CHARTS__, __DATA__.
 DASHBOARD_TEMPLATE = Path(__file__).parent / "data" / "dashboard.html"
 
-
-
-def _timeline(register, history_frame) -> list[dict]:
-    """Status changes, oldest first: the history file, and for a row whose status no
-    history entry explains, its ``status_date`` in the register (marked as such)."""
-    events = history_frame.to_dict("records")
-    explained = {e["id"] for e in events}
-    for row in register:
-        if row["status"] != "proposed" and row["id"] not in explained:
-            events.append({"when": row["status_date"] or "", "id": row["id"], "old_status": "proposed",
-                           "new_status": row["status"], "evidence": row["evidence"], "who": "",
-                           "note": "status_date of the register (no history entry)"})
-    return sorted(events, key=lambda e: str(e["when"]))
 
 
 def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), problems=()) -> Path:
@@ -244,7 +231,7 @@ def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), 
     import datetime as dt
     import json
 
-    from .charts import PALETTE
+    from .charts import PALETTE, status_events
 
     recs, history, statuses, status_labels = [], [], [], {}
     if register is not None:
@@ -255,7 +242,7 @@ def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), 
                          "links": mine[["provision", "method", "score", "explanation"]].to_dict("records")
                          if mine is not None else [],
                          "history": history_frame[history_frame["id"] == row["id"]].to_dict("records")})
-        history = _timeline(register, history_frame)
+        history = status_events(register)
         statuses = list(register.statuses.statuses)
         status_labels = {s: register.statuses.label(s, lang) for s in statuses}
     data = {

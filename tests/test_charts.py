@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from policytrack.charts import adoption_funnel, report_charts, status_by_theme, targeted_topics, topic_heatmap
+from policytrack.charts import (
+    adoption_funnel,
+    report_charts,
+    status_by_theme,
+    status_timeline,
+    targeted_topics,
+    topic_heatmap,
+)
 from policytrack.linking import LINK_COLUMNS
 from policytrack.parse import parse_text
 from policytrack.register import STATUSES_PATH, Register, RegisterError, load_statuses
@@ -81,7 +88,7 @@ def test_heatmap_uses_linked_provisions_when_the_corpus_holds_them(tmp_path):
 def test_svg_marks_carry_tooltips_and_ids(tmp_path):
     reg = make_register(tmp_path)
     charts = report_charts(reg, pd.DataFrame(columns=LINK_COLUMNS), None, lang="vi")
-    assert [c.name for c in charts] == ["funnel", "status_by_theme", "topic_heatmap"]
+    assert [c.name for c in charts] == ["funnel", "status_by_theme", "topic_heatmap", "timeline"]
     svg = charts[0].svg()
     assert svg.startswith('<svg class="pt-chart" data-chart="funnel"') and svg.endswith("</svg>")
     assert svg.count('class="pt-mark"') == 4 and 'data-ids="R01 R03"' in svg
@@ -118,3 +125,16 @@ def test_funnel_stages_are_checked_on_load(tmp_path, stage, message):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RegisterError, match=message):
         load_statuses(path)
+
+
+def test_timeline_places_every_dated_change(tmp_path):
+    reg = make_register(tmp_path)
+    reg.rows[3].update(status="adopted", status_date="2020-01-01", evidence="Luật (2020-01-01)")  # no history entry
+    chart = status_timeline(reg, lang="en")
+    assert list(chart.frame["id"]) == ["R04", "R01", "R01", "R02", "R03", "R03"]  # oldest first
+    assert chart.frame.iloc[0].to_dict() == {"when": "2020-01-01", "id": "R04", "status": "Adopted"}
+    svg = chart.svg()
+    assert svg.count("<circle") == 6 and "2020-01-01" in svg and "<title>R04 · 2020-01-01 · Adopted (R04)</title>" in svg
+    assert chart.save_png(tmp_path / "timeline.png").stat().st_size > 0
+    empty = status_timeline(Register.load(write(tmp_path / "e.csv", [row("R09")])), lang="en")
+    assert empty.frame.empty and "no status change yet" in empty.svg()

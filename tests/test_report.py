@@ -54,7 +54,7 @@ def test_dashboard_is_one_offline_file_with_charts_and_every_recommendation(ship
     page, data = dashboard_data(shipped / "dashboard.html")
     assert len(data["recs"]) == 47 and data["labels"]["status"] == "Trạng thái" and data["problems"] == []
     assert "http://" not in page and "https://" not in page and "<script src" not in page  # nothing fetched
-    for chart in ("funnel", "status_by_theme", "topic_heatmap"):
+    for chart in ("funnel", "status_by_theme", "topic_heatmap", "timeline"):
         assert f'data-chart="{chart}"' in page
     # the statuses inferred from enacted texts appear on the timeline although no history file exists
     assert {(e["id"], e["new_status"]) for e in data["history"]} >= {("R01", "adopted"), ("R12", "partially_adopted")}
@@ -63,7 +63,7 @@ def test_dashboard_is_one_offline_file_with_charts_and_every_recommendation(ship
 def test_charts_are_written_as_png(shipped):
     from PIL import Image
 
-    for name in ("funnel", "status_by_theme", "topic_heatmap"):
+    for name in ("funnel", "status_by_theme", "topic_heatmap", "timeline"):
         with Image.open(shipped / "charts" / f"{name}.png") as image:
             assert image.format == "PNG"
 
@@ -159,7 +159,7 @@ def test_dashboard_renders_in_headless_chromium(shipped, monkeypatch, tmp_path):
         assert severe == []
         rows = browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")
         assert len(rows) == 47 and rows[0].text.startswith("R01")
-        assert len(browser.find_elements(By.CSS_SELECTOR, "svg.pt-chart")) == 3
+        assert len(browser.find_elements(By.CSS_SELECTOR, "svg.pt-chart")) == 4
         # a click on the funnel's last stage filters the table to the recommendations behind it
         stage = browser.find_elements(By.CSS_SELECTOR, 'svg[data-chart="funnel"] .pt-mark')[-1]
         ids = stage.get_attribute("data-ids").split()
