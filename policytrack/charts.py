@@ -1,4 +1,5 @@
-"""The three charts of the report: adoption funnel, status by theme, topic heatmap.
+"""The charts of the report: adoption funnel, status by theme, topic heatmap, and the
+status changes over time.
 
 Each builder returns a ``Chart``: its numbers as a DataFrame (``chart.frame``), which
 recommendations sit behind each bar or cell (``chart.ids``), and two renderings of the
