@@ -33,25 +33,41 @@ LINK_COLUMNS = ["recommendation", "provision", "method", "score", "rank", "expla
 CONFIRM_COLUMNS = ("recommendation", "provision", "decision", "who", "when", "note")
 TOPIC_BOOST = 0.15
 INDEXED_KINDS = ("article", "clause")
+INDEX_FORMAT = 2  # bump when LinkIndex's fields change: older cache entries are then ignored
 
 
 def _prep(text: str) -> str:
     return fold(normalize(text)[0])
 
 
+TOKEN = re.compile(r"(?u)\b\w+\b")
+
+
+def _terms(text: str) -> list[str]:
+    """Syllables and syllable pairs of normalised, folded text: the index's features."""
+    words = TOKEN.findall(_prep(text))
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
 @dataclass
 class LinkIndex:
-    """TF-IDF vectors of the articles and clauses of a corpus, and the article of each."""
+    """TF-IDF vectors of the articles and clauses of a corpus, and the article of each.
+
+    Fitted with scikit-learn, but kept as plain data (vocabulary, idf, a scipy matrix) so
+    that loading it from the cache and searching it do not import scikit-learn, which
+    costs more than the search itself. ``vector`` weighs a query exactly as the fitted
+    vectoriser would (sublinear tf × idf, L2-normalised)."""
 
     ids: list[str]
     articles: list[str]
-    vectorizer: object
-    matrix: object
+    vocabulary: dict[str, int]
+    idf: object      # numpy array, one weight per feature
+    matrix: object   # scipy CSR matrix, one row per indexed provision
 
-    @classmethod
-    def build(cls, corpus) -> LinkIndex:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
+    @staticmethod
+    def passages(corpus) -> tuple[list[str], list[str], list[str]]:
+        """What is indexed: every article and clause, with its article's heading in front.
+        Returns ``(provision ids, article ids, texts)``."""
         ids, articles, texts = [], [], []
         for doc in corpus:
             for prov in doc.root.walk():
@@ -60,16 +76,39 @@ class LinkIndex:
                 article = prov if prov.kind == "article" else _article_of(doc, prov)
                 if article is None:
                     continue
-                context = article.heading or ""
                 ids.append(prov.id)
                 articles.append(article.id)
-                texts.append(f"{context} {prov.text}")
+                texts.append(f"{article.heading or ''} {prov.text}")
+        return ids, articles, texts
+
+    @classmethod
+    def build(cls, corpus) -> LinkIndex:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        ids, articles, texts = cls.passages(corpus)
         if not texts:
             raise PolicytrackError("the corpus holds no articles to link recommendations to")
-        vectorizer = TfidfVectorizer(preprocessor=_prep, token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2),
-                                     sublinear_tf=True, min_df=1)
-        matrix = vectorizer.fit_transform(texts)
-        return cls(ids, articles, vectorizer, matrix)
+        vectorizer = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=1)
+        matrix = vectorizer.fit_transform(texts).tocsr()
+        vocabulary = {term: int(j) for term, j in vectorizer.vocabulary_.items()}
+        return cls(ids, articles, vocabulary, vectorizer.idf_, matrix)
+
+    def vector(self, text: str):
+        """The query's TF-IDF vector (1 × features, CSR), as the fitted vectoriser gives it."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        counts: dict[int, int] = {}
+        for term in _terms(text):
+            j = self.vocabulary.get(term)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        cols = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+        weights = (1 + np.log(np.array([counts[j] for j in cols], dtype=float))) * self.idf[cols]
+        norm = np.sqrt((weights ** 2).sum())
+        if norm:
+            weights = weights / norm
+        return csr_matrix((weights, cols, [0, len(cols)]), shape=(1, len(self.idf)))
 
     @classmethod
     def cached(cls, corpus) -> LinkIndex:
@@ -82,7 +121,7 @@ class LinkIndex:
         from . import __version__
 
         cache_dir = getattr(corpus, "cache_dir", None)
-        path = Path(cache_dir) / f"link-index-{__version__}-{digest}.pkl" if cache_dir else None
+        path = Path(cache_dir) / f"link-index-{INDEX_FORMAT}-{__version__}-{digest}.pkl" if cache_dir else None
         index = None
         if path is not None and path.exists():
             try:
@@ -109,8 +148,10 @@ class LinkIndex:
         best provision id, shared words)."""
         import numpy as np
 
-        query = self.vectorizer.transform([text])
-        scores = (self.matrix @ query.T).toarray().ravel()
+        query = self.vector(text)
+        dense = np.zeros(query.shape[1])
+        dense[query.indices] = query.data
+        scores = self.matrix @ dense  # CSR × dense vector: one pass over the matrix
         if document is not None:
             prefix = document + ":"
             scores = scores * np.fromiter((a.startswith(prefix) for a in self.articles), dtype=bool, count=len(scores))
@@ -128,7 +169,10 @@ class LinkIndex:
     def _shared_terms(self, query, i: int, n: int = 6) -> list[str]:
         names = self.__dict__.get("_names")
         if names is None:
-            names = self.__dict__["_names"] = self.vectorizer.get_feature_names_out()
+            names = [""] * len(self.vocabulary)
+            for term, j in self.vocabulary.items():
+                names[j] = term
+            self.__dict__["_names"] = names
         row = self.matrix.getrow(i)
         q = dict(zip(query.indices, query.data))
         weights = [(q[j] * w, names[j]) for j, w in zip(row.indices, row.data) if j in q]

@@ -119,3 +119,27 @@ def test_linking_gold_recall_at_3(tmp_path):
 def test_linking_heldout_recall_at_3(tmp_path):
     # Written after the linker, by someone who saw neither it nor the first set; nothing tuned on it.
     assert _recall_at_3("linking_gold_heldout.yaml", tmp_path) >= HELDOUT_FLOOR
+
+
+QUERIES = [
+    "Đề nghị công khai dữ liệu quan trắc nước thải tự động cho người dân.",
+    "HẠN NGẠCH xả nước thải theo sức chịu tải; hạn ngạch, hạn ngạch!",
+    "Giấy phép môi trường",
+    "từ không có trong kho văn bản nào cả zzz",
+    "",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_index_weighs_a_query_as_the_fitted_vectoriser_does(samples, query):
+    """The cached index searches without scikit-learn; its query vector must be the one
+    scikit-learn's fitted vectoriser gives, or rankings would drift from what was measured."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from policytrack.linking import LinkIndex, _terms
+
+    index = LinkIndex.build(samples)
+    fitted = TfidfVectorizer(analyzer=_terms, sublinear_tf=True).fit(LinkIndex.passages(samples)[2])
+    assert index.vocabulary == fitted.vocabulary_
+    assert np.allclose(index.vector(query).toarray(), fitted.transform([query]).toarray())
