@@ -525,10 +525,10 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     >>> result = build_report("recommendations.csv", "corpus", "reports")   # doctest: +SKIP
     >>> [str(p) for p in result.problems]                                     # doctest: +SKIP
     """
-    from .charts import report_charts
-    from .corpus import Corpus
     import pandas as pd
 
+    from .charts import report_charts
+    from .corpus import Corpus
     from .linking import LINK_COLUMNS, link
     from .model import PolicytrackError
     from .register import Register, RegisterError
@@ -537,7 +537,8 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     problems = result.problems
 
     def attempt(step: str, where: str, action):
-        """Run one step; a policytrack error (bad input) or an OS error becomes a Problem."""
+        """Run one step. Bad input (a policytrack error), an OS error, or a defect of ours
+        becomes a Problem, and ``None`` is returned."""
         try:
             return action()
         except RegisterError as exc:
@@ -563,7 +564,7 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     links = charts = None
     if register is not None:
         problems.extend(Problem("register", str(register_path), w, "note") for w in register.warnings)
-        _say(f"links: {len(list(register))} recommendations", started, quiet)
+        _say(f"links: {len(register)} recommendations", started, quiet)
         if corpus is not None:
             links = attempt("links", str(register_path), lambda: link(register, corpus))
         else:  # nothing to link to: the register is still exported and shown
@@ -578,13 +579,17 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
         result.written += attempt("exports", str(out), lambda: write_exports(register, links, out, lang)) or []
     _say("brief and dashboard: writing", started, quiet)
     brief = None
-    if register is not None and links is not None and corpus is not None:
+    if register is None or corpus is None or links is None:
+        why = ("the register could not be loaded" if register is None else
+               "the corpus could not be read" if corpus is None else "the links could not be made")
+        problems.append(Problem("brief", str(out / "brief.docx"), f"not written: {why}"))
+    else:
         # The brief goes to a Vietnamese drafting committee: Vietnamese whatever ``lang`` is.
-        brief_charts = charts if lang == "vi" else attempt("charts", str(out), lambda: report_charts(register, links, corpus))
+        brief_charts = charts if lang == "vi" else attempt("charts", str(out),
+                                                           lambda: report_charts(register, links, corpus))
         brief = attempt("brief", str(out / "brief.docx"),
-                        lambda: write_brief(plan_brief(register, links, corpus, document), out, charts=brief_charts or ()))
-    elif register is None:
-        problems.append(Problem("brief", str(out / "brief.docx"), "not written: the register could not be loaded"))
+                        lambda: write_brief(plan_brief(register, links, corpus, document), out,
+                                            charts=brief_charts or ()))
     dashboard = attempt("dashboard", str(out / "dashboard.html"),
                         lambda: write_dashboard(register, links, out, lang, charts=charts or (), problems=problems))
     result.written += [p for p in (dashboard, brief) if p]

@@ -122,7 +122,8 @@ def test_an_unreadable_corpus_file_is_reported_and_skipped(tmp_path):
 
 def test_a_missing_corpus_folder_still_gives_the_register(tmp_path):
     result = build_report(ROOT / "recommendations.csv", tmp_path / "nowhere", tmp_path / "out", quiet=True)
-    assert [p.step for p in result.problems] == ["corpus"]
+    assert [(p.step, p.what.split(":")[0]) for p in result.problems][1:] == [("brief", "not written")]
+    assert result.problems[0].step == "corpus" and "nowhere" in result.problems[0].where
     _, data = dashboard_data(tmp_path / "out" / "dashboard.html")
     assert len(data["recs"]) == 47 and "nowhere" in data["problems"][0]["where"]
 
