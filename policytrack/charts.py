@@ -341,7 +341,8 @@ def targeted_topics(register, links, corpus) -> dict[str, tuple[str, set[str]]]:
         tags = corpus.tags() if hasattr(corpus, "tags") else tag([corpus[d] for d in docs if d in corpus])
         tags = tags[tags["provision_id"].isin(wanted)]
         for row in tags.itertuples(index=False):
-            label = f"{row.topic}.{row.subtopic}" if row.subtopic else row.topic
+            sub = row.subtopic if isinstance(row.subtopic, str) else ""  # None or NaN for a top topic
+            label = f"{row.topic}.{sub}" if sub else row.topic
             labels_of.setdefault(row.provision_id, set()).add(label)
     rules = RuleTagger()
     result = {}
