@@ -121,7 +121,7 @@ def main() -> None:
               "matplotlib (for the PNGs); the links step no longer imports scikit-learn (the cached link index "
               "is plain data). The job is dominated by start-up, not by work on the documents. The import "
               "floor includes scikit-learn, which a warm run does not import, so a warm run can come close to it."]
-    lines += ["", f"All runs (s): " + "; ".join(f"{label}: cold {', '.join(f'{x:.1f}' for x in m['cold_all'])}, "
+    lines += ["", "All runs (s): " + "; ".join(f"{label}: cold {', '.join(f'{x:.1f}' for x in m['cold_all'])}, "
                                                   f"warm {', '.join(f'{x:.1f}' for x in m['warm_all'])}"
                                                   for label, m in rows), END]
     section = "\n".join(lines)
