@@ -37,7 +37,7 @@ def recall(tmp: Path, name: str = "linking_gold.yaml") -> dict:
     from policytrack.register import COLUMNS, Register
 
     gold = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
-    corpus = Corpus(ROOT.parent / "shared" / "corpus", cache_dir=tmp / "c1", progress=False)
+    corpus = Corpus.load(ROOT.parent / "shared" / "corpus", cache_dir=tmp / "c1", progress=False)
     path = tmp / f"{name}.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
@@ -88,13 +88,13 @@ def speed(tmp: Path, repeats: int) -> dict:
     register = Register.load(ROOT / "recommendations.csv")
     for row in register:  # search the whole corpus: the documents they target are not in it
         row["target_document"] = row["target_provisions"] = ""
-    cold = Corpus(folder, cache_dir=cache, progress=False)
+    cold = Corpus.load(folder, cache_dir=cache, progress=False)
     n_prov = len(cold.provisions())
     link(register, cold)  # builds and caches the link index and the tags
     loads, links = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        warm = Corpus(folder, cache_dir=cache, progress=False)
+        warm = Corpus.load(folder, cache_dir=cache, progress=False)
         loads.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         frame = link(register, warm)

@@ -116,10 +116,10 @@ def measure_corpus(n_files: int, repeats: int) -> dict:
         for r in range(repeats):
             cache = Path(tmp) / f"cache{r}"
             t0 = time.perf_counter()
-            cold = Corpus(folder, cache_dir=cache, progress=False)
+            cold = Corpus.load(folder, cache_dir=cache, progress=False)
             colds.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            warm = Corpus(folder, cache_dir=cache, progress=False)
+            warm = Corpus.load(folder, cache_dir=cache, progress=False)
             warms.append(time.perf_counter() - t0)
             assert warm.cache_hits == n_files and len(warm) == len(cold) == n_files
     cold_s, warm_s = statistics.median(colds), statistics.median(warms)

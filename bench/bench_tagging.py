@@ -59,7 +59,7 @@ def speed(mb: float, sample_copies: int) -> dict:
         for i in range(copies):
             (folder / f"van-ban-{i:04d}.txt").write_text(f"Số: {i + 1}/2099/QH-BENCH\n{one}", encoding="utf-8")
         cache = Path(tmp) / "cache"
-        corpus = Corpus(folder, cache_dir=cache, progress=False)
+        corpus = Corpus.load(folder, cache_dir=cache, progress=False)
         size_mb = sum(len(d.text.encode("utf-8")) for d in corpus) / 1e6
         from policytrack.tagging import default_model
 
@@ -67,7 +67,7 @@ def speed(mb: float, sample_copies: int) -> dict:
         t0 = time.perf_counter()
         cold = corpus.tags()
         cold_s = time.perf_counter() - t0
-        again = Corpus(folder, cache_dir=cache, progress=False)
+        again = Corpus.load(folder, cache_dir=cache, progress=False)
         t0 = time.perf_counter()
         warm = again.tags()
         warm_s = time.perf_counter() - t0

@@ -4,8 +4,8 @@ The public API, one verb per module::
 
     read(path) -> Source                 policytrack.read
     parse(source) -> [Document]          policytrack.parse
-    Corpus(folder)                       policytrack.corpus
-    find_references(doc) -> [Reference]  policytrack.references (resolve, annotate, citation_graph)
+    Corpus.load(folder)                  policytrack.corpus (Corpus(documents, sources) for any documents)
+    find_references(doc) -> [Reference]  policytrack.citations (resolve, annotate, citation_graph)
     tag(doc | corpus) -> DataFrame       policytrack.tagging (TopicModel, evaluate)
     Register.load(csv)                   policytrack.register (validation, status history, safe saves)
     link(register, corpus) -> DataFrame  policytrack.linking (confirm_link)
@@ -14,9 +14,10 @@ The public API, one verb per module::
     adoption_funnel(register) -> Chart   policytrack.charts (status_by_theme, topic_heatmap)
 """
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from .corpus import Corpus, LoadError
+from .vocab import DataFileError
 from .model import (
     Document,
     DocumentMeta,
@@ -29,7 +30,7 @@ from .model import (
 )
 from .parse import parse, parse_text
 from .read import read
-from .references import DocRef, Reference, Target, annotate, citation_graph, find_references, resolve
+from .citations import DocRef, Reference, Target, annotate, citation_graph, find_references, resolve
 from .sources import SourceRegister
 from .tagging import TopicModel, evaluate, tag
 from .register import Register, RegisterError
@@ -44,6 +45,7 @@ __all__ = [
     "Document",
     "DocumentMeta",
     "LoadError",
+    "DataFileError",
     "ParseWarning",
     "PartialDate",
     "PolicytrackError",

@@ -329,7 +329,7 @@ def targeted_topics(register, links, corpus) -> dict[str, tuple[str, set[str]]]:
     recommendation is linked to (explicit or confirmed links) when the corpus holds their
     text, ``source == "provisions"``; otherwise those found by the rule tagger in the
     recommendation's own wording, ``source == "wording"``."""
-    from .tagging import RuleTagger, tag
+    from .tagging import RuleTagger
     from .text import normalize
 
     linked = links[links["method"].isin(["explicit", "confirmed"]) & links["provision"].notna()] \
@@ -337,8 +337,7 @@ def targeted_topics(register, links, corpus) -> dict[str, tuple[str, set[str]]]:
     wanted = set(linked["provision"]) if not linked.empty else set()
     labels_of: dict[str, set[str]] = {}
     if wanted and corpus is not None:
-        docs = {pid.split(":", 1)[0] for pid in wanted}
-        tags = corpus.tags() if hasattr(corpus, "tags") else tag([corpus[d] for d in docs if d in corpus])
+        tags = corpus.tags()
         tags = tags[tags["provision_id"].isin(wanted)]
         for row in tags.itertuples(index=False):
             sub = row.subtopic if isinstance(row.subtopic, str) else ""  # None or NaN for a top topic

@@ -95,7 +95,7 @@ def _open_corpus(folder: str):
     from .corpus import Corpus
 
     try:
-        corpus = Corpus(folder, progress=True if sys.stderr.isatty() else None)
+        corpus = Corpus.load(folder, progress=True if sys.stderr.isatty() else None)
     except PolicytrackError as exc:
         print(f"policytrack: {exc}", file=sys.stderr)
         return None
@@ -117,28 +117,30 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _load(path_arg: str):
-    """A folder as a ``Corpus`` (bad files reported), or one file's documents with the
-    project's register. Returns ``(documents, corpus, status)``; ``corpus`` is ``None``
-    when the file could not be read."""
+    """A folder as a ``Corpus`` (bad files reported), or one file's documents as a corpus
+    with the ``sources.csv`` of the file's folder. Returns ``(documents, corpus, status)``;
+    ``corpus`` is ``None`` when the file could not be read."""
     from .corpus import Corpus
     from .parse import parse
+    from .sources import SourceRegister
 
     path = Path(path_arg)
     if path.is_dir():
-        corpus = Corpus(path, progress=None)
+        corpus = Corpus.load(path, progress=None)
         for err in corpus.errors:
             print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
         return corpus.docs, corpus, 1 if corpus.errors else 0
+    sources = SourceRegister.beside(path)
     try:
-        docs = parse(path)
+        docs = parse(path, sources)
     except PolicytrackError as exc:
         print(f"policytrack: {exc}", file=sys.stderr)
         return [], None, 1
-    return docs, _SingleFileCorpus(docs), 0
+    return docs, Corpus(docs, sources), 0
 
 
 def cmd_refs(args: argparse.Namespace) -> int:
-    from .references import find_references, records, resolve
+    from .citations import find_references, records, resolve
 
     docs, corpus, status = _load(args.path)
     if corpus is None:
@@ -155,12 +157,10 @@ def cmd_refs(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from .tagging import tag
-
     docs, corpus, status = _load(args.path)
     if corpus is None:
         return status
-    frame = corpus.tags() if hasattr(corpus, "tags") else tag(docs)
+    frame = corpus.tags()
     by_id = {pid: group for pid, group in frame.groupby("provision_id", sort=False)}
     for doc in docs:
         for prov in doc.root.walk():
@@ -187,7 +187,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
     try:
         register = Register.load(args.register)
-        corpus = Corpus(args.corpus, progress=None)
+        corpus = Corpus.load(args.corpus, progress=None)
     except PolicytrackError as exc:
         print(f"policytrack: {exc}", file=sys.stderr)
         return 1
@@ -221,26 +221,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         else:
             print(f"{', '.join(a.old) or '—':>12} → {', '.join(a.new) or '—':<12} {a.label:<9} {a.similarity:.2f}")
     return 0
-
-
-class _SingleFileCorpus:
-    """The documents of one file, with the project's register, for resolving references."""
-
-    def __init__(self, docs: list[Document]):
-        from .parse import default_register
-
-        self.docs = docs
-        self.register = default_register()
-        self._by_id = {d.id: d for d in docs}
-
-    def __iter__(self):
-        return iter(self.docs)
-
-    def __contains__(self, doc_id) -> bool:
-        return doc_id in self._by_id
-
-    def __getitem__(self, doc_id: str) -> Document:
-        return self._by_id[doc_id]
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import hashlib
-import pickle
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .corpus import Corpus
 from .model import PolicytrackError
-from ._files import atomic_write
 from .register import Register, append_csv
-from .text import fold, normalize
+from .text import match_key
+from .vocab import DATA, DataFileError, need_mapping, read_yaml
 
 __all__ = ["link", "confirm_link", "LinkIndex", "LINK_COLUMNS"]
 
@@ -36,9 +36,8 @@ INDEXED_KINDS = ("article", "clause")
 INDEX_FORMAT = 2  # bump when LinkIndex's fields change: older cache entries are then ignored
 
 
-def _prep(text: str) -> str:
-    return fold(normalize(text)[0])
-
+_prep = match_key
+log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"(?u)\b\w+\b")
 
@@ -73,7 +72,7 @@ class LinkIndex:
             for prov in doc.root.walk():
                 if prov.kind not in INDEXED_KINDS:
                     continue
-                article = prov if prov.kind == "article" else _article_of(doc, prov)
+                article = doc.enclosing(prov, "article")
                 if article is None:
                     continue
                 ids.append(prov.id)
@@ -111,36 +110,9 @@ class LinkIndex:
         return csr_matrix((weights, cols, [0, len(cols)]), shape=(1, len(self.idf)))
 
     @classmethod
-    def cached(cls, corpus) -> LinkIndex:
-        """Built once per corpus content and kept in the corpus cache."""
-        memo = getattr(corpus, "_link_index", None)
-        if memo is not None:
-            return memo
-        digest = hashlib.sha256("\0".join(sorted(f"{d.id}:{hashlib.sha1(d.text.encode()).hexdigest()}"
-                                                 for d in corpus)).encode()).hexdigest()
-        from . import __version__
-
-        cache_dir = getattr(corpus, "cache_dir", None)
-        path = Path(cache_dir) / f"link-index-{INDEX_FORMAT}-{__version__}-{digest}.pkl" if cache_dir else None
-        index = None
-        if path is not None and path.exists():
-            try:
-                index = pickle.loads(path.read_bytes())
-            except Exception:  # noqa: BLE001 - an unreadable cache entry is rebuilt
-                index = None
-        if index is None:
-            index = cls.build(corpus)
-            if path is not None:
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-                except OSError:
-                    pass
-        try:
-            corpus._link_index = index
-        except AttributeError:
-            pass
-        return index
+    def cached(cls, corpus: Corpus) -> LinkIndex:
+        """Built once per corpus content and kept in the corpus's cache."""
+        return corpus.derived("link-index", [str(INDEX_FORMAT), corpus.content_digest()], lambda: cls.build(corpus))
 
     def search(self, text: str, k: int, boost: dict[str, float] | None = None,
                document: str | None = None) -> list[tuple[str, float, str, list[str]]]:
@@ -180,18 +152,16 @@ class LinkIndex:
         return [term for _, term in weights[:n]]
 
 
-CONCEPTS_PATH = Path(__file__).with_name("data") / "legal_concepts.yaml"
+CONCEPTS_PATH = DATA / "legal_concepts.yaml"
 
 
 def load_concepts(path: str | Path = CONCEPTS_PATH) -> list[tuple[str, list[str]]]:
     """``(heading words, cues)`` of each drafting concept, checked on load."""
-    import yaml
-
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = need_mapping(read_yaml(path) or {}, path, "")
     concepts = []
     for i, entry in enumerate(data.get("concepts") or [], start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("heading"), str) or not entry.get("cues"):
-            raise PolicytrackError(f"{path}: concept {i} needs a 'heading' and a list of 'cues'")
+            raise DataFileError(path, f"concept {i}", "needs a 'heading' and a list of 'cues'")
         concepts.append((_prep(entry["heading"]), [_prep(c) for c in entry["cues"] if isinstance(c, str)]))
     return concepts
 
@@ -201,13 +171,6 @@ def expand_query(text: str, concepts: list[tuple[str, list[str]]]) -> str:
     folded = _prep(text)
     extra = [heading for heading, cues in concepts if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in cues)]
     return " ".join([text, *extra])
-
-
-def _article_of(doc, prov):
-    node = prov
-    while node is not None and node.kind != "article":
-        node = doc[node.parent] if node.parent else None
-    return node
 
 
 def _confirmations_path(register: Register) -> Path | None:
@@ -239,9 +202,9 @@ def confirm_link(register: Register, recommendation: str, provision: str, *, who
     return entry
 
 
-def _explicit(register: Register, corpus) -> dict[str, list[tuple[str | None, str]]]:
+def _explicit(register: Register, corpus: Corpus) -> dict[str, list[tuple[str | None, str]]]:
     """Per recommendation: (provision id or None, explanation) from its citations."""
-    from .references import DocRef, find_references, resolve
+    from .citations import DocRef, find_references, resolve
 
     out: dict[str, list[tuple[str | None, str]]] = {}
     for row in register:
@@ -266,7 +229,7 @@ def _explicit(register: Register, corpus) -> dict[str, list[tuple[str | None, st
     return out
 
 
-def link(register: Register, corpus, *, k: int = 5, retrieve: bool = True):
+def link(register: Register, corpus: Corpus, *, k: int = 5, retrieve: bool = True):
     """The links of every recommendation as a DataFrame: ``recommendation, provision,
     method (explicit | retrieved | confirmed), score, rank, explanation``.
 
@@ -323,11 +286,14 @@ def link(register: Register, corpus, *, k: int = 5, retrieve: bool = True):
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
-def _topic_articles(corpus) -> dict[str, set[str]]:
-    """Articles tagged with each top topic (from the corpus's cached tags)."""
+def _topic_articles(corpus: Corpus) -> dict[str, set[str]]:
+    """Articles tagged with each top topic (from the corpus's cached tags). A broken
+    taxonomy file only loses the boost (with a warning); any other error is a bug and
+    surfaces."""
     try:
         tags = corpus.tags()
-    except Exception:  # noqa: BLE001 - linking still works without topic boosts
+    except DataFileError as exc:
+        log.warning("links ranked without topic boosts: %s", exc)
         return {}
     top = tags[tags["subtopic"].isna()]
     out: dict[str, set[str]] = {}

@@ -233,6 +233,18 @@ class Document:
     def __contains__(self, provision_id: object) -> bool:
         return provision_id in self._index()
 
+    def ancestors(self, prov: Provision, include_self: bool = False) -> Iterator[Provision]:
+        """The provisions containing ``prov``, innermost first, the document root excluded."""
+        index = self._index()
+        node: Provision | None = prov if include_self else index.get(prov.parent) if prov.parent else None
+        while node is not None and node.kind != "document":
+            yield node
+            node = index.get(node.parent) if node.parent else None
+
+    def enclosing(self, prov: Provision, kind: str) -> Provision | None:
+        """The innermost provision of ``kind`` containing ``prov`` (``prov`` itself included)."""
+        return next((node for node in self.ancestors(prov, include_self=True) if node.kind == kind), None)
+
     def outline(self, max_depth: int | None = None) -> str:
         """A readable, indented tree: ``Điều 8. Heading  (d8)`` per line, warnings last."""
         labels = {"part": "Phần", "chapter": "Chương", "section": "Mục", "subsection": "Tiểu mục",
@@ -257,6 +269,6 @@ class Document:
 
     def to_frame(self):
         """One row per provision (root excluded) with its path columns, as a DataFrame."""
-        from .parse import provisions_frame
+        from .frames import provisions_frame
 
         return provisions_frame(self)

@@ -32,13 +32,14 @@ import os
 import re
 from pathlib import Path
 
+from . import ids, units
 from .model import Document, DocumentMeta, ParseWarning, Provision, Source
+from .header import DocTypes, parse_header, split_documents
+from .read import read
+from .sources import SourceRegister
+from .text import strip_span
 
-__all__ = ["parse", "parse_text", "provisions_frame", "slugify", "POINT_LETTERS", "roman_to_int"]
-
-#: Vietnamese point letters in order (no f, j, w, z; đ after d).
-POINT_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
-_POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
+__all__ = ["parse", "parse_text", "parse_span", "quoted_regions"]
 
 LEVEL = {
     "part": 1,
@@ -53,17 +54,23 @@ LEVEL = {
 }
 
 
+def _heading(kind: str) -> str:
+    return units.alternation(units.UNITS[kind].heading)
+
+
+_ORD = units.alternation([units.ORDINAL_WORD, units.ORDINAL_WORD.upper()])
+_LETTER = units.letter_class()
 _MARKER_BODY = (
     r"[ \t]*(?:"
-    r"(?P<part>(?:Phần|PHẦN)[ \t]+(?:thứ|THỨ)[ \t]+(?P<part_n>[^\W\d_]+))"
-    r"|(?P<chapter>(?:\d{1,4}[ \t]*)?(?:Chương|CHƯƠNG)[ \t]+(?P<chapter_n>[IVXLC]+|\d{1,3})\b[ \t]*[.:-]?)"
-    r"|(?P<subsection>(?:Tiểu mục|TIỂU MỤC)[ \t]+(?P<subsection_n>\d{1,3})\b[ \t]*[.:-]?)"
-    r"|(?P<section>(?:Mục|MỤC)[ \t]+(?P<section_n>\d{1,3})\b[ \t]*[.:-]?)"
-    r"|(?P<article>(?:\d{1,4}[ \t]*)?(?:Điều|ĐIỀU)[ \t]+(?P<article_n>\d{1,4}[a-zđ]?)\b[ \t]*(?P<article_p>[.:])?)"
-    r"|(?P<annex>(?:PHỤ LỤC|Phụ lục)(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{1,3}|[A-Z]))?\b[ \t]*[.:-]?)"
+    rf"(?P<part>{_heading('part')}[ \t]+{_ORD}[ \t]+(?P<part_n>[^\W\d_]+))"
+    rf"|(?P<chapter>(?:\d{{1,4}}[ \t]*)?{_heading('chapter')}[ \t]+(?P<chapter_n>[IVXLC]+|\d{{1,3}})\b[ \t]*[.:-]?)"
+    rf"|(?P<subsection>{_heading('subsection')}[ \t]+(?P<subsection_n>\d{{1,3}})\b[ \t]*[.:-]?)"
+    rf"|(?P<section>{_heading('section')}[ \t]+(?P<section_n>\d{{1,3}})\b[ \t]*[.:-]?)"
+    rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?{_heading('article')}[ \t]+(?P<article_n>\d{{1,4}}{_LETTER}?)\b[ \t]*(?P<article_p>[.:])?)"
+    rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b[ \t]*[.:-]?)"
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …".
     r"|(?P<clause>(?P<clause_n>\d{1,3})[.)](?:\[\d{1,3}\])?(?=[ \t]|$))"
-    r"|(?P<point>(?P<point_n>[a-zđ]\d{0,2})\)(?:\[\d{1,3}\])?(?=[ \t]|$))"
+    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\[\d{{1,3}}\])?(?=[ \t]|$))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
     r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"
@@ -76,50 +83,9 @@ MARKER_RE = re.compile("^" + _MARKER_BODY, re.M)
 #: instead of trying the whole alternation at every position (about twice as fast).
 _NL_MARKER_RE = re.compile("\n" + _MARKER_BODY, re.M)
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_ORDINALS = {
-    "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
-    "tám": 8, "chín": 9, "mười": 10,
-}
 _TRAILING_PAGE_NO = re.compile(r"\s+\d{1,4}$")
-
-
-def roman_to_int(s: str) -> int | None:
-    """``"IV"`` → 4; ``None`` for anything that is not a roman numeral."""
-    total, prev = 0, 0
-    for ch in reversed(s.upper()):
-        v = _ROMAN.get(ch)
-        if v is None:
-            return None
-        total = total - v if v < prev else total + v
-        prev = max(prev, v)
-    return total or None
-
-
-def _number_key(kind: str, raw: str) -> str:
-    """The id segment of a numbered marker (``Chương IV`` → ``c4``, ``đ`` → ``dd``)."""
-    if kind == "part":
-        n = _ORDINALS.get(raw.lower())
-        return f"p{n if n else raw.lower()}"
-    if kind == "chapter":
-        n = roman_to_int(raw) if not raw.isdigit() else int(raw)
-        return f"c{n}"
-    if kind == "section":
-        return f"m{int(raw)}"
-    if kind == "subsection":
-        return f"tm{int(raw)}"
-    if kind == "article":
-        return f"d{raw.replace('đ', 'dd')}"
-    if kind == "clause":
-        return f"k{int(raw)}"
-    if kind in ("point", "subpoint"):
-        return raw.replace("đ", "dd")
-    if kind == "annex":
-        if not raw:
-            return "pl"
-        n = roman_to_int(raw) if not raw.isdigit() else int(raw)
-        return f"pl{n if n else raw.lower()}"
-    return raw
+#: What is stripped around a heading: the punctuation after its number, trailing spaces.
+_HEADING_LEAD, _HEADING_TAIL = " \t.:-–", " \t\r"
 
 
 class _Node:
@@ -228,7 +194,7 @@ class _TreeBuilder:
         text = self.text
         eol = text.find("\n", m.end(), self.end)
         eol = self.end if eol < 0 else eol
-        hs, he = _strip_span(text, m.end(), eol)
+        hs, he = strip_span(text, m.end(), eol, _HEADING_LEAD, _HEADING_TAIL)
         if hs < he:
             return hs, he
         if not allow_next_line:
@@ -242,14 +208,14 @@ class _TreeBuilder:
         eol2 = self.end if eol2 < 0 else eol2
         if MARKER_RE.match(text, nxt, eol2):
             return None
-        hs, he = _strip_span(text, nxt, eol2)
+        hs, he = strip_span(text, nxt, eol2, _HEADING_LEAD, _HEADING_TAIL)
         return (hs, he) if hs < he and he - hs <= 300 else None
 
     def _structural(self, m: re.Match, kind: str, raw: str) -> None:
         level = LEVEL[kind]
         self._close_to(level, self.at)
         heading = self._heading(m, allow_next_line=True)
-        key = _number_key(kind, raw)
+        key = ids.segment(kind, raw)
         parent = self.stack[-1]
         if kind in ("section", "subsection") and parent.kind in ("chapter", "section"):
             key = f"{parent.key}.{key}"
@@ -302,7 +268,7 @@ class _TreeBuilder:
         self._close_to(LEVEL["article"], self.at)
         heading = self._heading(m, allow_next_line=True)
         parent = self.stack[-1]
-        key = _number_key("article", raw)
+        key = ids.segment("article", raw)
         if parent.kind == "annex":
             key = f"{parent.key}.{key}"
         self._open(_Node("article", LEVEL["article"], raw, key, self.at, self.end, heading))
@@ -338,13 +304,13 @@ class _TreeBuilder:
             self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", start, m.end())
         self._close_to(_CLAUSE, start)
         holder.last_clause = n
-        key = f"{holder.key}.k{n}" if holder.key else f"k{n}"
+        key = ids.join(holder.key, ids.segment("clause", raw))
         self._open(_Node("clause", _CLAUSE, raw.lstrip("0") or raw, key, start, self.end))
 
     def _point(self, m: re.Match) -> None:
         raw = m.group("point_n")
         letter, suffix = raw[0], raw[1:]
-        if letter not in _POINT_INDEX:
+        if letter not in units.POINT_INDEX:
             return
         if suffix:
             self._subpoint(m, raw)
@@ -354,8 +320,8 @@ class _TreeBuilder:
             self.warn(f"điểm {letter}) outside any article kept as text", self.at, m.end())
             return
         previous = holder.last_point
-        expected = 0 if previous is None else _POINT_INDEX[previous] + 1
-        got = _POINT_INDEX[letter]
+        expected = 0 if previous is None else units.POINT_INDEX[previous] + 1
+        got = units.POINT_INDEX[letter]
         if got < expected or (previous is None and got > 2):
             self.warn(f"điểm {letter}) out of order (after {previous or 'none'}): kept as text", self.at, m.end())
             return
@@ -363,7 +329,7 @@ class _TreeBuilder:
             self.warn(f"điểm {letter}) skips a letter (after {previous or 'none'})", self.at, m.end())
         self._close_to(LEVEL["point"], self.at)
         holder.last_point = letter
-        key = _join(holder.key, _number_key("point", letter))
+        key = ids.join(holder.key, ids.segment("point", letter))
         self._open(_Node("point", LEVEL["point"], letter, key, self.at, self.end))
 
     def _subpoint(self, m: re.Match, raw: str) -> None:
@@ -372,7 +338,7 @@ class _TreeBuilder:
             self.warn(f"sub-point {raw}) outside its point kept as text", self.at, m.end())
             return
         self._close_to(LEVEL["subpoint"], self.at)
-        key = _join(holder.key, _number_key("subpoint", raw))
+        key = ids.join(holder.key, ids.segment("subpoint", raw))
         self._open(_Node("subpoint", LEVEL["subpoint"], raw, key, self.at, self.end))
 
     def _dash(self, m: re.Match) -> None:
@@ -385,7 +351,7 @@ class _TreeBuilder:
             self._close_to(LEVEL["subpoint"], self.at)
             holder = self.stack[-1]
         holder.items += 1
-        key = _join(holder.key, f"i{holder.items}")
+        key = ids.join(holder.key, f"i{holder.items}")
         level = holder.level + 1 if holder.kind == "subpoint" else LEVEL["subpoint"]
         node = _Node("subpoint", level, f"{'-' if mark != '+' else '+'}{holder.items}", key, self.at, self.end)
         self._open(node)
@@ -405,7 +371,7 @@ class _TreeBuilder:
                 return  # "Phụ lục II ban hành kèm theo..." opening a sentence cites an annex
         self._close_to(1, self.at)
         self.handlers = self.open_handlers
-        key = _number_key("annex", raw)
+        key = ids.segment("annex", raw)
         if key in self.annex_keys:
             i = 2
             while f"{key}~{i}" in self.annex_keys:
@@ -418,18 +384,6 @@ class _TreeBuilder:
     def finish(self) -> Provision:
         self._close_to(1, self.end)
         return self.root.prov
-
-
-def _join(prefix: str, key: str) -> str:
-    return f"{prefix}.{key}" if prefix else key
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t.:-–":
-        start += 1
-    while end > start and text[end - 1] in " \t\r":
-        end -= 1
-    return start, end
 
 
 def _rstrip_end(text: str, start: int, end: int) -> int:
@@ -569,79 +523,49 @@ def parse_span(source: Source, start: int, end: int, doc_id: str, meta: Document
     )
 
 
-def slugify(text: str) -> str:
-    """ASCII, lower-case, hyphenated: ``"Bảo vệ Môi trường"`` → ``"bao-ve-moi-truong"``."""
-    import unicodedata
-
-    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = folded.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-
-
 def _fallback_id(source: Source) -> str:
     stem = Path(source.path).stem if source.path else "document"
-    return slugify(stem) or "document"
+    return ids.slug(stem) or "document"
 
 
-_DEFAULT_REGISTER: object = None
-
-
-def default_register():
-    """The project's ``corpus/sources.csv`` (loaded once; empty when absent or invalid)."""
-    global _DEFAULT_REGISTER
-    if _DEFAULT_REGISTER is None:
-        from .sources import SourceRegister, SourcesError
-
-        try:
-            _DEFAULT_REGISTER = SourceRegister.load()
-        except SourcesError as exc:
-            import warnings
-
-            warnings.warn(f"ignoring the sources register: {exc}", stacklevel=2)
-            _DEFAULT_REGISTER = SourceRegister([])
-    return _DEFAULT_REGISTER
-
-
-def _identify(meta: DocumentMeta, fallback: str, register) -> str:
-    """The document id: its number, else its register entry found by type and title, else
-    a slug of its type and title, else the file name."""
-    from .header import document_id
-
-    if not meta.number and not meta.is_draft and register is not None:
-        entry = register.find_by_title(meta.doc_type, meta.title)
+def _identify(meta: DocumentMeta, fallback: str, sources: SourceRegister | None) -> str:
+    """The document id: its number, else its entry in the sources register found by type
+    and title, else a slug of its type and title, else the file name."""
+    if not meta.number and not meta.is_draft and sources is not None:
+        entry = sources.find_by_title(meta.doc_type, meta.title)
         if entry is not None:
             return entry.doc_id
-    return document_id(meta, fallback)
+    return ids.document_id(meta, fallback)
 
 
-def parse(source: Source | str | os.PathLike, register=None) -> list[Document]:
+def parse(source: Source | str | os.PathLike, sources: SourceRegister | None = None, *,
+          doc_types: DocTypes | None = None) -> list[Document]:
     """Parse a file (path or ``Source``) into the documents it holds.
 
     Always returns a list, usually of one document; seed-style scans that hold two
     letters give two. Never raises on odd text: tolerated oddities are in
-    ``Document.warnings``. ``register`` (a ``SourceRegister``, default the project's
-    ``corpus/sources.csv``) names documents whose header carries no number.
+    ``Document.warnings``. ``sources`` (a ``SourceRegister``) names documents whose header
+    carries no number; by default it is the ``sources.csv`` in the file's own folder, if
+    any, so ids depend only on the file and its folder. ``doc_types`` is the document-type
+    vocabulary (default: the packaged ``doc_types.yaml``).
 
     >>> doc = parse_text("LUẬT\\nMẪU\\n\\nĐiều 1. Phạm vi\\n1. Một.\\n2. Hai.")[0]
     >>> [p.id for p in doc.provisions()][1:]
     ['luat-mau:d1', 'luat-mau:d1.k1', 'luat-mau:d1.k2']
     """
-    from .header import parse_header, split_documents
-
-    register = default_register() if register is None else register
     if not isinstance(source, Source):
-        from .read import read
-
         source = read(source)
+    if sources is None:
+        sources = SourceRegister.beside(source.path)
     spans = split_documents(source.normalized) or [(0, len(source.normalized))]
     fallback = _fallback_id(source)
     documents: list[Document] = []
     used: set[str] = set()
     for i, (s, e) in enumerate(spans):
-        meta = parse_header(source.normalized, s, e)
+        meta = parse_header(source.normalized, s, e, doc_types=doc_types)
         body = min(body_start(meta, s), e)
         _meta_to_original(meta, source)
-        doc_id = _identify(meta, fallback if len(spans) == 1 else f"{fallback}-{i + 1}", register)
+        doc_id = _identify(meta, fallback if len(spans) == 1 else f"{fallback}-{i + 1}", sources)
         base, k = doc_id, 2
         while doc_id in used:
             doc_id = f"{base}~{k}"
@@ -660,33 +584,3 @@ def _meta_to_original(meta: DocumentMeta, source: Source) -> None:
     if source.offsets is None:
         return
     meta.spans = {k: (source.to_original(s), source.to_original(e)) for k, (s, e) in meta.spans.items()}
-
-
-def provisions_frame(doc: Document):
-    """One row per provision (the root excluded): id, kind, number, heading, offsets, the
-    path columns ``part chapter section subsection article clause point`` and the text."""
-    import pandas as pd
-
-    rows = []
-    _frame_rows(doc.root, {}, rows, doc)
-    columns = [
-        "document_id", "id", "kind", "number", "heading", "start", "end", "parent", "depth",
-        "part", "chapter", "section", "subsection", "annex", "article", "clause", "point",
-        "subpoint", "text",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _frame_rows(node: Provision, path: dict, rows: list, doc: Document, depth: int = 0) -> None:
-    for child in node.children:
-        child_path = dict(path)
-        if child.kind != "subpoint" or "subpoint" not in child_path:
-            child_path[child.kind] = child.number
-        rows.append(
-            {
-                "document_id": doc.id, "id": child.id, "kind": child.kind, "number": child.number,
-                "heading": child.heading, "start": child.start, "end": child.end,
-                "parent": child.parent, "depth": depth + 1, **child_path, "text": child.text,
-            }
-        )
-        _frame_rows(child, child_path, rows, doc, depth + 1)

@@ -24,23 +24,25 @@ from pathlib import Path
 
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from ._files import atomic_write
+from .ids import is_iso_date
 from .model import PolicytrackError
+from .sources import FILE_NAME, SourceRegister
+from .tagging import TOPICS
+from .vocab import DATA, DataFileError, read_yaml
 
 __all__ = ["Register", "RegisterError", "RecommendationRow", "StatusVocabulary", "load_statuses", "COLUMNS",
            "HISTORY_COLUMNS"]
 
-STATUSES_PATH = Path(__file__).with_name("data") / "statuses.yaml"
+STATUSES_PATH = DATA / "statuses.yaml"
 
 COLUMNS = (
     "id", "title", "text_vi", "summary_en", "theme", "topics", "target_document", "target_provisions",
     "status", "status_date", "evidence", "responsible_body", "source", "provenance", "notes",
 )
 HISTORY_COLUMNS = ("when", "id", "document_version", "old_status", "new_status", "evidence", "who", "note")
-TOPIC_NAMES = ("discharge_control", "water_resources")
 _ID = re.compile(r"^R\d{2,3}$")
 
 
@@ -75,13 +77,10 @@ class StatusVocabulary:
 
 def load_statuses(path: str | Path = STATUSES_PATH) -> StatusVocabulary:
     """Read and check ``statuses.yaml`` (labels, definitions, transitions to known statuses)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RegisterError(path, [f"cannot read the status vocabulary: {exc}"]) from exc
+    data = read_yaml(path)
     statuses = data.get("statuses") if isinstance(data, dict) else None
     if not isinstance(statuses, dict) or not statuses:
-        raise RegisterError(path, ["expected a 'statuses' mapping"])
+        raise DataFileError(path, "", "expected a 'statuses' mapping")
     problems = []
     for name, entry in statuses.items():
         if not isinstance(entry, dict):
@@ -112,7 +111,7 @@ def load_statuses(path: str | Path = STATUSES_PATH) -> StatusVocabulary:
         else:
             problems.extend(f"funnel stage {n}: status '{s}' is not defined" for s in members if s not in statuses)
     if problems:
-        raise RegisterError(path, problems)
+        raise DataFileError(path, "", "; ".join(problems))
     return StatusVocabulary(statuses, funnel)
 
 
@@ -143,14 +142,14 @@ class RecommendationRow(BaseModel):
     @classmethod
     def _known_topics(cls, value: str) -> str:
         for topic in filter(None, (t.strip() for t in value.split(";"))):
-            if topic not in TOPIC_NAMES:
-                raise ValueError(f"{topic!r} is not one of {', '.join(TOPIC_NAMES)}")
+            if topic not in TOPICS:
+                raise ValueError(f"{topic!r} is not one of {', '.join(TOPICS)}")
         return value
 
     @field_validator("status_date")
     @classmethod
     def _real_date(cls, value: str) -> str:
-        if value and not _iso_date(value):
+        if value and not is_iso_date(value):
             raise ValueError(f"{value!r} is not a YYYY-MM-DD date")
         return value
 
@@ -185,14 +184,6 @@ def _schema_problems(row: dict[str, str], where: str, statuses: StatusVocabulary
     return []
 
 
-def _iso_date(value: str) -> bool:
-    try:
-        _dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 @dataclass
 class Register:
     """The recommendations as rows (dicts of the CSV columns), with their status history."""
@@ -202,6 +193,8 @@ class Register:
     history: list[dict[str, str]] = field(default_factory=list)
     statuses: StatusVocabulary = field(default_factory=load_statuses)
     warnings: list[str] = field(default_factory=list)
+    #: The register of reference documents target documents are checked against.
+    sources: SourceRegister | None = None
     _loaded_digest: str | None = None
     _pending: list[dict[str, str]] = field(default_factory=list)
 
@@ -211,7 +204,9 @@ class Register:
         """Read and validate a register CSV (and its history file, when present).
 
         ``sources`` is the ``SourceRegister`` target documents are checked against (default:
-        the project's ``corpus/sources.csv``). Raises ``RegisterError`` listing every problem.
+        ``corpus/sources.csv`` beside the register, else ``sources.csv`` beside it; with
+        neither, target documents are not checked and a warning says so). The same
+        register is used again by ``save()``. Raises ``RegisterError`` listing every problem.
         """
         path = Path(path)
         try:
@@ -227,10 +222,15 @@ class Register:
         if missing:
             raise RegisterError(path, [f"missing column(s): {', '.join(missing)}"])
         rows = [{c: (row.get(c) or "").strip() for c in COLUMNS} for row in reader]
-        register = cls(rows, path, statuses=statuses or load_statuses())
+        if sources is None:
+            sources = _sources_near(path)
+        register = cls(rows, path, statuses=statuses or load_statuses(), sources=sources)
+        if sources is None:
+            register.warnings.append(f"{path}: no sources.csv found beside it (or in corpus/): "
+                                     "target documents were not checked")
         register._loaded_digest = hashlib.sha256(raw).hexdigest()
         register.history = _read_history(register.history_path)
-        register.validate(sources)
+        register.validate()
         register._apply_history()
         return register
 
@@ -238,13 +238,12 @@ class Register:
     def history_path(self) -> Path | None:
         return self.path.with_name(self.path.stem + "_history.csv") if self.path else None
 
-    def validate(self, sources=None) -> None:
-        """Check every row; raise one ``RegisterError`` listing every bad row and column."""
-        from .references import find_references
-        from .sources import SourceRegister
+    def validate(self) -> None:
+        """Check every row; raise one ``RegisterError`` listing every bad row and column.
+        Target documents are checked against ``self.sources`` (when there is one)."""
+        from .citations import find_references
 
-        sources = sources if sources is not None else SourceRegister.load()
-        known_docs = {e.doc_id for e in sources.entries}
+        known_docs = {e.doc_id for e in self.sources.entries} if self.sources is not None else None
         problems: list[str] = []
         seen: dict[str, int] = {}
         for line, row in enumerate(self.rows, start=2):
@@ -253,8 +252,9 @@ class Register:
             if _ID.match(row["id"]) and row["id"] in seen:
                 problems.append(f"{where}, column id: {row['id']} repeats row {seen[row['id']]}")
             seen.setdefault(row["id"], line)
-            if row["target_document"] and row["target_document"] not in known_docs:
-                problems.append(f"{where}, column target_document: {row['target_document']!r} is not in corpus/sources.csv")
+            if row["target_document"] and known_docs is not None and row["target_document"] not in known_docs:
+                problems.append(f"{where}, column target_document: {row['target_document']!r} is not in "
+                                f"{self.sources.path or 'the sources register'}")
             if row["target_provisions"]:
                 for part in filter(None, (p.strip() for p in row["target_provisions"].split(";"))):
                     # "tại" in front, so a bare "Điều 9" reads as a citation, not a heading
@@ -357,6 +357,11 @@ class Register:
         self.path = target
         self._loaded_digest = hashlib.sha256(data).hexdigest()
         return target
+
+
+def _sources_near(path: Path) -> SourceRegister | None:
+    """``corpus/sources.csv`` beside a register, else ``sources.csv`` beside it, else ``None``."""
+    return SourceRegister.find(path.parent / "corpus" / FILE_NAME, path.parent / FILE_NAME)
 
 
 def _read_history(path: Path | None) -> list[dict[str, str]]:

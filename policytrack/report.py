@@ -407,7 +407,7 @@ def plan_brief(register, links, corpus, document: str | None = None, lang: str =
     target = corpus[doc_id] if doc_id and doc_id in corpus else None
     previous = _previous_version(corpus, target)
     comparison = compare(previous, target) if previous is not None else None
-    source = corpus.register.get(doc_id) if doc_id and getattr(corpus, "register", None) else None
+    source = corpus.sources.get(doc_id) if doc_id else None
     into = links["provision"].fillna("").str.startswith(f"{doc_id}:") if not links.empty else links["provision"]
     entries = []
     for row in register:
@@ -532,6 +532,7 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     from .linking import LINK_COLUMNS, link
     from .model import PolicytrackError
     from .register import Register, RegisterError
+    from .sources import FILE_NAME, SourceRegister
 
     out, result, started = Path(out), ReportResult(), time.perf_counter()
     problems = result.problems
@@ -555,12 +556,18 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
         problems.append(Problem("report folder", str(old), f"changed since the last report: kept as {kept.name}",
                                 "note"))
     _say(f"corpus: reading {corpus_folder}", started, quiet)
-    corpus = attempt("corpus", str(corpus_folder), lambda: Corpus(corpus_folder, progress=progress))
+    # One sources register for the corpus and the register: the corpus folder's, else the
+    # one beside the register (corpus/sources.csv), as Register.load would choose.
+    register_dir = Path(register_path).parent
+    sources = attempt("sources", str(corpus_folder), lambda: SourceRegister.find(
+        Path(corpus_folder) / FILE_NAME, register_dir / "corpus" / FILE_NAME, register_dir / FILE_NAME))
+    corpus = attempt("corpus", str(corpus_folder),
+                     lambda: Corpus.load(corpus_folder, progress=progress, sources=sources))
     if corpus is not None:
         problems.extend(Problem("corpus", err.path, f"{err.reason} (file skipped)") for err in corpus.errors)
         _say(f"summary: {len(corpus.docs)} documents, {len(corpus.errors)} files skipped", started, quiet)
         result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, out)) or []
-    register = attempt("register", str(register_path), lambda: Register.load(register_path))
+    register = attempt("register", str(register_path), lambda: Register.load(register_path, sources=sources))
     links = charts = None
     if register is not None:
         problems.extend(Problem("register", str(register_path), w, "note") for w in register.warnings)

@@ -8,15 +8,19 @@ portal) still receive its real id: ``LUẬT / BẢO VỆ MÔI TRƯỜNG`` is fou
 from __future__ import annotations
 
 import csv
+import hashlib
+import logging
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
+from .ids import is_iso_date, number_key
 from .model import PolicytrackError
 
-DEFAULT_SOURCES = Path(__file__).resolve().parents[1] / "corpus" / "sources.csv"
+#: The file name of a sources register inside a corpus folder.
+FILE_NAME = "sources.csv"
 
 COLUMNS = (
     "doc_id", "number", "type", "title", "issuer", "issued", "in_force", "validity",
@@ -67,16 +71,6 @@ def _key(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_date(value: str) -> bool:
-    if not value:
-        return True
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 class SourceRegister:
     """The rows of ``sources.csv``, validated on load, with look-ups by id, number and name.
 
@@ -85,14 +79,19 @@ class SourceRegister:
     '72/2020/QH14'
     """
 
-    def __init__(self, entries: list[SourceEntry], path: str | None = None):
+    def __init__(self, entries: list[SourceEntry], path: str | None = None, digest: str = ""):
         self.entries = entries
         self.path = path
+        #: SHA-256 of the file's bytes: cache keys of anything the register affects use it.
+        self.digest = digest or hashlib.sha256(repr([tuple(e.__dict__.values()) for e in entries]).encode()).hexdigest()
         self._by_id = {e.doc_id: e for e in entries}
+        self._by_number: dict[str, SourceEntry] | None = None
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> SourceRegister:
-        path = Path(path) if path else DEFAULT_SOURCES
+    def load(cls, path: str | Path) -> SourceRegister:
+        """Read and validate a ``sources.csv``; a missing file is an empty register.
+        Raises ``SourcesError`` listing every bad row and column."""
+        path = Path(path)
         if not path.exists():
             return cls([], str(path))
         try:
@@ -102,6 +101,7 @@ class SourceRegister:
                 if missing:
                     raise SourcesError(f"{path}: missing columns {', '.join(missing)}")
                 rows = list(reader)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except UnicodeDecodeError as exc:
             raise SourcesError(f"{path}: not UTF-8 ({exc})") from exc
         problems, entries, seen = [], [], set()
@@ -113,20 +113,45 @@ class SourceRegister:
                 problems.append(f"row {line}: doc_id {values['doc_id']!r} repeated")
             seen.add(values["doc_id"])
             for col in ("issued", "in_force", "validity_as_of"):
-                if not _check_date(values[col]):
+                if values[col] and not is_iso_date(values[col]):
                     problems.append(f"row {line}, column {col}: {values[col]!r} is not a YYYY-MM-DD date")
             if values["validity"] and values["validity"] not in VALIDITY:
                 problems.append(f"row {line}, column validity: {values['validity']!r} is not one of {', '.join(VALIDITY)}")
             entries.append(SourceEntry(**values))
         if problems:
             raise SourcesError(f"{path}: " + "; ".join(problems))
-        return cls(entries, str(path))
+        return cls(entries, str(path), digest)
+
+    @classmethod
+    def find(cls, *candidates: str | Path) -> SourceRegister | None:
+        """The register of the first candidate file that exists (``None`` when none does)."""
+        for candidate in candidates:
+            if Path(candidate).is_file():
+                return cls.load(candidate)
+        return None
+
+    @classmethod
+    def beside(cls, path: str | Path | None) -> SourceRegister:
+        """The register in the same folder as ``path`` (a document file), or an empty one.
+        An invalid register is reported as a warning and ignored: a document still parses."""
+        if path is None:
+            return _EMPTY
+        folder = Path(path).parent
+        return _beside(str(folder / FILE_NAME))
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def get(self, doc_id: str) -> SourceEntry | None:
         return self._by_id.get(doc_id)
+
+    def by_number(self, number: str) -> SourceEntry | None:
+        """The entry whose id is this number in any spelling (``ND-CP`` = ``NĐ-CP``)."""
+        if self._by_number is None:
+            self._by_number = {}
+            for e in self.entries:
+                self._by_number.setdefault(number_key(e.doc_id), e)
+        return self._by_number.get(number_key(number))
 
     def find_by_title(self, doc_type: str | None, title: str | None, year: int | None = None) -> SourceEntry | None:
         """The one entry of this type whose title is ``<type> <title>``; ``None`` if none or
@@ -146,3 +171,28 @@ class SourceRegister:
         import pandas as pd
 
         return pd.DataFrame([e.__dict__ for e in self.entries], columns=list(COLUMNS))
+
+
+_EMPTY = SourceRegister([], None)
+
+
+def _beside(path: str) -> SourceRegister:
+    """``SourceRegister.load(path)`` remembered while the file is unchanged (size and time)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _EMPTY
+    stamp = (st.st_size, st.st_mtime_ns)
+    known = _BESIDE.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    try:
+        register = SourceRegister.load(path)
+    except SourcesError as exc:
+        logging.getLogger(__name__).warning("ignoring the sources register: %s", exc)
+        register = _EMPTY
+    _BESIDE[path] = (stamp, register)
+    return register
+
+
+_BESIDE: dict[str, tuple[tuple[int, int], SourceRegister]] = {}

@@ -24,18 +24,18 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
-import yaml
-
+from .cache import Cache
 from .model import Document, PolicytrackError, Provision
-from .text import fold, normalize
+from .text import fold, match_key
+from .vocab import DATA, DataFileError, digest, need_mapping, need_strings, need_text, read_yaml
 
 __all__ = [
     "Taxonomy", "TopicModel", "RuleTagger", "load_taxonomy", "tag", "evaluate", "default_model",
     "TOPICS",
 ]
 
-DATA = Path(__file__).with_name("data")
 TAXONOMY_PATH = DATA / "topics.yaml"
 TRAINING_PATH = DATA / "topics_train.yaml"
 TOPICS = ("discharge_control", "water_resources")
@@ -44,11 +44,6 @@ TOPICS = ("discharge_control", "water_resources")
 #: BENCHMARKS.md, where the choice and its effect are measured).
 THRESHOLD = 0.8
 CONTEXT_CHARS = 300
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it
-
-
-class TaxonomyError(PolicytrackError):
-    """``topics.yaml`` is malformed; the message names the file and the entry."""
 
 
 class ModelVersionError(PolicytrackError):
@@ -86,65 +81,50 @@ class Taxonomy:
         return self.topics[key]["label_vi"]
 
 
-def _strings(value, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise TaxonomyError(f"{where} must be a list of non-empty strings")
-    return tuple(v.strip() for v in value)
-
-
-def _check_labels(entry, where: str) -> None:
-    """A topic or subtopic is a mapping with a Vietnamese and an English label and a definition."""
-    if not isinstance(entry, dict):
-        raise TaxonomyError(f"{where} must be a mapping")
-    for key in ("label_vi", "label_en", "definition"):
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
-            raise TaxonomyError(f"{where} needs a non-empty '{key}'")
-
-
 def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
-    """Read and check ``topics.yaml``: the two top topics, labels, definitions, synonyms."""
+    """Read and check ``topics.yaml``: the two top topics, labels, definitions, synonyms.
+    A mistake raises ``DataFileError`` naming the topic or subtopic."""
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-        data = yaml.load(raw, Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
-        raise TaxonomyError(f"{path}: cannot read ({exc})") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
-        raise TaxonomyError(f"{path}: expected a 'topics' mapping at the top level")
+        raise DataFileError(path, "", "expected a 'topics' mapping at the top level")
     missing = [t for t in TOPICS if t not in data["topics"]]
     if missing:
-        raise TaxonomyError(f"{path}: missing top topic(s) {', '.join(missing)}")
+        raise DataFileError(path, "topics", f"missing top topic(s) {', '.join(missing)}")
     topics, subtopics = {}, {}
     for name, entry in data["topics"].items():
-        where = f"{path}: topic '{name}'"
-        _check_labels(entry, where)
+        where = f"topic '{name}'"
+        labels = _labels(entry, path, where)
         topics[name] = {
-            "label_vi": entry["label_vi"], "label_en": entry["label_en"], "definition": entry["definition"],
-            "synonyms": _strings(entry.get("synonyms"), f"{where}: synonyms"),
-            "exclude": _strings(entry.get("exclude"), f"{where}: exclude"),
+            **labels,
+            "synonyms": need_strings(entry.get("synonyms"), path, f"{where}: synonyms"),
+            "exclude": need_strings(entry.get("exclude"), path, f"{where}: exclude"),
         }
         subs = entry.get("subtopics") or {}
         if not isinstance(subs, dict) or not subs:
-            raise TaxonomyError(f"{where} needs 'subtopics'")
+            raise DataFileError(path, where, "needs 'subtopics'")
         for sub, s in subs.items():
-            swhere = f"{path}: subtopic '{name}.{sub}'"
-            _check_labels(s, swhere)
-            synonyms = _strings(s.get("synonyms"), f"{swhere}: synonyms")
+            swhere = f"subtopic '{name}.{sub}'"
+            sl = _labels(s, path, swhere)
+            synonyms = need_strings(s.get("synonyms"), path, f"{swhere}: synonyms")
             if not synonyms:
-                raise TaxonomyError(f"{swhere} needs at least one synonym")
+                raise DataFileError(path, swhere, "needs at least one synonym")
             subtopics[f"{name}.{sub}"] = Subtopic(
-                name, f"{name}.{sub}", s["label_vi"], s["label_en"], s["definition"], synonyms,
-                _strings(s.get("exclude"), f"{swhere}: exclude"),
+                name, f"{name}.{sub}", sl["label_vi"], sl["label_en"], sl["definition"], synonyms,
+                need_strings(s.get("exclude"), path, f"{swhere}: exclude"),
             )
-    return Taxonomy(str(data.get("version", "1")), topics, subtopics, str(path),
-                    hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12])
+    return Taxonomy(str(data.get("version", "1")), topics, subtopics, str(path), digest(path)[:12])
+
+
+def _labels(entry, path: Path, where: str) -> dict[str, str]:
+    """A topic or subtopic is a mapping with a Vietnamese and an English label and a definition."""
+    need_mapping(entry, path, where)
+    return {key: need_text(entry, key, path, where) for key in ("label_vi", "label_en", "definition")}
 
 
 def _match_key(phrase: str) -> str:
     """How a phrase is compared: normalised (one tone convention), case-folded, single spaces."""
-    return " ".join(fold(normalize(phrase)[0]).split())
+    return " ".join(match_key(phrase).split())
 
 
 # --- own texts -----------------------------------------------------------------------------
@@ -155,13 +135,8 @@ def own_spans(doc: Document) -> list[tuple[Provision, int, int]]:
 
 
 def _ancestors(doc: Document, prov: Provision) -> list[Provision]:
-    chain = []
-    parent = prov.parent
-    while parent is not None and parent != doc.id:
-        node = doc[parent]
-        chain.append(node)
-        parent = node.parent
-    return chain[::-1]
+    """The provisions containing ``prov``, outermost first."""
+    return list(doc.ancestors(prov))[::-1]
 
 
 # --- the rule tagger ---------------------------------------------------------------------------
@@ -240,10 +215,8 @@ class RuleTagger:
                 prov = doc[prov.parent] if prov.parent and prov.parent != doc.id else None
                 if prov is None:
                     continue
-            node: Provision | None = prov
-            while node is not None and node.kind != "document":
+            for node in doc.ancestors(prov, include_self=True):
                 result.setdefault(node.id, {}).setdefault(hit.label, []).append((start, end))
-                node = doc[node.parent] if node.parent else None
         self._inherit_article_headings(doc, result)
         return result
 
@@ -281,7 +254,7 @@ def _normalised_bounds(doc: Document) -> tuple[int, int]:
 # --- the learned tagger ----------------------------------------------------------------------
 
 def _analyzer_text(text: str) -> str:
-    return fold(normalize(text)[0])
+    return match_key(text)
 
 
 class TopicModel:
@@ -343,7 +316,7 @@ class TopicModel:
         import joblib
         import sklearn
 
-        from . import __version__
+        from ._version import __version__
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -359,7 +332,7 @@ class TopicModel:
         import joblib
         import sklearn
 
-        from . import __version__
+        from ._version import __version__
 
         data = joblib.load(path)
         if data.get("policytrack") != __version__ or data.get("sklearn") != sklearn.__version__:
@@ -380,34 +353,31 @@ class TopicModel:
 
 def load_training(path: str | Path = TRAINING_PATH) -> tuple[list[str], list[set[str]]]:
     """The labelled passages: texts and their label sets (topics and ``topic.subtopic``)."""
-    rows = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    rows = read_yaml(path)
+    if not isinstance(rows, list):
+        raise DataFileError(path, "", "must be a list of passages")
     texts, labels = [], []
     for i, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise PolicytrackError(f"{path}: passage {i} has no text")
+            raise DataFileError(path, f"passage {i}", "has no text")
         texts.append(row["text"])
         labels.append(set(row.get("topics") or []) | set(row.get("subtopics") or []))
     return texts, labels
 
 
-def default_model(retrain: bool = False, cache_dir: Path | None = None) -> TopicModel:
-    """The model trained on the shipped passages, cached (with version check) after the
-    first call; a stale or foreign cached model is retrained, never trusted."""
-    from .corpus import default_cache_dir
+def default_model(retrain: bool = False, cache: Cache | None = None) -> TopicModel:
+    """The model trained on the shipped passages. With a ``cache`` it is trained once and
+    kept there (signed, under a key of the taxonomy, the passages, the code and the
+    scikit-learn version); a missing or stale entry is retrained, never trusted."""
+    import sklearn
 
     taxonomy = load_taxonomy()
-    training_digest = hashlib.sha256(TRAINING_PATH.read_bytes()).hexdigest()[:12]
-    path = Path(cache_dir or default_cache_dir()) / f"topic-model-{taxonomy.digest}-{training_digest}.joblib"
-    if path.exists() and not retrain:
-        try:
-            return TopicModel.load(path)
-        except (ModelVersionError, Exception):  # noqa: BLE001 - any unreadable model is retrained
-            pass
-    model = TopicModel(taxonomy.labels(), taxonomy.digest).fit(*load_training())
-    try:
-        model.save(path)
-    except OSError:
-        pass
+    cache = cache if cache is not None else Cache(None)
+    key = cache.key(taxonomy.digest, digest(TRAINING_PATH), sklearn.__version__)
+    model = None if retrain else cache.get("topic-model", key)
+    if not isinstance(model, TopicModel):
+        model = TopicModel(taxonomy.labels(), taxonomy.digest).fit(*load_training())
+        cache.put("topic-model", key, model)
     return model
 
 
@@ -433,42 +403,47 @@ def _model_tags(doc: Document, model: TopicModel) -> dict[str, dict[str, float]]
     out: dict[str, dict[str, float]] = {}
     for prov, row in zip(provs, proba):
         scores = {label: float(p) for label, p in zip(model.labels, row)}
-        node: Provision | None = prov
-        while node is not None and node.kind != "document":
+        for node in doc.ancestors(prov, include_self=True):
             current = out.setdefault(node.id, {})
             for label, p in scores.items():
                 if p > current.get(label, 0.0):
                     current[label] = p
-            node = doc[node.parent] if node.parent else None
     return out
 
 
-def _documents(subject) -> list[Document]:
-    if isinstance(subject, Document):
-        return [subject]
-    return list(subject)
-
-
-def tag(subject, *, model: TopicModel | None = None, rules: RuleTagger | None = None,
-        use_model: bool = True, threshold: float = THRESHOLD):
-    """Topic tags of every provision of a document or corpus, as a DataFrame.
+def tag(subject: Document | Iterable[Document], *, model: TopicModel | None = None,
+        rules: RuleTagger | None = None, use_model: bool = True, threshold: float | None = None,
+        cache: Cache | None = None):
+    """Topic tags of every provision of a document or of documents, as a DataFrame.
 
     Columns: ``provision_id, document_id, topic, subtopic, score, method, evidence,
     labeller, tagged_at``. ``subtopic`` is empty for a top-topic row. ``method`` is
     ``rule`` (a synonym was found), ``model`` (probability ≥ ``threshold``) or ``both``;
     ``score`` is the model probability, raised to at least 0.9 when the rule agrees and
     to 0.75 for a rule alone. ``evidence`` lists ``(start, end)`` spans in the source.
+
+    With a ``cache`` (``Corpus.tags()`` passes the corpus's), each document's rows are
+    kept under a key of its id and text, the taxonomy, the training data and the
+    threshold, so a warm run reads them instead of tagging again; only the default
+    taggers are cached.
     """
     import pandas as pd
 
-    if hasattr(subject, "tags") and not isinstance(subject, Document) and model is None and rules is None and use_model:
-        return subject.tags(threshold=threshold)
-    rules = rules or RuleTagger()
-    model = model or (default_model() if use_model else None)
+    threshold = THRESHOLD if threshold is None else threshold
+    docs = [subject] if isinstance(subject, Document) else list(subject)
+    cache = cache if cache is not None and model is None and rules is None and use_model else Cache(None)
+    salt = cache.key("tags", load_taxonomy().digest, digest(TRAINING_PATH), repr(threshold)) if cache else ""
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    rows = []
-    for doc in _documents(subject):
-        rows.extend(tag_rows(doc, rules, model, threshold, now))
+    rows: list[dict] = []
+    for doc in docs:
+        key = hashlib.sha256(f"{salt}:{doc.id}\0{doc.text}".encode("utf-8")).hexdigest() if cache else ""
+        cached = cache.get("tags", key) if cache else None
+        if cached is None:
+            rules = rules or RuleTagger()
+            model = model or (default_model(cache=cache) if use_model else None)
+            cached = tag_rows(doc, rules, model, threshold, now)
+            cache.put("tags", key, cached)
+        rows.extend(cached)
     return pd.DataFrame(rows, columns=TAG_COLUMNS)
 
 

@@ -50,7 +50,7 @@ import unicodedata
 from array import array
 from functools import lru_cache
 
-__all__ = ["normalize", "fold", "strip_marks", "to_original", "TONE_PAIRS"]
+__all__ = ["normalize", "fold", "match_key", "strip_marks", "strip_span", "to_original", "TONE_PAIRS"]
 
 _REMOVED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
@@ -344,3 +344,24 @@ def strip_marks(text: str) -> str:
     Expects composed (NFC) input; stray combining marks are left in place.
     """
     return text.translate(_STRIP_TABLE)
+
+
+def match_key(text: str) -> str:
+    """The form two texts are compared in: normalised (one tone-mark convention) and
+    case-folded. Same length as ``normalize(text)[0]``.
+
+    >>> match_key("Thuỷ LỢI") == match_key("thủy lợi")
+    True
+    """
+    return fold(normalize(text)[0])
+
+
+def strip_span(text: str, start: int, end: int, chars: str = " \t", right: str | None = None) -> tuple[int, int]:
+    """Shrink ``(start, end)`` past leading ``chars`` and trailing ``right`` (default:
+    ``chars`` too), without copying the text."""
+    right = chars if right is None else right
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in right:
+        end -= 1
+    return start, end

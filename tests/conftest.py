@@ -9,6 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+#: The project's register of reference documents: the shared excerpts carry no "Số:" line,
+#: so their ids come from it (a corpus folder's own sources.csv is used by default).
+PROJECT_SOURCES = ROOT / "corpus" / "sources.csv"
 
 require_shared = pytest.mark.skipif(
     not (SHARED / "corpus").is_dir() or not (SHARED / "seeds").is_dir(),

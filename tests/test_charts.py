@@ -16,24 +16,13 @@ from policytrack.charts import (
 )
 from policytrack.linking import LINK_COLUMNS
 from policytrack.parse import parse_text
-from policytrack.register import STATUSES_PATH, Register, RegisterError, load_statuses
+from policytrack.corpus import Corpus
+from policytrack.register import STATUSES_PATH, Register, load_statuses
+from policytrack.vocab import DataFileError
 
 from .test_register import row, write
 
 DRAFT = "QUỐC HỘI\n\nLUẬT\nTHỬ\n\nĐiều 8. Xả nước thải\n1. Tổ chức xả nước thải vào nguồn nước phải có giấy phép môi trường.\n"
-
-
-class OneDocCorpus:
-    """The part of a corpus the charts use: membership, lookup and tags."""
-
-    def __init__(self, doc):
-        self.doc = doc
-
-    def __contains__(self, doc_id):
-        return doc_id == self.doc.id
-
-    def __getitem__(self, doc_id):
-        return self.doc
 
 
 def make_register(tmp_path):
@@ -75,11 +64,11 @@ def test_heatmap_uses_linked_provisions_when_the_corpus_holds_them(tmp_path):
     reg = make_register(tmp_path)
     links = pd.DataFrame([{"recommendation": "R03", "provision": f"{doc.id}:d8", "method": "explicit",
                            "score": 1.0, "rank": 0, "explanation": ""}], columns=LINK_COLUMNS)
-    topics = targeted_topics(reg, links, OneDocCorpus(doc))
+    topics = targeted_topics(reg, links, Corpus([doc]))
     assert topics["R03"][0] == "provisions" and "discharge_control.permits" in topics["R03"][1]
     # R01 has no link: its own wording ("an ninh nguồn nước") is tagged instead
     assert topics["R01"][0] == "wording"
-    chart = topic_heatmap(reg, links, OneDocCorpus(doc), lang="en")
+    chart = topic_heatmap(reg, links, Corpus([doc]), lang="en")
     assert "1 recommendations from the text of their targeted provisions" in chart.note
     permits = next(c for c in chart.frame.columns if "permit" in c.lower())
     assert chart.frame.loc["10 xả thải", permits] == 1 and chart.ids[("10 xả thải", permits)] == ["R03"]
@@ -123,7 +112,7 @@ def test_funnel_stages_are_checked_on_load(tmp_path, stage, message):
     data["funnel"] = [stage]
     path = tmp_path / "statuses.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(RegisterError, match=message):
+    with pytest.raises(DataFileError, match=message):
         load_statuses(path)
 
 

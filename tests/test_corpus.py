@@ -22,7 +22,7 @@ def make_folder(tmp_path, n=5, bad=True):
 
 
 def test_loads_every_file_and_reports_bad_ones(tmp_path):
-    corpus = Corpus(make_folder(tmp_path), cache_dir=tmp_path / "cache", workers=2, progress=False)
+    corpus = Corpus.load(make_folder(tmp_path), cache_dir=tmp_path / "cache", workers=2, progress=False)
     assert len(corpus) == 5
     reasons = {e.path.rsplit("/", 1)[-1]: e.reason for e in corpus.errors}
     assert set(reasons) == {"rong.txt", "rac.txt"}
@@ -38,24 +38,24 @@ def test_loads_every_file_and_reports_bad_ones(tmp_path):
 
 def test_warm_load_comes_from_the_cache_and_changes_invalidate(tmp_path):
     folder = make_folder(tmp_path, n=3, bad=False)
-    cold = Corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    cold = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False)
     assert cold.cache_hits == 0
-    warm = Corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    warm = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False)
     assert warm.cache_hits == 3
     assert [d.id for d in warm] == [d.id for d in cold]
     assert warm.provisions().equals(cold.provisions())
     (folder / "luat-1.txt").write_text(LAW.format(n=1) + "\nĐiều 3. Mới\nNội dung.\n", encoding="utf-8")
-    again = Corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    again = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False)
     assert again.cache_hits == 2
     assert "luat-thu-nghiem-so-1:d3" in set(again.provisions()["id"])
 
 
 def test_corrupt_cache_entry_is_a_miss(tmp_path):
     folder = make_folder(tmp_path, n=1, bad=False)
-    Corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False)
     for entry in (tmp_path / "cache").glob("*.pkl"):
         entry.write_bytes(b"not a pickle")
-    corpus = Corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    corpus = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False)
     assert corpus.cache_hits == 0 and len(corpus) == 1
 
 
@@ -64,25 +64,25 @@ def test_duplicate_document_ids_are_made_unique(tmp_path):
     folder.mkdir()
     for name in ("a.txt", "b.txt"):
         (folder / name).write_text(LAW.format(n=7), encoding="utf-8")
-    corpus = Corpus(folder, cache_dir=False, progress=False)
+    corpus = Corpus.load(folder, cache_dir=False, progress=False)
     assert [d.id for d in corpus] == ["luat-thu-nghiem-so-7", "luat-thu-nghiem-so-7~2"]
     assert corpus["luat-thu-nghiem-so-7~2"]["d1"].id == "luat-thu-nghiem-so-7~2:d1"
 
 
 def test_search_matches_both_tone_mark_placements(tmp_path):
-    corpus = Corpus(make_folder(tmp_path, n=1, bad=False), cache_dir=False, progress=False)
+    corpus = Corpus.load(make_folder(tmp_path, n=1, bad=False), cache_dir=False, progress=False)
     hits = corpus.search("thuỷ văn")
     assert list(hits["id"]) == ["luat-thu-nghiem-so-0:d1.k2"]
     assert corpus.search("NƯỚC THẢI", kind="clause")["id"].tolist() == ["luat-thu-nghiem-so-0:d1.k1"]
 
 
 def test_provision_lookup_and_missing_folder(tmp_path):
-    corpus = Corpus(make_folder(tmp_path, n=1, bad=False), cache_dir=False, progress=False)
+    corpus = Corpus.load(make_folder(tmp_path, n=1, bad=False), cache_dir=False, progress=False)
     assert corpus.provision("luat-thu-nghiem-so-0:d1.k2").text == "2. Quan trắc thủy văn."
     with pytest.raises(PolicytrackError, match="not a folder"):
-        Corpus(tmp_path / "missing")
+        Corpus.load(tmp_path / "missing")
 
 
 def test_progress_bar_on_request(tmp_path, capsys):
-    Corpus(make_folder(tmp_path, n=2, bad=False), cache_dir=False, progress=True)
+    Corpus.load(make_folder(tmp_path, n=2, bad=False), cache_dir=False, progress=True)
     assert "parsing" in capsys.readouterr().err

@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 
 from policytrack.header import (
-    DocTypesError,
-    canonical_number,
-    document_id,
     load_doc_types,
     parse_header,
     split_documents,
 )
+from policytrack.ids import canonical_number, document_id
 from policytrack.model import DocumentMeta
+from policytrack.vocab import DataFileError
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
@@ -617,7 +616,7 @@ def test_vocabulary_loads_and_names_types() -> None:
 def test_vocabulary_errors_name_file_and_entry(tmp_path: Path, content: str, fragment: str) -> None:
     path = tmp_path / "types.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(DocTypesError) as info:
+    with pytest.raises(DataFileError) as info:
         load_doc_types(path)
     assert str(path) in str(info.value)
     assert fragment in str(info.value)

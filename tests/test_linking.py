@@ -15,7 +15,7 @@ from policytrack.compare import compare, suggest_statuses
 from policytrack.linking import confirm_link, link
 from policytrack.register import COLUMNS, Register
 
-from .conftest import ROOT, SHARED, require_shared
+from .conftest import PROJECT_SOURCES, ROOT, SHARED, require_shared
 
 DATA = Path(__file__).parent / "data"
 HELDOUT_FLOOR = 0.90  # the target, on phrasings nothing was tuned on
@@ -23,7 +23,7 @@ HELDOUT_FLOOR = 0.90  # the issue's target, on phrasings nothing was tuned on
 
 @pytest.fixture
 def samples(tmp_path):
-    return Corpus(ROOT / "corpus", cache_dir=tmp_path / "cache", progress=False)
+    return Corpus.load(ROOT / "corpus", cache_dir=tmp_path / "cache", progress=False)
 
 
 def make_register(tmp_path, rows):
@@ -95,7 +95,7 @@ def test_cli_link_json(tmp_path, capsys):
 
 def _recall_at_3(gold_name: str, tmp_path) -> float:
     gold = yaml.safe_load((DATA / gold_name).read_text(encoding="utf-8"))
-    corpus = Corpus(SHARED / "corpus", cache_dir=tmp_path / "cache", progress=False)
+    corpus = Corpus.load(SHARED / "corpus", cache_dir=tmp_path / "cache", progress=False, sources=PROJECT_SOURCES)
     reg = make_register(tmp_path, [
         {**BASE, "id": f"R{i + 1:02d}", "title": "Kiến nghị", "text_vi": case["text"], "topics": ""}
         for i, case in enumerate(gold)

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policytrack.model import DocumentMeta, Source
-from policytrack.parse import POINT_LETTERS, parse_span, quoted_regions, roman_to_int
+from policytrack.parse import parse_span, quoted_regions
+from policytrack.units import POINT_LETTERS, roman_to_int
 
-from .conftest import SHARED, require_shared
+from .conftest import PROJECT_SOURCES, SHARED, require_shared
 
 
 def tree(text: str, doc_id: str = "X"):
@@ -286,7 +287,7 @@ def test_roman_numerals():
 
 
 def test_point_letters_follow_the_vietnamese_alphabet():
-    assert POINT_LETTERS[:6] == ["a", "b", "c", "d", "đ", "e"]
+    assert POINT_LETTERS[:6] == ("a", "b", "c", "d", "đ", "e")
     assert not {"f", "j", "w", "z"} & set(POINT_LETTERS)
 
 
@@ -352,8 +353,10 @@ def _expected_counts(text: str) -> Counter:
 def test_shared_law_excerpt_parses_to_exactly_its_provisions():
     from policytrack import parse
 
+    from policytrack.sources import SourceRegister
+
     path = next((SHARED / "corpus").glob("luat-bao-ve-moi-truong-2020-trich-*.txt"))
-    [doc] = parse(path)
+    [doc] = parse(path, SourceRegister.load(PROJECT_SOURCES))
     text = doc.source.text
     got = Counter(p.kind for p in doc.provisions() if p.kind != "document")
     assert got == _expected_counts(text)

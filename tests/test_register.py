@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import csv
+import shutil
 
 import pytest
 
 from policytrack.register import COLUMNS, Register, RegisterError, load_statuses
 
-from .conftest import ROOT
+from .conftest import PROJECT_SOURCES, ROOT
 
 
 def write(path, rows):
+    """A register CSV, with the project's sources.csv beside it (what target documents are
+    checked against by default)."""
+    sources = path.parent / "sources.csv"
+    if not sources.exists():
+        shutil.copyfile(PROJECT_SOURCES, sources)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
         writer.writeheader()

@@ -8,6 +8,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
+from policytrack.cache import Cache
+from policytrack.vocab import DataFileError
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +21,6 @@ from policytrack.tagging import (
     TOPICS,
     ModelVersionError,
     RuleTagger,
-    TaxonomyError,
     TopicModel,
     default_model,
     evaluate,
@@ -27,7 +29,9 @@ from policytrack.tagging import (
     tag,
 )
 
-from .conftest import SHARED, require_shared
+from policytrack.sources import SourceRegister
+
+from .conftest import PROJECT_SOURCES, SHARED, require_shared
 
 GOLD_FILE = Path(__file__).parent / "data" / "topics_gold_72-2020-QH14.yaml"
 
@@ -39,7 +43,7 @@ def rules():
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
-    return default_model(cache_dir=tmp_path_factory.mktemp("model"))
+    return default_model(cache=Cache(tmp_path_factory.mktemp("model")))
 
 
 def labels(rules, text):
@@ -72,7 +76,7 @@ def test_taxonomy_has_every_required_subtopic():
 def test_taxonomy_is_validated(tmp_path, text, problem):
     path = tmp_path / "topics.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(TaxonomyError, match=problem):
+    with pytest.raises(DataFileError, match=problem):
         load_taxonomy(path)
 
 
@@ -142,9 +146,9 @@ def test_model_fit_predict_save_load(tmp_path, model):
 
 def test_model_version_is_checked(tmp_path, model, monkeypatch):
     path = model.save(tmp_path / "m.joblib")
-    import policytrack
+    import policytrack._version
 
-    monkeypatch.setattr(policytrack, "__version__", "0.0.0-other")
+    monkeypatch.setattr(policytrack._version, "__version__", "0.0.0-other")
     with pytest.raises(ModelVersionError, match="retrain"):
         TopicModel.load(path)
 
@@ -165,7 +169,7 @@ def test_tag_frame_and_corpus_cache(tmp_path, model):
     folder = tmp_path / "c"
     folder.mkdir()
     (folder / "luat.txt").write_text(LAW, encoding="utf-8")
-    corpus = Corpus(folder, cache_dir=tmp_path / "cache", progress=False)
+    corpus = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False)
     frame = corpus.tags()
     assert list(frame.columns) == ["provision_id", "document_id", "topic", "subtopic", "score", "method",
                                    "evidence", "labeller", "tagged_at"]
@@ -180,7 +184,7 @@ def test_tag_frame_and_corpus_cache(tmp_path, model):
     text = corpus.docs[0].source.text
     for row in frame[frame["method"] != "model"].itertuples():
         assert row.evidence and all(text[s:e] for s, e in row.evidence)
-    warm = Corpus(folder, cache_dir=tmp_path / "cache", progress=False).tags()
+    warm = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False).tags()
     assert warm["tagged_at"].tolist() == frame["tagged_at"].tolist()  # served from the cache
 
 
@@ -213,7 +217,8 @@ def gold_labels() -> dict[str, set[str]]:
 
 @require_shared
 def test_shared_excerpt_meets_the_targets(model):
-    [doc] = parse(next((SHARED / "corpus").glob("luat-bao-ve-moi-truong-2020-trich-*.txt")))
+    [doc] = parse(next((SHARED / "corpus").glob("luat-bao-ve-moi-truong-2020-trich-*.txt")),
+                  SourceRegister.load(PROJECT_SOURCES))
     gold = gold_labels()
     assert set(gold) == {p.id for p in doc.provisions() if p.kind in ("article", "clause", "point")}
     frame = tag(doc, model=model)

@@ -58,7 +58,7 @@ from IPython.display import display
 import policytrack as pt
 
 pd.set_option("display.max_colwidth", 90)
-corpus = pt.Corpus("../corpus")      # every .txt/.docx/.doc/.pdf/.html in the folder, parsed and cached
+corpus = pt.Corpus.load("../corpus")      # every .txt/.docx/.doc/.pdf/.html in the folder, parsed and cached
 print(f"{len(corpus)} documents; files skipped: {len(corpus.errors)}")
 corpus.documents()[["id", "type", "number", "title", "date", "is_draft", "articles"]]
 """),
@@ -120,7 +120,7 @@ Load a folder of legal documents, browse one document's tree of provisions, sear
 provisions, and count them by chapter.
 
 The folder `../corpus` ships with the project: team-written **samples** (fictional, marked
-`[MẪU]` in their first line) and the register `sources.csv`. Point `pt.Corpus` at your own
+`[MẪU]` in their first line) and the register `sources.csv`. Point `pt.Corpus.load` at your own
 folder of `.docx`, `.doc`, `.pdf`, `.html` or `.txt` files to work on real texts. If the
 project's test data `../../shared` is present, the last section also loads a real law excerpt.
 """),
@@ -133,7 +133,7 @@ import pandas as pd
 import policytrack as pt
 
 pd.set_option("display.max_colwidth", 80)
-corpus = pt.Corpus("../corpus")
+corpus = pt.Corpus.load("../corpus")
 print(f"{len(corpus)} documents, {len(corpus.errors)} files skipped")
 corpus.documents()[["id", "type", "number", "title", "issuer", "date", "is_draft", "articles", "provisions"]]
 """),
@@ -198,7 +198,7 @@ has no number; the register `sources.csv` identifies it as `72/2020/QH14`.
     code("""
 shared = Path("../../shared/corpus")
 if shared.is_dir():
-    real = pt.Corpus(shared)
+    real = pt.Corpus.load(shared, sources="../corpus/sources.csv")  # the project's register names the excerpt
     law = real["72/2020/QH14"]
     print(law.id, law.meta.title)
     frame = law.to_frame()
@@ -230,13 +230,13 @@ import pandas as pd
 from IPython.display import HTML, display
 
 import policytrack as pt
-from policytrack.references import cited_by, rests_on
+from policytrack.citations import cited_by, rests_on
 
 pd.set_option("display.max_colwidth", 90)
 SHARED = Path("../../shared")
 folders = [Path("../corpus")] + ([SHARED / "corpus"] if (SHARED / "corpus").is_dir() else [])
-corpus = pt.Corpus(folders[-1]) if len(folders) > 1 else pt.Corpus(folders[0])
-samples = pt.Corpus("../corpus")
+corpus = pt.Corpus.load(folders[-1], sources="../corpus/sources.csv") if len(folders) > 1 else pt.Corpus.load(folders[0])
+samples = pt.Corpus.load("../corpus")
 refs = pd.concat([samples.references(), corpus.references() if corpus is not samples else None])
 print(f"{len(refs)} cited units in {refs['document_id'].nunique()} documents")
 refs[["provision_id", "text", "document", "article", "clause", "point", "relation", "resolved_id", "reason"]].head(12)
@@ -332,8 +332,8 @@ from policytrack.tagging import evaluate, load_taxonomy
 
 pd.set_option("display.max_colwidth", 100)
 SHARED = Path("../../shared/corpus")
-corpus = pt.Corpus(SHARED if SHARED.is_dir() else "../corpus")
-samples = pt.Corpus("../corpus")
+corpus = pt.Corpus.load(SHARED if SHARED.is_dir() else "../corpus", sources="../corpus/sources.csv")
+samples = pt.Corpus.load("../corpus")
 tags = pd.concat([samples.tags(), corpus.tags() if corpus.folder != samples.folder else None], ignore_index=True)
 taxonomy = load_taxonomy()
 print(f"{len(tags)} tags on {tags['provision_id'].nunique()} provisions")
@@ -422,7 +422,7 @@ import policytrack as pt
 
 pd.set_option("display.max_colwidth", 120)
 register = pt.Register.load("../recommendations.csv")
-corpus = pt.Corpus("../corpus")
+corpus = pt.Corpus.load("../corpus")
 frame = register.to_frame()
 display(frame[["id", "title", "theme", "target_document", "target_provisions", "status", "provenance"]].head(10))
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.2))
@@ -528,7 +528,7 @@ import policytrack as pt
 from policytrack.report import plan_brief, write_brief
 
 pd.set_option("display.max_colwidth", 100)
-corpus = pt.Corpus("../corpus")
+corpus = pt.Corpus.load("../corpus")
 register = pt.Register.load("../recommendations.csv")
 links = pt.link(register, corpus)
 plan = plan_brief(register, links, corpus)      # default document: see the README

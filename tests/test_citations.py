@@ -13,10 +13,8 @@ from hypothesis import strategies as st
 
 from policytrack import Corpus, parse
 from policytrack.cli import main
-from policytrack.references import (
-    VocabularyError,
+from policytrack.citations import (
     annotate,
-    canonical_number,
     citation_graph,
     cited_by,
     evaluate_references,
@@ -26,7 +24,10 @@ from policytrack.references import (
     rests_on,
 )
 
-from .conftest import SHARED, require_shared
+from policytrack.ids import number_key as canonical_number
+from policytrack.vocab import DataFileError
+
+from .conftest import PROJECT_SOURCES, SHARED, require_shared
 
 GOLD = yaml.safe_load((Path(__file__).parent / "data" / "citations_gold.yaml").read_text(encoding="utf-8"))
 
@@ -120,7 +121,7 @@ def test_canonical_number():
 def test_vocabulary_is_validated(tmp_path):
     bad = tmp_path / "citations.yaml"
     bad.write_text("document_types: [Luật]\nlaw_names: []\nissuers: []\ncharters: []\nnumber_forms: {x: '(('}\n", encoding="utf-8")
-    with pytest.raises(VocabularyError, match="number form 'x'"):
+    with pytest.raises(DataFileError, match="number form 'x'"):
         load_vocabulary(bad)
     assert load_vocabulary().relations["bãi bỏ"] == "bãi bỏ"
 
@@ -151,7 +152,7 @@ def corpus(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()
     (folder / "luat.txt").write_text(AMENDED, encoding="utf-8")
-    return Corpus(folder, cache_dir=False, progress=False)
+    return Corpus.load(folder, cache_dir=False, progress=False, sources=PROJECT_SOURCES)
 
 
 def test_resolution_relative_and_external(corpus):
@@ -251,7 +252,7 @@ def test_seed_letters_cite_their_documents():
 
 @require_shared
 def test_shared_law_excerpt_resolves_its_internal_citations():
-    corpus = Corpus(SHARED / "corpus", cache_dir=False, progress=False)
+    corpus = Corpus.load(SHARED / "corpus", cache_dir=False, progress=False, sources=PROJECT_SOURCES)
     frame = corpus.references()
     law = frame[frame["document_id"] == "72/2020/QH14"]
     assert len(law) >= 50
@@ -279,7 +280,7 @@ def test_drafts_and_implied_documents(tmp_path):
         "Điều 1. Sửa đổi, bổ sung một số điều của Nghị định số 08/2022/NĐ-CP\n"
         "1. Sửa đổi khoản 2 Điều 5 như sau:\n\"2. Nội dung mới.\"\n\nĐiều 2. Hiệu lực\nTheo khoản 1 Điều 1.\n",
         encoding="utf-8")
-    corpus = Corpus(folder, cache_dir=False, progress=False)
+    corpus = Corpus.load(folder, cache_dir=False, progress=False, sources=PROJECT_SOURCES)
     frame = corpus.references().set_index("text")
     letter = frame[frame["document_id"] == "1/2099/X-Y"]
     assert letter.loc["Điều 5 Dự thảo 2", "resolved_id"] == "luat-thu@du-thao-2:d5"

@@ -1,0 +1,121 @@
+"""The citation grammar: the vocabulary (``data/citations.yaml``, document types from
+``data/doc_types.yaml``, unit words from ``data/units.yaml``) and the patterns built from it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .. import units
+from ..header import load_doc_types
+from ..vocab import DATA, DataFileError, need_mapping, need_strings, read_yaml
+
+VOCABULARY = DATA / "citations.yaml"
+
+# --- vocabulary and the master pattern -------------------------------------------------
+
+@dataclass
+class Vocabulary:
+    document_types: list[str]
+    relations: dict[str, str]
+    law_names: list[str]
+    issuers: list[str]
+    number_forms: dict[str, str]
+    charters: list[str] = field(default_factory=list)
+
+
+def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
+    """Read and check ``citations.yaml``; a bad entry raises ``DataFileError`` naming it.
+    Document types come from ``doc_types.yaml`` (the types marked ``cited``)."""
+    data = need_mapping(read_yaml(path), path, "")
+    lists = {key: list(need_strings(data.get(key), path, key, required=True))
+             for key in ("law_names", "issuers", "charters")}
+    relations: dict[str, str] = {}
+    for i, entry in enumerate(data.get("relations") or [], start=1):
+        if not isinstance(entry, dict) or not entry.get("word") or not entry.get("relation"):
+            raise DataFileError(path, f"relations, entry {i}", "needs 'word' and 'relation'")
+        relations[entry["word"].lower()] = entry["relation"]
+    forms = need_mapping(data.get("number_forms") or {}, path, "number_forms")
+    for name, pattern in forms.items():
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            raise DataFileError(path, f"number form '{name}'", f"not a valid pattern: {exc}") from exc
+    return Vocabulary(load_doc_types().cited_names(), relations, lists["law_names"], lists["issuers"],
+                      dict(forms), lists["charters"])
+
+
+_alternation = units.alternation
+
+
+def _cited(kind: str) -> str:
+    return units.alternation(units.UNITS[kind].cited)
+
+
+_L = rf"{units.letter_class()}\d{{0,2}}(?!\w)"
+_N = rf"\d{{1,3}}{units.letter_class()}?(?!\w)"
+_R = r"(?:[IVXLC]+|\d{1,2})(?!\w)"
+_UNIT = (
+    rf"(?:{_cited('point')}\s+(?:{_L}|này)|{_cited('clause')}\s+(?:{_N}|này)|{_cited('article')}\s+(?:{_N}|này(?!\w))"
+    rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_N}|này)|{_cited('chapter')}\s+(?:{_R}|này)"
+    rf"|{_cited('part')}\s+{units.ORDINAL_WORD}\s+{units.alternation(units.ORDINALS)}(?!\w)"
+    rf"|{_cited('annex')}\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này))"
+)
+_UNIT_WORDS = tuple(units.cited_words())
+_BARE = rf"(?:{_N}|[IVXLC]+(?!\w)|{_L})"
+# Separators are horizontal space only: a citation never runs over a line break, so a
+# heading "Chương IV" above "Điều 39." is two headings, not "Điều 39 of Chương IV".
+_S = r"[ \t]"
+_LIST_SEP = rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đến|tới){_S}+|{_S}*-{_S}*)"
+_LEVEL_SEP = rf"(?:{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+)?)"
+_CHAIN = rf"{_UNIT}(?:{_LIST_SEP}(?:các{_S}+)?(?:{_UNIT}|{_BARE})|{_LEVEL_SEP}{_UNIT})*"
+_DATE = r"\d{1,2}\s*(?:/|-|\s+tháng\s+)\s*\d{1,2}\s*(?:/|-|\s+năm\s+)\s*(?:19|20)\d\d"
+
+
+@lru_cache(maxsize=4)
+def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tuple, Vocabulary]:
+    """The master pattern (a unit chain or a document), the pattern of a document right
+    after a chain (``… Điều 3 Nghị định số …``), the trigger pattern of the places a
+    citation can start, and the vocabulary they were built from."""
+    vocab = load_vocabulary(path)
+    types = _alternation(vocab.document_types)
+    names = _alternation(vocab.law_names, "i")
+    issuers = _alternation(vocab.issuers, "i")
+    numbers = "|".join(f"(?P<nf_{name}>{pattern})" for name, pattern in vocab.number_forms.items())
+    issuer = rf"(?:\s*,?\s+của\s+(?P<issuer>{issuers}(?:\s+(?:khóa\s+[IVXLC]+|[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*)*))?))"
+    def date(group: str) -> str:
+        return rf"(?:\s*,?\s+(?:ban hành\s+)?ngày\s+(?P<{group}>{_DATE}))"
+
+    this = rf"(?P<this_type>{types})\s+này(?!\w)"
+    named = (
+        rf"(?P<name_type>Bộ luật|Luật|Pháp lệnh)\s+(?P<name>{names})(?!\w)"
+        rf"(?:\s+(?:số\s+)?(?P<name_number>\d{{1,5}}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]))?"
+        r"(?:\s+(?:năm\s+)?(?P<name_year>(?:19|20)\d\d)(?!\d))?"
+    )
+    numbered = rf"(?:(?P<num_type>{types})\s+)?(?:[Ss]ố\s*:?\s*)?(?:{numbers})(?![\w/])"
+    charters = _alternation(vocab.charters, "i")
+    charter = rf"(?P<charter>Điều lệ)(?!\w)(?:\s+(?:của\s+)?(?P<charter_of>{charters}))?"
+    draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"
+    document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter}|{draft})"
+    doc_sep = rf"(?:{_S}*,?{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+|ban hành kèm theo{_S}+)?)"
+    master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")
+    after_chain = re.compile(rf"{doc_sep}(?P<doc>{document})")
+    # Every match of ``master`` starts at one of these words or at a digit. Scanning for
+    # them first and trying ``master`` only there is several times faster than letting
+    # ``master.search`` attempt its whole alternation at every position.
+    words = _alternation([*vocab.document_types, *_UNIT_WORDS, "số", "Số", "QCVN", "TCVN", "Dự thảo", "dự thảo"])
+    # Two scans, merged: Python's ``re`` is fast on a pure literal alternation and on
+    # ``\d+`` alone, and slow on both in one pattern.
+    trigger = (re.compile(words), re.compile(r"\d+"))
+    return master, after_chain, trigger, vocab
+
+
+_TOKEN_RE = re.compile(
+    rf"(?P<kw>{units.alternation(_UNIT_WORDS)})"
+    r"|(?P<this>này)(?!\w)"
+    rf"|{units.ORDINAL_WORD}\s+(?P<ord>\w+)"
+    r"|(?P<range>đến|tới|-)"
+    rf"|(?P<id>{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w))"
+)

@@ -1,0 +1,305 @@
+"""Reading citations out of a text: candidate positions, one match, its unit chain,
+its document, its relation and the document it implies."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from .. import units
+from ..model import Document, Provision, Source
+from ..units import POINT_LETTERS, roman_to_int, to_roman
+from .grammar import VOCABULARY, Vocabulary, _TOKEN_RE, _alternation, _patterns
+from .model import DocRef, Reference, Target, _LEVEL
+
+# --- reading one match -------------------------------------------------------------------
+
+def _expand(kind: str, first: str, last: str) -> list[str]:
+    """``từ Điều 5 đến Điều 9`` → 5..9; letters in Vietnamese order; roman numerals."""
+    if kind == "point" and first in POINT_LETTERS and last in POINT_LETTERS:
+        a, b = POINT_LETTERS.index(first), POINT_LETTERS.index(last)
+        return POINT_LETTERS[a : b + 1] if a < b else [first, last]
+    if first.isdigit() and last.isdigit() and 0 < int(last) - int(first) < 300:
+        return [str(n) for n in range(int(first), int(last) + 1)]
+    a, b = roman_to_int(first), roman_to_int(last)
+    if a and b and 0 < b - a < 50:
+        return [to_roman(n) for n in range(a, b + 1)]
+    return [first, last]
+
+
+def _read_chain(chain: str) -> list[dict[str, list[str]]]:
+    """The unit groups of a chain, larger units shared backwards across groups."""
+    groups: list[dict[str, list[str]]] = [{}]
+    kind: str | None = None
+    in_range = False
+    for tok in _TOKEN_RE.finditer(chain):
+        if tok.group("kw"):
+            new_kind = units.KIND_OF_WORD[tok.group("kw").lower()]
+            group = groups[-1]
+            top = max((_LEVEL[k] for k in group), default=-1)
+            if not (in_range and new_kind == kind) and _LEVEL[new_kind] <= top:
+                groups.append({})
+            kind = new_kind
+        elif kind is None:
+            continue
+        elif tok.group("range"):
+            in_range = True
+        elif tok.group("this") or tok.group("ord") or tok.group("id"):
+            value = "này" if tok.group("this") else (_ordinal(tok.group("ord")) if tok.group("ord") else tok.group("id"))
+            values = groups[-1].setdefault(kind, [])
+            if in_range and values:
+                values[-1:] = _expand(kind, values[-1], value)
+            else:
+                values.append(value)
+            in_range = False
+    groups = [g for g in groups if g]
+    for i in range(len(groups) - 2, -1, -1):
+        top = max(_LEVEL[k] for k in groups[i])
+        for k, v in groups[i + 1].items():
+            if _LEVEL[k] > top and k not in groups[i]:
+                groups[i][k] = v
+    return groups
+
+
+def _ordinal(word: str) -> str:
+    """``thứ hai`` → ``"2"``; an unknown ordinal is kept as written."""
+    n = units.ordinal(word)
+    return str(n) if n else word
+
+
+def _iso(date_text: str | None) -> str | None:
+    if not date_text:
+        return None
+    nums = re.findall(r"\d+", date_text)
+    if len(nums) != 3:
+        return None
+    d, m, y = (int(n) for n in nums)
+    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= d <= 31 and 1 <= m <= 12 else None
+
+
+def _doc_ref(m: re.Match, vocab: Vocabulary, text: str) -> DocRef | None:
+    if m.group("this_type"):
+        return DocRef("this", text, doc_type=m.group("this_type"))
+    if m.group("draft"):
+        return DocRef("draft", text, doc_type="Dự thảo", number=None, draft_number=m.group("draft_n"))
+    if m.group("charter"):
+        return DocRef("name", text, doc_type="Điều lệ", name=m.group("charter_of"))
+    if m.group("name"):
+        year = m.group("name_year")
+        date = _iso(m.group("name_date"))
+        if not year and date:
+            year = date[:4]
+        return DocRef(
+            "name", text, doc_type=m.group("name_type"), name=m.group("name"),
+            number=re.sub(r"\s+", "", m.group("name_number")) if m.group("name_number") else None,
+            number_form="number_year_symbol" if m.group("name_number") else None,
+            year=int(year) if year else None, date=date,
+        )
+    for form in vocab.number_forms:
+        number = m.group(f"nf_{form}")
+        if number:
+            number = re.sub(r"\s*([/:])\s*", r"\1", number)
+            date = _iso(m.group("num_date"))
+            year = re.search(r"(?:/|:)((?:19|20)\d\d)(?:/|$)", number)
+            return DocRef(
+                "number", text, doc_type=m.group("num_type"), number=number, number_form=form,
+                year=int(year.group(1)) if year else (int(date[:4]) if date else None),
+                date=date, issuer=m.group("issuer"),
+            )
+    return None
+
+
+_RELATION_WINDOW = 160
+_SENTENCE_END = re.compile(r"[.;:\n](?=\s)|\n")
+
+
+def _relation(text: str, start: int, vocab: Vocabulary, relation_re: re.Pattern) -> str | None:
+    lo = max(0, start - _RELATION_WINDOW)
+    window = text[lo:start]
+    cut = 0
+    for cut_m in _SENTENCE_END.finditer(window):
+        cut = cut_m.end()
+    hits = list(relation_re.finditer(window, cut))
+    return vocab.relations[hits[-1].group(0).lower()] if hits else None
+
+
+@lru_cache(maxsize=4)
+def _relation_re(path: str = str(VOCABULARY)) -> re.Pattern:
+    vocab = _patterns(path)[3]
+    return re.compile(rf"(?<!\w){_alternation(vocab.relations, 'i')}(?!\w)")
+
+
+# --- public API ----------------------------------------------------------------------------
+
+def find_references(subject: str | Source | Document) -> list[Reference]:
+    """Every citation in a text, a ``Source`` or a parsed ``Document``, in text order.
+
+    Offsets are into the original text (``Source.text``; the string itself when given a
+    string). Given a ``Document``, each reference also records the citing document and
+    its innermost provision, which ``resolve`` needs for ``Điều này`` and ``khoản 2``.
+
+    >>> [(t.article, t.clause, t.point) for t in find_references("điểm a, b khoản 2 Điều 5")[0].targets]
+    [('5', '2', 'a'), ('5', '2', 'b')]
+    """
+    document = subject if isinstance(subject, Document) else None
+    if isinstance(subject, str):
+        source = Source(path=None, text=subject)
+    elif isinstance(subject, Document):
+        source = subject.source
+    else:
+        source = subject
+    text = source.normalized
+    lo, hi = 0, len(text)
+    if document is not None:
+        lo, hi = _normalised_span(source, document.start, document.end)
+    master, after_chain, trigger, vocab = _patterns()
+    relation_re = _relation_re()
+    locate = _Locator(document) if document is not None else None
+    own_number = document.meta.spans.get("number") if document is not None else None
+    context = _Context(document) if document is not None else None
+    refs: list[Reference] = []
+    pos = lo
+    for at in _candidates(text, lo, hi, trigger):
+        if at < pos:
+            continue
+        # Only at a word start (a look-behind in the trigger would make it slow).
+        if at > 0 and (text[at - 1].isalnum() or (text[at - 1] in "/.-_" and text[at].isdigit())):
+            continue
+        m = master.match(text, at, hi)
+        if m is None:
+            continue
+        end = m.end()
+        doc_match = m if m.group("doc") else None
+        if m.group("chain"):
+            tail = after_chain.match(text, end, hi)
+            if tail is not None:
+                doc_match, end = tail, tail.end()
+        if doc_match is None and m.group("chain") and _is_heading(text, m, hi):
+            pos = end
+            continue
+        pos = end
+        doc = _doc_ref(doc_match, vocab, doc_match.group("doc")) if doc_match is not None else None
+        if m.group("chain"):
+            groups = _read_chain(m.group("chain"))
+            if not groups:
+                continue
+            shared = doc if doc is not None and doc.kind != "this" else None
+            targets = [
+                Target(document=shared, **dict(zip(g.keys(), combo)))
+                for g in groups
+                for combo in itertools.product(*g.values())
+            ]
+        elif doc is None:
+            continue
+        else:
+            targets = [Target(document=None if doc.kind == "this" else doc)]
+        start, stop = source.to_original(m.start()), source.to_original(end)
+        if own_number and start < own_number[1] and stop > own_number[0]:
+            continue  # the document's own "Số: …" line is not a citation
+        ref = Reference(start, stop, source.text[start:stop], targets, _relation(text, m.start(), vocab, relation_re))
+        if locate is not None:
+            ref.document_id = document.id
+            ref.provision_id = locate(start)
+            context.apply(ref, doc)
+        refs.append(ref)
+    return refs
+
+
+_AMENDING = {"sửa đổi", "bổ sung", "sửa đổi, bổ sung", "bãi bỏ", "thay thế"}
+
+
+#: A unit that can head a provision (``Điều 39``, ``Chương IV``) when alone on its line.
+_HEADING_UNIT = re.compile(rf"{units.alternation(units.heading_words())}\s+\S+$")
+
+
+def _is_heading(text: str, m: re.Match, hi: int) -> bool:
+    """``Điều 39.`` / ``Chương IV`` alone at a line start is a heading, not a citation."""
+    at, end = m.start(), m.end()
+    if not _HEADING_UNIT.match(m.group("chain")):
+        return False
+    line_start = text.rfind("\n", 0, at) + 1
+    if text[line_start:at].strip():
+        return False
+    rest = end
+    while rest < hi and text[rest] in " \t":
+        rest += 1
+    return rest >= hi or text[rest] in ".:\n"
+
+
+class _Context:
+    """The document a unit citation without one refers to, when it is not the citing one.
+
+    Two rules, both marked ``implied`` on the target:
+    - inside an article whose heading amends a document (``Điều 1. Sửa đổi, bổ sung một số
+      điều của Nghị định số …``), it is the amended document;
+    - in a text with no articles of its own (a letter), it is the last document the text
+      cited before (``… Điều 5 Dự thảo 2 … khoản 2 Điều 5`` → Dự thảo 2).
+    """
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.articles = document.provisions("article")
+        self.starts = [a.start for a in self.articles]
+        self.amended: dict[str, DocRef] = {}
+        self.last: DocRef | None = None
+
+    def _article(self, offset: int) -> Provision | None:
+        i = bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.articles[i].end:
+            return self.articles[i]
+        return None
+
+    def apply(self, ref: Reference, doc: DocRef | None) -> None:
+        article = self._article(ref.start)
+        explicit = doc is not None and doc.kind != "this"
+        if explicit:
+            self.last = doc
+            span = article.heading_span if article is not None else None
+            if span and span[0] <= ref.start < span[1] and ref.relation in _AMENDING:
+                self.amended[article.id] = doc
+            return
+        if doc is not None:
+            return  # "… của Luật này": explicitly the citing document
+        implied = self.amended.get(article.id) if article is not None else None
+        if implied is None and not self.articles:
+            implied = self.last
+        if implied is None:
+            return
+        for t in ref.targets:
+            if t.document is None and t.article != "này" and t.clause != "này":
+                t.document = DocRef(**{**implied.__dict__, "implied": True})
+
+
+def _candidates(text: str, lo: int, hi: int, trigger: tuple[re.Pattern, re.Pattern]) -> list[int]:
+    """Sorted positions where a citation may start: a trigger word or a run of digits."""
+    words, digits = trigger
+    found = [m.start() for m in words.finditer(text, lo, hi)]
+    found += [m.start() for m in digits.finditer(text, lo, hi)]
+    found.sort()
+    return found
+
+
+def _normalised_span(source: Source, start: int, end: int) -> tuple[int, int]:
+    if source.offsets is None:
+        return start, end
+    offsets = source.offsets
+    return bisect_right(offsets, start - 1), bisect_right(offsets, end - 1)
+
+
+class _Locator:
+    """Finds the innermost provision containing an original offset."""
+
+    def __init__(self, document: Document):
+        self.root = document.root
+
+    def __call__(self, offset: int) -> str:
+        node = self.root
+        while node.children:
+            starts = [c.start for c in node.children]
+            i = bisect_right(starts, offset) - 1
+            if i < 0 or offset >= node.children[i].end:
+                break
+            node = node.children[i]
+        return node.id

@@ -1,0 +1,138 @@
+"""Resolving cited units to provision ids of a corpus, or saying why not."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .. import ids
+from ..model import Document, Provision
+from ..units import roman_to_int
+from .model import Reference, Target
+from .reading import find_references
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
+
+# --- resolution ------------------------------------------------------------------------------
+
+def _unit_path(t: Target, context: Provision | None, doc: Document | None) -> tuple[str | None, str | None]:
+    """The id path of a target (``d9.k2``), or ``(None, reason)``. ``này`` and units left
+    out (``khoản 2`` inside Điều 5) are taken from the provision holding the citation."""
+    def contained(kind: str) -> Provision | None:
+        if context is None or doc is None:
+            return None
+        return doc.enclosing(context, kind)
+
+    article, clause = t.article, t.clause
+    if article == "này" or (article is None and (clause or t.point) and t.document is None):
+        holder = contained("article")
+        if holder is None:
+            return None, "relative reference outside any article"
+        article = holder.number
+    if clause == "này" or (clause is None and t.point and t.document is None and t.article is None):
+        holder = contained("clause")
+        if holder is None:
+            return None, "relative reference outside any clause"
+        clause = holder.number
+    if article:
+        path = ids.segment("article", article)
+        if clause:
+            path = ids.join(path, ids.segment("clause", clause))
+        if t.point and t.point != "này":
+            path = ids.join(path, ids.segment("point", t.point))
+        return path, None
+    if t.chapter:
+        chapter = t.chapter
+        if chapter == "này":
+            holder = contained("chapter")
+            chapter = holder.number if holder else None
+        if not chapter or not (chapter.isdigit() or roman_to_int(chapter)):
+            return None, "chapter number not understood"
+        path = ids.segment("chapter", chapter)
+        return (ids.join(path, ids.segment("section", t.section)) if t.section else path), None
+    if t.section:
+        holder = contained("chapter")
+        if holder is None:
+            return None, "section cited without its chapter"
+        return ids.join(holder.path, ids.segment("section", t.section)), None
+    if t.annex:
+        return ids.segment("annex", t.annex), None
+    if t.part:
+        return ids.segment("part", t.part), None
+    return "", None
+
+
+def _find_document(t: Target, ref: Reference, corpus: Corpus) -> tuple[Document | None, str | None, str | None]:
+    """The cited document in the corpus, its id (even when not loaded), or a reason."""
+    if t.document is None:
+        if ref.document_id and ref.document_id in corpus:
+            return corpus[ref.document_id], ref.document_id, None
+        return None, None, "citing document unknown"
+    d = t.document
+    sources = corpus.sources
+    if d.kind == "draft":
+        drafts = corpus.drafts(d.draft_number)
+        if len(drafts) == 1:
+            return drafts[0], drafts[0].id, None
+        return None, None, (f"{len(drafts)} drafts numbered {d.draft_number} in the corpus" if drafts
+                            else f"no draft numbered {d.draft_number} in the corpus")
+    if d.number:
+        doc = corpus.by_number(d.number)
+        if doc is not None:
+            return doc, doc.id, None
+        entry = sources.by_number(d.number)
+        if entry:
+            return None, entry.doc_id, f"document {entry.doc_id} is listed in sources.csv but its text is not in the corpus"
+        return None, None, f"document {d.number} is neither in the corpus nor in sources.csv"
+    entry = sources.find_by_title(d.doc_type, d.name, d.year)
+    if entry is None:
+        return None, None, f"no single document named {d.label!r} in sources.csv"
+    if entry.doc_id in corpus:
+        return corpus[entry.doc_id], entry.doc_id, None
+    return None, entry.doc_id, f"document {entry.doc_id} is listed in sources.csv but its text is not in the corpus"
+
+
+def resolve(references: list[Reference], corpus: Corpus) -> list[Reference]:
+    """Fill ``resolved_id`` (or ``reason``) of every target, in place; returns the list.
+
+    ``corpus`` is a ``Corpus`` (``policytrack.corpus``): documents by id, by number and
+    by draft number, and the sources register. A document that is known but not loaded
+    resolves to its document id with a reason, so the graph still links documents.
+    """
+    for ref in references:
+        citing = corpus[ref.document_id] if ref.document_id and ref.document_id in corpus else None
+        context = citing[ref.provision_id] if citing is not None and ref.provision_id else None
+        for t in ref.targets:
+            doc, doc_id, reason = _find_document(t, ref, corpus)
+            path, path_reason = _unit_path(t, context if t.document is None else None, citing if t.document is None else doc)
+            if path_reason:
+                t.resolved_id, t.reason = None, path_reason
+                continue
+            if doc is None:
+                t.resolved_id, t.reason = (doc_id if not path else None), reason
+                continue
+            wanted = f"{doc.id}:{path}" if path else doc.id
+            if wanted in doc:
+                t.resolved_id, t.reason = wanted, None
+            else:
+                t.resolved_id, t.reason = None, _missing_reason(doc, t, path)
+    return references
+
+
+def _missing_reason(doc: Document, t: Target, path: str) -> str:
+    articles = [p for p in doc.provisions("article")]
+    numbers = [int(re.match(r"\d+", p.number).group()) for p in articles if p.number and p.number[0].isdigit()]
+    if t.article and t.article[0].isdigit() and numbers and int(re.match(r"\d+", t.article).group()) > max(numbers):
+        return f"Điều {t.article} is beyond the document's last article (Điều {max(numbers)})"
+    if t.article and f"d{t.article}" not in {p.path for p in articles}:
+        return f"Điều {t.article} is not in the text the corpus holds for {doc.id} (an excerpt?)"
+    return f"{path} not found in {doc.id}"
+
+
+def corpus_references(corpus: Corpus) -> list[Reference]:
+    """Every reference of every document of ``corpus``, resolved against it; computed once
+    per corpus content and sources register, and kept in the corpus's cache."""
+    return corpus.derived(
+        "references", [corpus.content_digest(), corpus.sources.digest],
+        lambda: resolve([r for d in corpus for r in find_references(d)], corpus))

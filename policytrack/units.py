@@ -1,0 +1,147 @@
+"""The units of Vietnamese legal structure, read once from ``data/units.yaml``.
+
+Everything that recognises a unit (the structure parser, the citation reader, the header
+parser, the PDF reader) builds its pattern from here, so a unit word or a point letter is
+written in one place::
+
+    >>> from policytrack import units
+    >>> units.UNITS["article"].heading, units.UNITS["clause"].cited
+    (('Điều', 'ĐIỀU'), ('khoản', 'Khoản'))
+    >>> units.POINT_LETTERS[:6]
+    ('a', 'b', 'c', 'd', 'đ', 'e')
+    >>> units.roman_to_int("IV"), units.to_roman(9)
+    (4, 'IX')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, read_yaml
+
+__all__ = [
+    "Unit", "UNITS", "ORDINAL_WORD", "POINT_LETTERS", "POINT_INDEX", "ORDINALS", "KIND_OF_WORD",
+    "heading_words", "cited_words", "alternation", "letter_class", "roman_to_int", "to_roman", "ordinal",
+]
+
+PATH = DATA / "units.yaml"
+_NUMBERINGS = ("digits", "roman", "letters", "ordinal")
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str                  # "article"
+    segment: str               # "d": the prefix of the unit in a provision id
+    numbers: str               # one of _NUMBERINGS
+    heading: tuple[str, ...]   # "Điều", "ĐIỀU": the word heading a unit at a line start
+    cited: tuple[str, ...]     # "Điều", "điều": the word in a citation
+
+    @property
+    def word(self) -> str:
+        """The word as usually printed: the first heading spelling, else the first cited one."""
+        return (self.heading or self.cited)[0]
+
+
+def _forms(entry: dict, key: str, where: str) -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFC", w) for w in need_strings(entry.get(key), PATH, f"{where}, {key}"))
+
+
+def _load() -> tuple[dict[str, Unit], str, tuple[str, ...], dict[str, int]]:
+    data = need_mapping(read_yaml(PATH), PATH, "")
+    raw_units = need_mapping(data.get("units"), PATH, "units")
+    units: dict[str, Unit] = {}
+    for kind, entry in raw_units.items():
+        where = f"units, {kind}"
+        need_mapping(entry, PATH, where)
+        segment = entry.get("segment")
+        if not isinstance(segment, str) or not re.fullmatch(r"[a-z]*", segment):
+            raise DataFileError(PATH, where, "'segment' must be lower-case ASCII letters (or empty)")
+        numbers = entry.get("numbers")
+        if numbers not in _NUMBERINGS:
+            raise DataFileError(PATH, where, f"'numbers' must be one of {', '.join(_NUMBERINGS)}")
+        heading, cited = _forms(entry, "heading", where), _forms(entry, "cited", where)
+        if not cited:
+            raise DataFileError(PATH, where, "needs at least one 'cited' spelling")
+        units[kind] = Unit(kind, segment, numbers, heading, cited)
+    missing = [k for k in ("part", "chapter", "section", "subsection", "article", "clause", "point", "annex")
+               if k not in units]
+    if missing:
+        raise DataFileError(PATH, "units", f"missing unit(s) {', '.join(missing)}")
+    ordinal_word = need_text(data, "ordinal_word", PATH, "ordinal_word").strip()
+    letters = data.get("point_letters")
+    if not isinstance(letters, list) or not letters or not all(
+            isinstance(x, str) and len(x) == 1 and x.islower() for x in letters):
+        raise DataFileError(PATH, "point_letters", "must be a list of single lower-case letters")
+    if len(set(letters)) != len(letters):
+        raise DataFileError(PATH, "point_letters", "a letter is listed twice")
+    ordinals = need_mapping(data.get("ordinals"), PATH, "ordinals")
+    for word, n in ordinals.items():
+        if not isinstance(n, int) or n < 1:
+            raise DataFileError(PATH, f"ordinals, {word}", "must be a whole number from 1")
+    letters = tuple(unicodedata.normalize("NFC", x) for x in letters)
+    return (units, unicodedata.normalize("NFC", ordinal_word), letters,
+            {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()})
+
+
+UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS = _load()
+POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
+#: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.
+KIND_OF_WORD = {w.lower(): kind for kind, unit in UNITS.items() for w in (*unit.heading, *unit.cited)}
+
+
+def heading_words(*kinds: str) -> list[str]:
+    """Spellings that head a unit at a line start (all kinds when none is given)."""
+    return [w for kind in (kinds or tuple(UNITS)) for w in UNITS[kind].heading]
+
+
+def cited_words(*kinds: str) -> list[str]:
+    """Spellings of the unit word in citations (all kinds when none is given)."""
+    return [w for kind in (kinds or tuple(UNITS)) for w in UNITS[kind].cited]
+
+
+def alternation(forms, flags: str = "") -> str:
+    """A regex alternation of literal words, longest first (``Tiểu mục`` before ``Mục``)."""
+    body = "|".join(re.escape(w) for w in sorted(set(forms), key=len, reverse=True))
+    return f"(?{flags}:{body})" if flags else f"(?:{body})"
+
+
+def letter_class() -> str:
+    """A character class of point letters: ASCII ``a-z`` and the Vietnamese letters of the
+    list (``[a-zđ]``). ASCII letters outside the list still match, so ``f)`` is read as an
+    out-of-order point and warned about rather than silently passing as text."""
+    extra = "".join(sorted({x for x in POINT_LETTERS if not ("a" <= x <= "z")}))
+    return f"[a-z{extra}]"
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_STEPS = ((100, "C"), (90, "XC"), (50, "L"),
+                (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman_to_int(s: str) -> int | None:
+    """``"IV"`` → 4; ``None`` for anything that is not a roman numeral."""
+    total, prev = 0, 0
+    for ch in reversed(s.upper()):
+        v = _ROMAN.get(ch)
+        if v is None:
+            return None
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total or None
+
+
+def to_roman(n: int) -> str:
+    """``9`` → ``"IX"``."""
+    out = ""
+    for value, letters in _ROMAN_STEPS:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def ordinal(word: str) -> int | None:
+    """``"tư"`` → 4 (the ordinals of ``Phần thứ …``); ``None`` when unknown."""
+    return ORDINALS.get(word.lower())
