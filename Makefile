@@ -21,6 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/bench_parse.py --write
 	$(BIN)/python bench/bench_references.py --write
 	$(BIN)/python bench/bench_tagging.py --write
