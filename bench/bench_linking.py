@@ -37,7 +37,8 @@ def recall(tmp: Path, name: str = "linking_gold.yaml") -> dict:
     from policytrack.register import COLUMNS, Register
 
     gold = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
-    corpus = Corpus.load(ROOT.parent / "shared" / "corpus", cache_dir=tmp / "c1", progress=False)
+    corpus = Corpus.load(ROOT.parent / "shared" / "corpus", cache_dir=tmp / "c1", progress=False,
+                         sources=ROOT / "corpus" / "sources.csv")
     path = tmp / f"{name}.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))

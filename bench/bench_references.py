@@ -28,7 +28,7 @@ START, END = "<!-- bench_references:start -->", "<!-- bench_references:end -->"
 
 
 def accuracy():
-    from policytrack.references import evaluate_references
+    from policytrack.citations import evaluate_references
 
     cases = yaml.safe_load((ROOT / "tests" / "data" / "citations_gold.yaml").read_text(encoding="utf-8"))
     return evaluate_references(cases)
@@ -36,7 +36,7 @@ def accuracy():
 
 def speed(mb: float, repeats: int) -> dict:
     from policytrack.model import Source
-    from policytrack.references import find_references
+    from policytrack.citations import find_references
 
     one = excerpt()
     copies = max(1, int(mb * 1e6 / len(one.encode("utf-8"))) + 1)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .cache import Cache
+from .cache import Cache, default_dir
 from .model import Document, PolicytrackError, Provision
 from .text import fold, match_key
 from .vocab import DATA, DataFileError, digest, need_mapping, need_strings, need_text, read_yaml
@@ -366,19 +366,24 @@ def load_training(path: str | Path = TRAINING_PATH) -> tuple[list[str], list[set
 
 
 def default_model(retrain: bool = False, cache: Cache | None = None) -> TopicModel:
-    """The model trained on the shipped passages. With a ``cache`` it is trained once and
-    kept there (signed, under a key of the taxonomy, the passages, the code and the
-    scikit-learn version); a missing or stale entry is retrained, never trusted."""
+    """The model trained on the shipped passages, trained once: kept for this process and
+    in the cache (default: ``policytrack.cache.default_dir()``; signed, under a key of the
+    taxonomy, the passages, the code and the scikit-learn version). A missing or stale
+    entry is retrained, never trusted."""
     import sklearn
 
     taxonomy = load_taxonomy()
-    cache = cache if cache is not None else Cache(None)
+    cache = cache if cache is not None else Cache(default_dir())
     key = cache.key(taxonomy.digest, digest(TRAINING_PATH), sklearn.__version__)
-    model = None if retrain else cache.get("topic-model", key)
+    model = None if retrain else _MODELS.get(key) or cache.get("topic-model", key)
     if not isinstance(model, TopicModel):
         model = TopicModel(taxonomy.labels(), taxonomy.digest).fit(*load_training())
         cache.put("topic-model", key, model)
+    _MODELS[key] = model
     return model
+
+
+_MODELS: dict[str, TopicModel] = {}
 
 
 # --- combining and output ----------------------------------------------------------------------
@@ -440,7 +445,7 @@ def tag(subject: Document | Iterable[Document], *, model: TopicModel | None = No
         cached = cache.get("tags", key) if cache else None
         if cached is None:
             rules = rules or RuleTagger()
-            model = model or (default_model(cache=cache) if use_model else None)
+            model = model or (default_model(cache=cache or None) if use_model else None)
             cached = tag_rows(doc, rules, model, threshold, now)
             cache.put("tags", key, cached)
         rows.extend(cached)
