@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import units
 from ._legacy import convert_mojibake, fix_mojibake
 from .model import ReadError
 
@@ -31,10 +32,12 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}",
     re.IGNORECASE,
 )
+#: A line that starts a unit (a heading word of ``data/units.yaml``, a clause or point
+#: number, a dash item) is never joined to the line above it.
 _MARKER = re.compile(
-    r"(?:Điều|Chương|Mục|Phần|Tiểu mục|Phụ lục|PHỤ LỤC)\s"
+    rf"{units.alternation(units.heading_words())}\s"
     r"|\d+(?:\.\d+)*\s*[.)]"
-    r"|[a-zđ]\d?\)"
+    rf"|{units.letter_class()}\d?\)"
     r"|[-–—+•*]",
 )
 _SENTENCE_END = tuple(".:;!?")

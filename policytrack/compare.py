@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Document, Provision
-from .text import fold, normalize
+from .text import match_key
 
 __all__ = ["compare", "Comparison", "Alignment", "suggest_statuses", "word_diff"]
 
@@ -77,7 +77,7 @@ def _body(prov: Provision) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return fold(normalize(text)[0]).split()
+    return match_key(text).split()
 
 
 def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:

@@ -245,3 +245,12 @@ def test_no_module_imports_the_package_root_for_its_version():
     graph = _graph()
     assert not [m for m, targets in graph.items() if "policytrack" in targets and m != "policytrack"]
     assert sys.modules["policytrack"].__version__ == policytrack._version.__version__
+
+
+def test_every_package_import_names_an_existing_module():
+    """Function-level imports run only when called; a moved module must not leave one
+    pointing nowhere."""
+    files = sorted(PACKAGE.rglob("*.py"))
+    modules = {_module_name(f) for f in files}
+    missing = sorted(f"{_module_name(f)} → {t}" for f in files for t in _imports(f, modules) if t not in modules)
+    assert not missing, missing

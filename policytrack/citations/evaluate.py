@@ -8,6 +8,7 @@ from .reading import find_references
 
 # --- accuracy ----------------------------------------------------------------------------
 
+
 def _target_key(doc: str | None, units: dict[str, str]) -> tuple:
     doc_key = re.sub(r"\s*([/:])\s*", r"\1", doc) if doc else None
     return (doc_key, tuple(sorted((k, str(v)) for k, v in units.items())))
@@ -22,8 +23,9 @@ def evaluate_references(cases: list[dict]):
     negatives (cases with no refs) only add false positives. Returns a DataFrame with one
     row per form and an ``all`` row; also span and relation agreement on matched targets.
     """
-    import pandas as pd
     from collections import Counter
+
+    import pandas as pd
 
     stats: dict[str, Counter] = {}
     for case in cases:

@@ -16,6 +16,7 @@ VOCABULARY = DATA / "citations.yaml"
 
 # --- vocabulary and the master pattern -------------------------------------------------
 
+
 @dataclass
 class Vocabulary:
     document_types: list[str]

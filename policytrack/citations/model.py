@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
 @dataclass
 class DocRef:
     """A cited document: by number, by name (and year), or relative (``Luật này``)."""

@@ -8,6 +8,7 @@ from .model import Reference
 
 # --- outputs ---------------------------------------------------------------------------------
 
+
 def records(ref: Reference) -> list[dict]:
     """One JSON-ready record per target (the CLI format)."""
     return [

@@ -11,10 +11,11 @@ from functools import lru_cache
 from .. import units
 from ..model import Document, Provision, Source
 from ..units import POINT_LETTERS, roman_to_int, to_roman
-from .grammar import VOCABULARY, Vocabulary, _TOKEN_RE, _alternation, _patterns
-from .model import DocRef, Reference, Target, _LEVEL
+from .grammar import _TOKEN_RE, VOCABULARY, Vocabulary, _alternation, _patterns
+from .model import _LEVEL, DocRef, Reference, Target
 
 # --- reading one match -------------------------------------------------------------------
+
 
 def _expand(kind: str, first: str, last: str) -> list[str]:
     """``từ Điều 5 đến Điều 9`` → 5..9; letters in Vietnamese order; roman numerals."""
@@ -132,6 +133,7 @@ def _relation_re(path: str = str(VOCABULARY)) -> re.Pattern:
 
 
 # --- public API ----------------------------------------------------------------------------
+
 
 def find_references(subject: str | Source | Document) -> list[Reference]:
     """Every citation in a text, a ``Source`` or a parsed ``Document``, in text order.

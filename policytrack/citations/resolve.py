@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # --- resolution ------------------------------------------------------------------------------
 
+
 def _unit_path(t: Target, context: Provision | None, doc: Document | None) -> tuple[str | None, str | None]:
     """The id path of a target (``d9.k2``), or ``(None, reason)``. ``này`` and units left
     out (``khoản 2`` inside Điều 5) are taken from the provision holding the citation."""

@@ -6,9 +6,17 @@ import re
 
 from ..model import DocumentMeta
 from ..text import strip_span
-from .context import _Ctx, _item_span, _item_text
-from .patterns import ANNEX_RE, CLOSING_CHARS, ITEM_RE, NOI_NHAN_RE, SIGNATURE_RE, _NL_ANNEX_RE, _NL_NOI_NHAN_RE, _search_lines
-from .context import _clean, _lines
+from .context import _clean, _Ctx, _item_span, _item_text, _lines
+from .patterns import (
+    _NL_ANNEX_RE,
+    _NL_NOI_NHAN_RE,
+    ANNEX_RE,
+    CLOSING_CHARS,
+    ITEM_RE,
+    NOI_NHAN_RE,
+    SIGNATURE_RE,
+    _search_lines,
+)
 
 
 def _step_closing(ctx: _Ctx, meta: DocumentMeta) -> None:
@@ -65,4 +73,3 @@ def _set_signature(text: str, sig: re.Match, meta: DocumentMeta) -> None:
     meta.spans["signer_title"] = strip_span(text, ts, te, " \t*_\n")
     meta.signer_name = sig.group("name").strip()
     meta.spans["signer_name"] = sig.span("name")
-

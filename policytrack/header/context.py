@@ -8,13 +8,20 @@ from typing import NamedTuple
 
 from ..model import DocumentMeta, PartialDate
 from ..text import strip_span
-
 from .doctypes import DocType, DocTypes
-from .patterns import BASES_CHARS, BODY_RE, DOC_LAP_RE, HEADER_CHARS, HEADER_LINES, KINH_GUI_RE, MOTTO_RE, STAMP_FIELD_RE, STAMP_HEAD_RE, _THANG
-from .patterns import MD_CHARS
-
-
-# --------------------------------------------------------------------------- lines
+from .patterns import (
+    _THANG,
+    BASES_CHARS,
+    BODY_RE,
+    DOC_LAP_RE,
+    HEADER_CHARS,
+    HEADER_LINES,
+    KINH_GUI_RE,
+    MD_CHARS,
+    MOTTO_RE,
+    STAMP_FIELD_RE,
+    STAMP_HEAD_RE,
+)
 
 
 class _Line(NamedTuple):
@@ -179,6 +186,7 @@ def _stamp_lines(text: str, lines: list[_Line]) -> set[int]:
             if STAMP_HEAD_RE.match(text, ln.start, ln.end) and i > 0 and _is_caps(lines[i - 1].clean):
                 found.add(i - 1)
     return found
+
 
 def _item_span(text: str, s: int, e: int) -> tuple[int, int]:
     """The span of an item's text, without markdown and trailing ``; . ,``."""

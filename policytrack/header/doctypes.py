@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .patterns import SYMBOL_RE, _MD, _loose
 from ..vocab import DATA, DataFileError, read_yaml
+from .patterns import _MD, SYMBOL_RE, _loose
 
 DEFAULT_DOC_TYPES = DATA / "doc_types.yaml"
+
 
 @dataclass(frozen=True)
 class DocType:

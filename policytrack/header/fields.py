@@ -8,15 +8,23 @@ from typing import Callable
 from ..model import DocumentMeta
 from ..text import strip_span
 from .closing import _step_closing
-
-from .context import _Ctx
+from .context import _Ctx, _is_caps, _item_span, _item_text, _make_date, _place
 from .doctypes import DocTypes, load_doc_types
-from .patterns import BASIS_RE, DOC_LAP_RE, DRAFT_RE, ITEM_RE, KINH_GUI_RE, LINE_DATE_RE, MD_CHARS, NUMBER_RE, PLACE_DATE_RE, STOP_RE, SUBJECT_RE, TM_RE, _STAMP_WORD_RE
-from .context import _is_caps, _item_text, _make_date, _place
-from .context import _item_span
-
-
-# --------------------------------------------------------------------------- header steps
+from .patterns import (
+    _STAMP_WORD_RE,
+    BASIS_RE,
+    DOC_LAP_RE,
+    DRAFT_RE,
+    ITEM_RE,
+    KINH_GUI_RE,
+    LINE_DATE_RE,
+    MD_CHARS,
+    NUMBER_RE,
+    PLACE_DATE_RE,
+    STOP_RE,
+    SUBJECT_RE,
+    TM_RE,
+)
 
 
 def _step_draft(ctx: _Ctx, meta: DocumentMeta) -> None:
@@ -311,7 +319,6 @@ def _step_recipients(ctx: _Ctx, meta: DocumentMeta) -> None:
         meta.spans["recipients"] = (items[0][0], items[-1][1])
 
 
-
 def _step_bases(ctx: _Ctx, meta: DocumentMeta) -> None:
     """Each "Căn cứ …;" paragraph before the body (wrapped lines joined)."""
     if meta.subject:
@@ -431,4 +438,3 @@ def parse_header(text: str, start: int = 0, end: int | None = None, *,
     for step in _STEPS:
         step(ctx, meta)
     return meta
-

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from .. import units
+from ..text import strip_marks
 
 #: How many lines from the start of a span are read as the header block.
 HEADER_LINES = 60
@@ -20,9 +21,6 @@ CLOSING_WINDOW = 6000
 CLOSING_CHARS = 4_000
 #: How far into a candidate new document its number or type heading must appear.
 NEW_HEADER_CHARS = 3_000
-
-
-# --------------------------------------------------------------------------- characters
 
 
 def _vietnamese_letters() -> tuple[str, str]:
@@ -43,13 +41,6 @@ def _vietnamese_letters() -> tuple[str, str]:
 UP, LO = _vietnamese_letters()
 
 
-def _base(ch: str) -> str:
-    """The letter without diacritics: ``Ộ`` -> ``O``, ``Đ`` -> ``D``."""
-    if ch in "Đđ":
-        return "D" if ch == "Đ" else "d"
-    return unicodedata.normalize("NFD", ch)[0]
-
-
 def _loose(words: str) -> str:
     """A pattern for ``words`` that also accepts the same words with diacritics lost (OCR).
 
@@ -61,7 +52,7 @@ def _loose(words: str) -> str:
         if ch.isspace():
             out.append(r"[ \t]+")
         elif ch.isalpha():
-            variants = {ch, _base(ch)}
+            variants = {ch, strip_marks(ch)}
             out.append("[" + "".join(sorted(variants)) + "]" if len(variants) > 1 else ch)
         else:
             out.append(re.escape(ch))
@@ -73,6 +64,7 @@ def _loose_any(*spellings: str) -> str:
 
 
 # --------------------------------------------------------------------------- patterns
+
 
 _MD = r"[ \t*_#>]*"  # indentation and markdown markers before a line's text
 #: The same characters, stripped from the ends of a field's span.
@@ -92,6 +84,7 @@ DOC_LAP_RE = re.compile(
     _loose("Độc lập") + r"[ \t]*[-–—][ \t]*" + _loose("Tự do") + r"[ \t]*[-–—][ \t]*" + _loose("Hạnh phúc"),
     re.I,
 )
+
 
 _NUM = r"(?P<num>(?:\d[\w&.\-]*)?(?:[ \t]*/[ \t]*[\w&][\w&.\-]*)+|\d[\w&.\-]*)"
 #: A "Số: …" line; ``pre`` (what precedes "Số" on the line) is checked in Python.
@@ -121,6 +114,7 @@ DATE_RE = re.compile(_DATE, re.I)
 PLACE_DATE_RE = re.compile(rf"(?P<pre>[^\n,]{{1,120}}),[ \t]*{_DATE}", re.I)
 #: A date opening a line, with no place.
 LINE_DATE_RE = re.compile(rf"^{_MD}{_DATE}", re.I | re.M)
+
 
 DRAFT_RE = re.compile(
     rf"(?:^{_MD}|(?<=\t)|(?<=  ))[(\[]?[ \t]*(?P<kw>{_loose('dự thảo')})"
@@ -179,6 +173,7 @@ def _search_lines(pattern: re.Pattern, nl_pattern: re.Pattern, text: str, start:
     m = nl_pattern.search(text, start, end)
     return pattern.match(text, m.start() + 1, end) if m else None
 
+
 _CAPS_LINE = rf"[ \t]*(?:\*\*|__)?[ \t]*[{UP}][{UP}0-9 \t.,&/()'\-–]*?(?:\*\*|__)?[ \t]*"
 _GAP_LINE = r"[ \t*_]*(?:\([^\n)]{0,60}\)|\[[^\n\]]{0,20}\]|[Đđ]ã ký)?[ \t*_]*\n"
 #: A signature block: authority lines in capitals, blank lines (or "(Đã ký)"), then a name
@@ -190,4 +185,3 @@ SIGNATURE_RE = re.compile(
     re.M,
 )
 SYMBOL_RE = re.compile(r"^\d*[A-Za-z]?(?:/\d{4})?[/-](?P<sym>.+)$")
-

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import re
 
-from .context import _is_caps
+from .context import _clean, _is_caps, _lines
 from .doctypes import load_doc_types
-from .patterns import ANNEX_RE, CLOSING_CHARS, CLOSING_WINDOW, MOTTO_RE, NEW_HEADER_CHARS, NOI_NHAN_RE, NUMBER_RE, SIGNATURE_RE
 from .fields import _number_from
-from .context import _clean, _lines
-
-
-# --------------------------------------------------------------------------- splitting
+from .patterns import (
+    ANNEX_RE,
+    CLOSING_CHARS,
+    CLOSING_WINDOW,
+    MOTTO_RE,
+    NEW_HEADER_CHARS,
+    NOI_NHAN_RE,
+    NUMBER_RE,
+    SIGNATURE_RE,
+)
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -134,4 +139,3 @@ def split_documents(text: str) -> list[tuple[int, int]]:
             continue
         bounds.append(b)
     return list(zip(bounds, bounds[1:] + [n]))
-
