@@ -11,7 +11,7 @@ The public API, one verb per module::
     link(register, corpus) -> DataFrame  policytrack.linking (confirm_link)
     compare(old, new) -> Comparison      policytrack.compare (suggest_statuses)
     build_report(register, corpus, out)  policytrack.report (dashboard, brief, exports; plan_brief)
-    adoption_funnel(register) -> Chart   policytrack.charts (status_by_theme, topic_heatmap)
+    adoption_funnel(register) -> Chart   policytrack.report.charts (status_by_theme, topic_heatmap), as pt.charts
 """
 
 from ._version import __version__
@@ -36,7 +36,7 @@ from .tagging import TopicModel, evaluate, tag
 from .register import Register, RegisterError
 from .linking import confirm_link, link
 from .compare import compare, suggest_statuses
-from . import charts
+from .report import charts
 from .report import build_report, plan_brief, write_brief
 
 __all__ = [

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from policytrack.charts import (
+from policytrack.report.charts import (
     adoption_funnel,
     report_charts,
     status_by_theme,

@@ -246,12 +246,12 @@ def test_a_folder_without_manifest_keeps_office_files_only(tmp_path):
 
 
 def test_a_failing_step_is_listed_and_the_other_parts_are_written(tmp_path, monkeypatch):
-    import policytrack.charts
+    import policytrack.report.charts
 
     def broken(*args, **kwargs):
         raise ValueError("no room to draw")
 
-    monkeypatch.setattr(policytrack.charts, "report_charts", broken)
+    monkeypatch.setattr(policytrack.report.charts, "report_charts", broken)
     result = build_report(ROOT / "recommendations.csv", ROOT / "corpus", tmp_path, quiet=True)
     assert [(p.step, "ValueError: no room to draw" in p.what) for p in result.errors] == [("charts", True)]
     assert {p.name for p in result.written} >= {"dashboard.html", "brief.docx", "register.xlsx", "corpus_summary.md"}

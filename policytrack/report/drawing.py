@@ -1,61 +1,22 @@
-"""The charts of the report: adoption funnel, status by theme, topic heatmap, and the
-status changes over time.
-
-Each builder returns a ``Chart``: its numbers as a DataFrame (``chart.frame``), which
-recommendations sit behind each bar or cell (``chart.ids``), and two renderings of the
-same numbers, so the brief, the dashboard and the notebooks never disagree:
-
-- ``chart.svg()``: inline SVG with a tooltip on every mark and the recommendation ids in a
-  ``data-ids`` attribute (the dashboard filters its table on a click). A notebook shows it
-  directly (``_repr_html_``); it needs no script and no network.
-- ``chart.save_png(path)``: a matplotlib figure, for the Word brief and for papers.
-
->>> chart = adoption_funnel(Register.load("recommendations.csv"))   # doctest: +SKIP
->>> chart.frame                                                     # doctest: +SKIP
-"""
+"""Rendering charts: inline SVG with a tooltip and the recommendation ids on every mark, and
+matplotlib figures for PNG. The numbers come from ``policytrack.report.charts``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from ._files import atomic_save
+from .._files import atomic_save
 
 # One colour per status, in the order of statuses.yaml (the dashboard uses the same list).
 PALETTE = ["#6c8ebf", "#d79b00", "#82b366", "#b85450", "#2e7d32", "#9673a6", "#c0504d", "#999999", "#7f6000"]
 HEAT = "#17455e"
 FUNNEL = ["#17455e", "#2f6f91", "#5a9bbd", "#8dc0da", "#b9d9ea"]
-TITLES = {
-    "funnel": {"vi": "Phễu tiếp thu khuyến nghị", "en": "Adoption funnel"},
-    "status_by_theme": {"vi": "Trạng thái theo chủ đề", "en": "Status by theme"},
-    "topic_heatmap": {"vi": "Chủ đề của các điều khoản mục tiêu", "en": "Topics of the targeted provisions"},
-    "timeline": {"vi": "Diễn biến trạng thái theo thời gian", "en": "Status changes over time"},
-}
 
 
-@dataclass(repr=False)
-class Chart:
-    """Numbers to draw, with the recommendations behind each mark.
-
-    ``kind`` is ``bars`` (one value per row), ``stacked`` (one value per row and series),
-    ``heatmap`` (rows × columns) or ``timeline`` (one row per event: ``when``, ``id``,
-    ``status``). For the first three, ``frame`` has one row per bar or heatmap row and one
-    column per series (``count`` for ``bars``); ``ids[(row, column)]`` lists the
-    recommendations counted there.
-    """
-
-    name: str
-    title: str
-    kind: str
-    frame: "object"  # pandas.DataFrame
-    ids: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    colors: dict[str, str] = field(default_factory=dict)
-    note: str = ""
-    png: Path | None = None  # where ``save_png`` last wrote the chart
-
-    def __repr__(self) -> str:
-        return f"<Chart {self.name}: {self.title} ({self.frame.shape[0]}×{self.frame.shape[1]})>"
+class ChartDrawing:
+    """The renderings of a ``Chart`` (``policytrack.report.charts``): SVG for the dashboard
+    and notebooks, matplotlib for PNG. Reads only the chart's numbers and labels."""
 
     # --- SVG (dashboard, notebooks) -----------------------------------------------------------
 
@@ -265,159 +226,3 @@ class Chart:
             ax.spines[["top", "right"]].set_visible(False)
             ax.tick_params(axis="y", labelsize=8)
         fig.tight_layout()
-
-
-# --- builders -----------------------------------------------------------------------------------
-
-def _status_colors(register, lang: str) -> dict[str, str]:
-    return {register.statuses.label(s, lang): PALETTE[i % len(PALETTE)]
-            for i, s in enumerate(register.statuses.statuses)}
-
-
-def adoption_funnel(register, lang: str = "vi") -> Chart:
-    """How many recommendations reached each stage of ``funnel`` in ``statuses.yaml``.
-
-    A recommendation counts in a stage when its current status, or any status in its
-    history, belongs to that stage, so one that was in a draft and then dropped still
-    counts as having reached the draft.
-    """
-    import pandas as pd
-
-    history = register.history_frame()
-    seen: dict[str, set[str]] = {row["id"]: {row["status"]} for row in register}
-    for entry in history.to_dict("records") if not history.empty else []:
-        for key in ("old_status", "new_status"):
-            if entry.get(key) and entry["id"] in seen:
-                seen[entry["id"]].add(entry[key])
-    labels, counts, ids = [], [], {}
-    for stage in register.statuses.funnel:
-        label = stage[f"label_{lang}"]
-        members = sorted(i for i, statuses in seen.items() if statuses & set(stage["statuses"]))
-        labels.append(label)
-        counts.append(len(members))
-        ids[(label, "count")] = members
-    frame = pd.DataFrame({"count": counts}, index=pd.Index(labels, name="stage"))
-    colors = {label: FUNNEL[i % len(FUNNEL)] for i, label in enumerate(labels)}
-    return Chart("funnel", TITLES["funnel"][lang], "bars", frame, ids, colors)
-
-
-def status_by_theme(register, lang: str = "vi") -> Chart:
-    """Recommendations per theme, split by current status."""
-    import pandas as pd
-
-    statuses = list(register.statuses.statuses)
-    labels = [register.statuses.label(s, lang) for s in statuses]
-    themes = sorted({row["theme"] or "—" for row in register}, key=_theme_order)
-    frame = pd.DataFrame(0, index=pd.Index(themes, name="theme"), columns=labels)
-    ids: dict[tuple[str, str], list[str]] = {}
-    for row in register:
-        theme, label = row["theme"] or "—", register.statuses.label(row["status"], lang)
-        frame.loc[theme, label] += 1
-        ids.setdefault((theme, label), []).append(row["id"])
-    frame = frame.loc[:, frame.any()] if not frame.empty else frame
-    return Chart("status_by_theme", TITLES["status_by_theme"][lang], "stacked", frame, ids, _status_colors(register, lang))
-
-
-def _theme_order(theme: str):
-    """Numbered themes in number order ("2 …" before "10 …"), the rest after them."""
-    head = theme.split(" ", 1)[0]
-    return (0, int(head), theme) if head.isdigit() else (1, 0, theme)
-
-
-def targeted_topics(register, links, corpus) -> dict[str, tuple[str, set[str]]]:
-    """``{recommendation id: (source, labels)}``: the topic labels of the provisions a
-    recommendation is linked to (explicit or confirmed links) when the corpus holds their
-    text, ``source == "provisions"``; otherwise those found by the rule tagger in the
-    recommendation's own wording, ``source == "wording"``."""
-    from .tagging import RuleTagger
-    from .text import normalize
-
-    linked = links[links["method"].isin(["explicit", "confirmed"]) & links["provision"].notna()] \
-        if not links.empty else links
-    wanted = set(linked["provision"]) if not linked.empty else set()
-    labels_of: dict[str, set[str]] = {}
-    if wanted and corpus is not None:
-        tags = corpus.tags()
-        tags = tags[tags["provision_id"].isin(wanted)]
-        for row in tags.itertuples(index=False):
-            sub = row.subtopic if isinstance(row.subtopic, str) else ""  # None or NaN for a top topic
-            label = f"{row.topic}.{sub}" if sub else row.topic
-            labels_of.setdefault(row.provision_id, set()).add(label)
-    rules = RuleTagger()
-    result = {}
-    for row in register:
-        mine = set(linked[linked["recommendation"] == row["id"]]["provision"]) if not linked.empty else set()
-        found = set().union(*(labels_of.get(p, set()) for p in mine)) if mine else set()
-        if found:
-            result[row["id"]] = ("provisions", found)
-        else:
-            text, _ = normalize(row["text_vi"])
-            result[row["id"]] = ("wording", {hit.label for hit in rules.find(text)})
-    return result
-
-
-def topic_heatmap(register, links, corpus, lang: str = "vi") -> Chart:
-    """Themes × subtopics: how many recommendations of a theme target text on a subtopic.
-
-    The targeted text is the linked provisions when the corpus holds them, otherwise the
-    recommendation's own wording (see ``targeted_topics``); the chart's note says how many
-    rows rest on each."""
-    import pandas as pd
-
-    from .tagging import load_taxonomy
-
-    taxonomy = load_taxonomy()
-    topics = targeted_topics(register, links, corpus)
-    name = (lambda key: taxonomy.subtopics[key].label_vi) if lang == "vi" else (lambda key: taxonomy.subtopics[key].label_en)
-    themes = sorted({row["theme"] or "—" for row in register}, key=_theme_order)
-    columns = [name(key) for key in taxonomy.subtopics]
-    frame = pd.DataFrame(0, index=pd.Index(themes, name="theme"), columns=columns)
-    ids: dict[tuple[str, str], list[str]] = {}
-    for row in register:
-        theme = row["theme"] or "—"
-        for key in sorted(topics[row["id"]][1] & set(taxonomy.subtopics)):
-            frame.loc[theme, name(key)] += 1
-            ids.setdefault((theme, name(key)), []).append(row["id"])
-    frame = frame.loc[frame.any(axis=1), frame.any()]
-    from_text = sum(1 for source, _ in topics.values() if source == "provisions")
-    note = (f"{from_text} khuyến nghị theo nội dung điều khoản mục tiêu (có trong kho văn bản), "
-            f"{len(topics) - from_text} theo nội dung của chính khuyến nghị" if lang == "vi" else
-            f"{from_text} recommendations from the text of their targeted provisions (held in the corpus), "
-            f"{len(topics) - from_text} from their own wording")
-    if frame.empty:
-        note += " — " + ("không tìm thấy chủ đề nào" if lang == "vi" else "no topic found")
-    return Chart("topic_heatmap", TITLES["topic_heatmap"][lang], "heatmap", frame, ids, note=note)
-
-
-def status_events(register) -> list[dict]:
-    """Status changes, oldest first: the history file, and for a row whose status no
-    history entry explains, its ``status_date`` in the register (marked as such)."""
-    history = register.history_frame().fillna("")
-    events = history.to_dict("records")
-    explained = {e["id"] for e in events}
-    for row in register:
-        if row["status"] != "proposed" and row["id"] not in explained:
-            events.append({"when": row["status_date"] or "", "id": row["id"], "document_version": "",
-                           "old_status": "proposed", "new_status": row["status"], "evidence": row["evidence"],
-                           "who": "", "note": "status_date of the register (no history entry)"})
-    return sorted(events, key=lambda e: str(e["when"]))
-
-
-def status_timeline(register, lang: str = "vi") -> Chart:
-    """Every status change on a time axis, one line per recommendation, coloured by the new
-    status (see ``status_events``)."""
-    import pandas as pd
-
-    events = status_events(register)
-    frame = pd.DataFrame([{"when": str(e["when"]), "id": e["id"],
-                           "status": register.statuses.label(e["new_status"], lang)} for e in events],
-                         columns=["when", "id", "status"])
-    ids = {(e["id"], str(e["when"])): [e["id"]] for e in events}
-    note = "" if events else ("chưa có thay đổi trạng thái nào" if lang == "vi" else "no status change yet")
-    return Chart("timeline", TITLES["timeline"][lang], "timeline", frame, ids, _status_colors(register, lang), note)
-
-
-def report_charts(register, links, corpus, lang: str = "vi") -> list[Chart]:
-    """The charts of the report, in the order the dashboard shows them."""
-    return [adoption_funnel(register, lang), status_by_theme(register, lang),
-            topic_heatmap(register, links, corpus, lang), status_timeline(register, lang)]

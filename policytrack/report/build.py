@@ -1,0 +1,115 @@
+"""The main job: every part of the report, each step independent of the others that fail."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .brief import plan_brief
+from .brief_docx import write_brief
+from .dashboard import write_dashboard
+from .exports import write_corpus_summary, write_exports
+from .folder import MANIFEST, keep_edited_copies, record_written
+from .problems import Problem, ReportResult
+
+log = logging.getLogger("policytrack.report")
+
+
+def _say(message: str, started: float, quiet: bool) -> None:
+    if not quiet:
+        print(f"policytrack: [{time.perf_counter() - started:5.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def build_report(register_path: str | Path, corpus_folder: str | Path, out: str | Path, *, lang: str = "vi",
+                 document: str | None = None, progress: bool | None = None, quiet: bool = False) -> ReportResult:
+    """Write every part of the report into ``out``; never stops at the first problem.
+
+    Steps: parse the corpus (a progress bar when asked, or for a large folder), summary,
+    load and check the register, link, charts, exports, dashboard, brief. A file that
+    cannot be read, a register that does not validate or a step that fails becomes a
+    ``Problem`` in the result (and in the dashboard); the steps that do not depend on it
+    still run. Progress lines go to stderr unless ``quiet``.
+
+    >>> result = build_report("recommendations.csv", "corpus", "reports")   # doctest: +SKIP
+    >>> [str(p) for p in result.problems]                                     # doctest: +SKIP
+    """
+    import pandas as pd
+
+    from ..corpus import Corpus
+    from ..linking import LINK_COLUMNS, link
+    from ..model import PolicytrackError
+    from ..register import Register, RegisterError
+    from ..sources import FILE_NAME, SourceRegister
+    from .charts import report_charts
+
+    out, result, started = Path(out), ReportResult(), time.perf_counter()
+    problems = result.problems
+
+    def attempt(step: str, where: str, action):
+        """Run one step. Bad input (a policytrack error), an OS error, or a defect of ours
+        becomes a Problem, and ``None`` is returned."""
+        try:
+            return action()
+        except RegisterError as exc:
+            problems.extend(Problem(step, exc.path, p) for p in exc.problems)
+        except (PolicytrackError, OSError) as exc:
+            problems.append(Problem(step, where, str(exc)))
+        except Exception as exc:  # a defect of ours must not cost the user the other parts
+            log.exception("report step %s failed", step)
+            problems.append(Problem(step, where, f"internal error ({type(exc).__name__}: {exc}); "
+                                                 "please report it with this message"))
+        return None
+
+    for old, kept in attempt("report folder", str(out), lambda: keep_edited_copies(out)) or []:
+        problems.append(Problem("report folder", str(old), f"changed since the last report: kept as {kept.name}",
+                                "note"))
+    _say(f"corpus: reading {corpus_folder}", started, quiet)
+    # One sources register for the corpus and the register: the corpus folder's, else the
+    # one beside the register (corpus/sources.csv), as Register.load would choose.
+    register_dir = Path(register_path).parent
+    sources = attempt("sources", str(corpus_folder), lambda: SourceRegister.find(
+        Path(corpus_folder) / FILE_NAME, register_dir / "corpus" / FILE_NAME, register_dir / FILE_NAME))
+    corpus = attempt("corpus", str(corpus_folder),
+                     lambda: Corpus.load(corpus_folder, progress=progress, sources=sources))
+    if corpus is not None:
+        problems.extend(Problem("corpus", err.path, f"{err.reason} (file skipped)") for err in corpus.errors)
+        _say(f"summary: {len(corpus.docs)} documents, {len(corpus.errors)} files skipped", started, quiet)
+        result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, out)) or []
+    register = attempt("register", str(register_path), lambda: Register.load(register_path, sources=sources))
+    links = charts = None
+    if register is not None:
+        problems.extend(Problem("register", str(register_path), w, "note") for w in register.warnings)
+        _say(f"links: {len(register)} recommendations", started, quiet)
+        if corpus is not None:
+            links = attempt("links", str(register_path), lambda: link(register, corpus))
+        else:  # nothing to link to: the register is still exported and shown
+            links = pd.DataFrame(columns=LINK_COLUMNS)
+    if register is not None and links is not None:
+        _say("charts and exports: drawing, writing", started, quiet)
+        charts = attempt("charts", str(out), lambda: report_charts(register, links, corpus, lang)) or []
+        for chart in charts:
+            path = attempt("charts", chart.name, lambda c=chart: c.save_png(out / "charts" / f"{c.name}.png"))
+            if path:
+                result.written.append(path)
+        result.written += attempt("exports", str(out), lambda: write_exports(register, links, out, lang)) or []
+    _say("brief and dashboard: writing", started, quiet)
+    brief = None
+    if register is None or corpus is None or links is None:
+        why = ("the register could not be loaded" if register is None else
+               "the corpus could not be read" if corpus is None else "the links could not be made")
+        problems.append(Problem("brief", str(out / "brief.docx"), f"not written: {why}"))
+    else:
+        # The brief goes to a Vietnamese drafting committee: Vietnamese whatever ``lang`` is.
+        brief_charts = charts if lang == "vi" else attempt("charts", str(out),
+                                                           lambda: report_charts(register, links, corpus))
+        brief = attempt("brief", str(out / "brief.docx"),
+                        lambda: write_brief(plan_brief(register, links, corpus, document), out,
+                                            charts=brief_charts or ()))
+    dashboard = attempt("dashboard", str(out / "dashboard.html"),
+                        lambda: write_dashboard(register, links, out, lang, charts=charts or (), problems=problems))
+    result.written += [p for p in (dashboard, brief) if p]
+    attempt("report folder", str(out / MANIFEST), lambda: record_written(out, result.written))
+    _say(f"done: {len(result.written)} files, {len(problems)} problems", started, quiet)
+    return result
