@@ -61,9 +61,10 @@ def speed(mb: float, sample_copies: int) -> dict:
         cache = Path(tmp) / "cache"
         corpus = Corpus.load(folder, cache_dir=cache, progress=False)
         size_mb = sum(len(d.text.encode("utf-8")) for d in corpus) / 1e6
+        from policytrack.cache import Cache
         from policytrack.tagging import default_model
 
-        default_model(cache_dir=cache)  # training is not tagging: done before the clock
+        default_model(cache=Cache(cache))  # training is not tagging: done before the clock
         t0 = time.perf_counter()
         cold = corpus.tags()
         cold_s = time.perf_counter() - t0

@@ -104,6 +104,7 @@ class Corpus:
         self._by_id = {d.id: d for d in self.docs}
         self._by_number: dict[str, Document] | None = None
         self._derived: dict[str, tuple[str, Any]] = {}
+        self._content_digest: str | None = None
 
     # --- loading a folder -----------------------------------------------------------------
     @classmethod
@@ -121,8 +122,12 @@ class Corpus:
         folder = Path(folder)
         if not folder.is_dir():
             raise PolicytrackError(f"{folder}: not a folder")
-        if not isinstance(sources, SourceRegister):
-            sources = SourceRegister.load(sources if sources is not None else folder / FILE_NAME)
+        if sources is not None and not isinstance(sources, SourceRegister):
+            if not Path(sources).is_file():
+                raise PolicytrackError(f"{sources}: the sources register given does not exist")
+            sources = SourceRegister.load(sources)
+        elif sources is None:
+            sources = SourceRegister.load(folder / FILE_NAME)
         cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
         loader = _FolderLoader(folder, sources, cache, workers or os.cpu_count() or 1)
         docs = loader.run(progress)
@@ -179,9 +184,12 @@ class Corpus:
         return value
 
     def content_digest(self) -> str:
-        """A digest of the documents' ids and texts (what derived values are keyed on)."""
-        return hashlib.sha256("\0".join(sorted(f"{d.id}:{hashlib.sha1(d.text.encode()).hexdigest()}"
-                                               for d in self.docs)).encode()).hexdigest()
+        """A digest of the documents' ids and texts (what derived values are keyed on),
+        computed once: a corpus's documents are not changed after it is built."""
+        if self._content_digest is None:
+            self._content_digest = hashlib.sha256("\0".join(sorted(
+                f"{d.id}:{hashlib.sha1(d.text.encode()).hexdigest()}" for d in self.docs)).encode()).hexdigest()
+        return self._content_digest
 
     # --- tables ----------------------------------------------------------------------------
     def documents(self):

@@ -575,9 +575,11 @@ def parse(source: Source | str | os.PathLike, sources: SourceRegister | None = N
     return documents
 
 
-def parse_text(text: str, name: str = "document") -> list[Document]:
-    """Parse a string (``name`` stands in for the file name in fallback ids)."""
-    return parse(Source(path=f"{name}.txt", text=text))
+def parse_text(text: str, name: str = "document", sources: SourceRegister | None = None) -> list[Document]:
+    """Parse a string (``name`` stands in for the file name in fallback ids). A string has
+    no folder, so no ``sources.csv`` is looked for: pass ``sources`` to name documents
+    whose header has no number."""
+    return parse(Source(path=f"{name}.txt", text=text), sources if sources is not None else SourceRegister([]))
 
 
 def _meta_to_original(meta: DocumentMeta, source: Source) -> None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, read_yaml
 
 __all__ = [
-    "Unit", "UNITS", "ORDINAL_WORD", "POINT_LETTERS", "POINT_INDEX", "ORDINALS", "KIND_OF_WORD",
+    "Unit", "UNITS", "load_units", "ORDINAL_WORD", "POINT_LETTERS", "POINT_INDEX", "ORDINALS", "KIND_OF_WORD",
     "heading_words", "cited_words", "alternation", "letter_class", "roman_to_int", "to_roman", "ordinal",
 ]
 
@@ -44,48 +45,51 @@ class Unit:
         return (self.heading or self.cited)[0]
 
 
-def _forms(entry: dict, key: str, where: str) -> tuple[str, ...]:
-    return tuple(unicodedata.normalize("NFC", w) for w in need_strings(entry.get(key), PATH, f"{where}, {key}"))
+def _forms(entry: dict, key: str, path: Path, where: str) -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFC", w) for w in need_strings(entry.get(key), path, f"{where}, {key}"))
 
 
-def _load() -> tuple[dict[str, Unit], str, tuple[str, ...], dict[str, int]]:
-    data = need_mapping(read_yaml(PATH), PATH, "")
-    raw_units = need_mapping(data.get("units"), PATH, "units")
+def load_units(path: Path = PATH) -> tuple[dict[str, Unit], str, tuple[str, ...], dict[str, int]]:
+    """Read and check a units file: ``(units by kind, ordinal word, point letters,
+    ordinals)``; a mistake raises ``DataFileError`` naming the entry. The package reads
+    ``data/units.yaml`` once, at import."""
+    data = need_mapping(read_yaml(path), path, "")
+    raw_units = need_mapping(data.get("units"), path, "units")
     units: dict[str, Unit] = {}
     for kind, entry in raw_units.items():
         where = f"units, {kind}"
-        need_mapping(entry, PATH, where)
+        need_mapping(entry, path, where)
         segment = entry.get("segment")
         if not isinstance(segment, str) or not re.fullmatch(r"[a-z]*", segment):
-            raise DataFileError(PATH, where, "'segment' must be lower-case ASCII letters (or empty)")
+            raise DataFileError(path, where, "'segment' must be lower-case ASCII letters (or empty)")
         numbers = entry.get("numbers")
         if numbers not in _NUMBERINGS:
-            raise DataFileError(PATH, where, f"'numbers' must be one of {', '.join(_NUMBERINGS)}")
-        heading, cited = _forms(entry, "heading", where), _forms(entry, "cited", where)
+            raise DataFileError(path, where, f"'numbers' must be one of {', '.join(_NUMBERINGS)}")
+        heading, cited = _forms(entry, "heading", path, where), _forms(entry, "cited", path, where)
         if not cited:
-            raise DataFileError(PATH, where, "needs at least one 'cited' spelling")
+            raise DataFileError(path, where, "needs at least one 'cited' spelling")
         units[kind] = Unit(kind, segment, numbers, heading, cited)
     missing = [k for k in ("part", "chapter", "section", "subsection", "article", "clause", "point", "annex")
                if k not in units]
     if missing:
-        raise DataFileError(PATH, "units", f"missing unit(s) {', '.join(missing)}")
-    ordinal_word = need_text(data, "ordinal_word", PATH, "ordinal_word").strip()
+        raise DataFileError(path, "units", f"missing unit(s) {', '.join(missing)}")
+    ordinal_word = need_text(data, "ordinal_word", path, "ordinal_word").strip()
     letters = data.get("point_letters")
     if not isinstance(letters, list) or not letters or not all(
             isinstance(x, str) and len(x) == 1 and x.islower() for x in letters):
-        raise DataFileError(PATH, "point_letters", "must be a list of single lower-case letters")
+        raise DataFileError(path, "point_letters", "must be a list of single lower-case letters")
     if len(set(letters)) != len(letters):
-        raise DataFileError(PATH, "point_letters", "a letter is listed twice")
-    ordinals = need_mapping(data.get("ordinals"), PATH, "ordinals")
+        raise DataFileError(path, "point_letters", "a letter is listed twice")
+    ordinals = need_mapping(data.get("ordinals"), path, "ordinals")
     for word, n in ordinals.items():
         if not isinstance(n, int) or n < 1:
-            raise DataFileError(PATH, f"ordinals, {word}", "must be a whole number from 1")
+            raise DataFileError(path, f"ordinals, {word}", "must be a whole number from 1")
     letters = tuple(unicodedata.normalize("NFC", x) for x in letters)
     return (units, unicodedata.normalize("NFC", ordinal_word), letters,
             {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()})
 
 
-UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS = _load()
+UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS = load_units()
 POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
 #: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.
 KIND_OF_WORD = {w.lower(): kind for kind, unit in UNITS.items() for w in (*unit.heading, *unit.cited)}

@@ -143,3 +143,27 @@ def test_index_weighs_a_query_as_the_fitted_vectoriser_does(samples, query):
     fitted = TfidfVectorizer(analyzer=_terms, sublinear_tf=True).fit(LinkIndex.passages(samples)[2])
     assert index.vocabulary == fitted.vocabulary_
     assert np.allclose(index.vector(query).toarray(), fitted.transform([query]).toarray())
+
+
+def test_topic_boosts_lose_only_a_broken_taxonomy(tmp_path, samples, monkeypatch, caplog):
+    """A broken topics.yaml costs the boost (with a warning); any other failure of the tags
+    is a defect and surfaces instead of being swallowed."""
+    from policytrack.vocab import DataFileError
+
+    reg = make_register(tmp_path, [{**BASE, "id": "R02", "title": "Tái sử dụng", "topics": "water_resources",
+                                    "text_vi": "Khuyến khích doanh nghiệp tái sử dụng nước thải sau xử lý."}])
+
+    def broken_taxonomy(self, threshold=None):
+        raise DataFileError("topics.yaml", "topic 'x'", "needs a non-empty 'label_vi'")
+
+    monkeypatch.setattr(Corpus, "tags", broken_taxonomy)
+    frame = link(reg, samples, k=3)
+    assert len(frame[frame["method"] == "retrieved"]) == 3 and "(+topic)" not in " ".join(frame["explanation"])
+    assert "without topic boosts" in caplog.text
+
+    def defect(self, threshold=None):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(Corpus, "tags", defect)
+    with pytest.raises(KeyError):
+        link(reg, samples, k=3)

@@ -1,0 +1,53 @@
+"""Ids: one segment builder for parsed and cited units, one canonical number."""
+
+from __future__ import annotations
+
+import pytest
+
+from policytrack import ids
+from policytrack.model import DocumentMeta
+
+
+@pytest.mark.parametrize("kind, raw, segment", [
+    ("part", "nhất", "p1"), ("part", "tư", "p4"), ("part", "mười một", "pmười một"),
+    ("chapter", "IV", "c4"), ("chapter", "12", "c12"),
+    ("section", "2", "m2"), ("subsection", "3", "tm3"),
+    ("article", "8", "d8"), ("article", "5a", "d5a"), ("article", "5đ", "d5dd"),
+    ("clause", "3", "k3"), ("clause", "03", "k3"),
+    ("point", "a", "a"), ("point", "đ", "dd"), ("subpoint", "a1", "a1"),
+    ("annex", "", "pl"), ("annex", "II", "pl2"), ("annex", "3", "pl3"), ("annex", "A", "pla"),
+])
+def test_segment(kind, raw, segment):
+    assert ids.segment(kind, raw) == segment
+
+
+@pytest.mark.parametrize("number, canonical", [
+    ("08/2022/ND-CP", "08/2022/NĐ-CP"), ("08 / 2022 / NĐ-CP", "08/2022/NĐ-CP"),
+    ("1795/QĐ-TTG", "1795/QĐ-TTg"), ("24-nq/tw", "24-NQ/TW"), ("7344/BTNMT-KH&CN", "7344/BTNMT-KH&CN"),
+])
+def test_canonical_number(number, canonical):
+    assert ids.canonical_number(number) == canonical
+
+
+def test_number_key_ignores_case_and_spelling():
+    assert ids.number_key("08/2022/nd-cp") == ids.number_key("08/2022/NĐ-CP")
+    assert ids.number_key("1795/QĐ-TTg") == ids.number_key("1795/qđ-ttg")
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("Luật BẢO VỆ MÔI TRƯỜNG", "luat-bao-ve-moi-truong"), ("Đà Nẵng  2021", "da-nang-2021"), ("—", ""),
+])
+def test_slug(text, slug):
+    assert ids.slug(text) == slug
+
+
+def test_document_id():
+    assert ids.document_id(DocumentMeta(number="QCVN 40:2011/BTNMT"), "f") == "f"
+    assert ids.document_id(DocumentMeta(doc_type="Luật", title="TÀI NGUYÊN NƯỚC", is_draft=True,
+                                        draft_number="2"), "f") == "luat-tai-nguyen-nuoc@du-thao-2"
+
+
+@pytest.mark.parametrize("value, ok", [("2024-02-29", True), ("2023-02-29", False), ("2024-13-01", False),
+                                       ("hôm qua", False), ("", False)])
+def test_is_iso_date(value, ok):
+    assert ids.is_iso_date(value) is ok
