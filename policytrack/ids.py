@@ -18,7 +18,7 @@ import re
 import unicodedata
 
 from .model import DocumentMeta
-from .units import UNITS, ordinal, roman_to_int
+from .units import UNITS, id_letters, ordinal, roman_to_int
 
 __all__ = ["segment", "join", "slug", "canonical_number", "number_key", "document_id", "safe_id",
            "is_iso_date"]
@@ -31,12 +31,13 @@ def _roman_or_digits(raw: str) -> int | None:
 def segment(kind: str, raw: str) -> str:
     """The id segment of a unit numbered ``raw`` as printed (``Chương IV`` → ``c4``).
 
-    Letters keep their case-folded form with ``đ`` written ``dd``; an unnumbered annex is
+    Letters outside a-z take their id spelling (``data/units.yaml``: ``đ`` → ``dd``, ``ư`` →
+    ``uw``); an unnumbered annex is
     ``pl``; a number that cannot be read (``Phần thứ mười một``) is kept in lower case.
     """
     prefix = UNITS[kind].segment if kind in UNITS else ""
     if kind == "subpoint":
-        return raw.replace("đ", "dd")
+        return id_letters(raw)
     numbers = UNITS[kind].numbers if kind in UNITS else "digits"
     if numbers == "ordinal":
         n = ordinal(raw)
@@ -47,9 +48,9 @@ def segment(kind: str, raw: str) -> str:
         n = _roman_or_digits(raw)
         return f"{prefix}{n if n else raw.lower()}"
     if numbers == "letters":
-        return prefix + raw.replace("đ", "dd")
+        return prefix + id_letters(raw)
     if kind == "article":
-        return prefix + raw.replace("đ", "dd")
+        return prefix + id_letters(raw)
     return f"{prefix}{int(raw)}" if raw.isdigit() else prefix + raw
 
 

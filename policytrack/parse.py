@@ -60,6 +60,7 @@ def _heading(kind: str) -> str:
 
 _ORD = units.alternation([units.ORDINAL_WORD, units.ORDINAL_WORD.upper()])
 _LETTER = units.letter_class()
+_UPPER = r"[^\W\d_a-zà-ỹđư]"  # a capital letter (Vietnamese included)
 _MARKER_BODY = (
     r"[ \t]*(?:"
     rf"(?P<part>{_heading('part')}[ \t]+{_ORD}[ \t]+(?P<part_n>[^\W\d_]+))"
@@ -67,10 +68,11 @@ _MARKER_BODY = (
     rf"|(?P<subsection>{_heading('subsection')}[ \t]+(?P<subsection_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<section>{_heading('section')}[ \t]+(?P<section_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?{_heading('article')}[ \t]+(?P<article_n>\d{{1,4}}{_LETTER}?)\b[ \t]*(?P<article_p>[.:])?)"
-    rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b[ \t]*[.:-]?)"
+    rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …".
-    r"|(?P<clause>(?P<clause_n>\d{1,3})[.)](?:\[\d{1,3}\])?(?=[ \t]|$))"
-    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\[\d{{1,3}}\])?(?=[ \t]|$))"
+    # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.
+    rf"|(?P<clause>(?P<clause_n>\d{{1,3}})[.)](?:\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}))"
+    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
     r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"
@@ -105,8 +107,11 @@ class _Node:
 
 
 _CLAUSE, _POINT = LEVEL["clause"], LEVEL["point"]
-_CONTAINERS = ("article", "annex")
-_POINT_CONTAINERS = ("article", "annex", "clause")
+# An annex holds articles (a regulation issued with the document) but no clauses or points
+# of its own: its numbered lines are rows of lists, tables and forms, cited as "mục 1 Phụ
+# lục I", never as khoản.
+_CONTAINERS = ("article",)
+_POINT_CONTAINERS = ("article", "clause")
 
 
 class _TreeBuilder:
@@ -134,6 +139,7 @@ class _TreeBuilder:
         self.warnings: list[tuple[str, int, int]] = []
         self.has_articles = False
         self.last_article = 0
+        self.in_annex = False
 
     def warn(self, message: str, start: int, end: int) -> None:
         self.warnings.append((message, start, end))
@@ -277,8 +283,8 @@ class _TreeBuilder:
 
     def _holder(self, level: int, containers: tuple[str, ...] = _CONTAINERS) -> _Node | None:
         """The open node a new clause (or point) would belong to, without changing the tree:
-        an article or annex (or, for points, a clause); in a text with no articles (a
-        letter) the innermost division."""
+        an article (or, for points, a clause); in a text with no articles (a letter) the
+        innermost division. ``None`` inside an annex that holds no article."""
         for node in reversed(self.stack):
             if node.level < level:
                 break
@@ -294,7 +300,8 @@ class _TreeBuilder:
         start = self.at
         holder = self._holder(_CLAUSE)
         if holder is None:
-            self.warn(f"numbered paragraph {n}. outside any article kept as text", start, m.end())
+            if not self.in_annex:
+                self.warn(f"numbered paragraph {n}. outside any article kept as text", start, m.end())
             return
         previous = holder.last_clause
         if n <= previous:
@@ -302,6 +309,8 @@ class _TreeBuilder:
             return
         if n != previous + 1:
             self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", start, m.end())
+        if m.end() < self.end and self.text[m.end()] not in " \t\n":
+            self.warn(f"khoản {n}: number fused to its text", start, m.end())
         self._close_to(_CLAUSE, start)
         holder.last_clause = n
         key = ids.join(holder.key, ids.segment("clause", raw))
@@ -317,6 +326,8 @@ class _TreeBuilder:
             return
         holder = self._holder(_POINT, _POINT_CONTAINERS)
         if holder is None:
+            if self.in_annex:
+                return
             self.warn(f"điểm {letter}) outside any article kept as text", self.at, m.end())
             return
         previous = holder.last_point
@@ -367,7 +378,8 @@ class _TreeBuilder:
             raw = m.group("annex_n") or ""
             is_caps = m.group("annex").startswith("PHỤ LỤC")
             rest = self.text[m.end():line_end].strip()
-            if not (self.closed or is_caps or not rest):
+            # "Phụ lục I[6](được bãi bỏ)": a consolidated text's footnote mark makes it a heading
+            if not (self.closed or is_caps or not rest or m.group("annex_fn")):
                 return  # "Phụ lục II ban hành kèm theo..." opening a sentence cites an annex
         self._close_to(1, self.at)
         self.handlers = self.open_handlers
@@ -380,6 +392,7 @@ class _TreeBuilder:
         self.annex_keys.add(key)
         heading = self._heading(m, allow_next_line=True)
         self._open(_Node("annex", 1, raw or None, key, self.at, self.end, heading))
+        self.in_annex = True
 
     def finish(self) -> Provision:
         self._close_to(1, self.end)

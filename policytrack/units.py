@@ -24,7 +24,7 @@ from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, r
 
 __all__ = [
     "Unit", "UNITS", "load_units", "ORDINAL_WORD", "POINT_LETTERS", "POINT_INDEX", "ORDINALS", "KIND_OF_WORD",
-    "heading_words", "cited_words", "alternation", "letter_class", "roman_to_int", "to_roman", "ordinal",
+    "heading_words", "cited_words", "id_letters", "ID_LETTERS", "alternation", "letter_class", "roman_to_int", "to_roman", "ordinal",
 ]
 
 PATH = DATA / "units.yaml"
@@ -49,9 +49,9 @@ def _forms(entry: dict, key: str, path: Path, where: str) -> tuple[str, ...]:
     return tuple(unicodedata.normalize("NFC", w) for w in need_strings(entry.get(key), path, f"{where}, {key}"))
 
 
-def load_units(path: Path = PATH) -> tuple[dict[str, Unit], str, tuple[str, ...], dict[str, int]]:
+def load_units(path: Path = PATH) -> tuple[dict[str, Unit], str, tuple[str, ...], dict[str, int], dict[str, str]]:
     """Read and check a units file: ``(units by kind, ordinal word, point letters,
-    ordinals)``; a mistake raises ``DataFileError`` naming the entry. The package reads
+    ordinals, id spellings of letters outside a-z)``; a mistake raises ``DataFileError`` naming the entry. The package reads
     ``data/units.yaml`` once, at import."""
     data = need_mapping(read_yaml(path), path, "")
     raw_units = need_mapping(data.get("units"), path, "units")
@@ -85,11 +85,20 @@ def load_units(path: Path = PATH) -> tuple[dict[str, Unit], str, tuple[str, ...]
         if not isinstance(n, int) or n < 1:
             raise DataFileError(path, f"ordinals, {word}", "must be a whole number from 1")
     letters = tuple(unicodedata.normalize("NFC", x) for x in letters)
+    id_letters = need_mapping(data.get("id_letters") or {}, path, "id_letters")
+    for letter, spelling in id_letters.items():
+        if not (isinstance(spelling, str) and re.fullmatch(r"[a-z]{2,}", spelling)):
+            raise DataFileError(path, f"id_letters, {letter}", "must be two or more ASCII lower-case letters")
+    unspelled = [x for x in letters if not ("a" <= x <= "z") and x not in id_letters]
+    if unspelled:
+        raise DataFileError(path, "id_letters", f"no id spelling for {', '.join(unspelled)}")
     return (units, unicodedata.normalize("NFC", ordinal_word), letters,
-            {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()})
+            {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()},
+            {unicodedata.normalize("NFC", k): v for k, v in id_letters.items()})
 
 
-UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS = load_units()
+UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS = load_units()
+_ID_TABLE = str.maketrans(ID_LETTERS)
 POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
 #: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.
 KIND_OF_WORD = {w.lower(): kind for kind, unit in UNITS.items() for w in (*unit.heading, *unit.cited)}
@@ -144,6 +153,11 @@ def to_roman(n: int) -> str:
             out += letters
             n -= value
     return out
+
+
+def id_letters(text: str) -> str:
+    """``text`` with the letters outside a-z in their id spelling: ``"đ"`` → ``"dd"``."""
+    return text.translate(_ID_TABLE)
 
 
 def ordinal(word: str) -> int | None:

@@ -14,7 +14,7 @@ from policytrack.model import DocumentMeta
     ("section", "2", "m2"), ("subsection", "3", "tm3"),
     ("article", "8", "d8"), ("article", "5a", "d5a"), ("article", "5đ", "d5dd"),
     ("clause", "3", "k3"), ("clause", "03", "k3"),
-    ("point", "a", "a"), ("point", "đ", "dd"), ("subpoint", "a1", "a1"),
+    ("point", "a", "a"), ("point", "đ", "dd"), ("point", "ư", "uw"), ("subpoint", "a1", "a1"),
     ("annex", "", "pl"), ("annex", "II", "pl2"), ("annex", "3", "pl3"), ("annex", "A", "pla"),
 ])
 def test_segment(kind, raw, segment):

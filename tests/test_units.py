@@ -35,10 +35,6 @@ def test_alternation_tries_longer_words_first():
     assert pattern.match("Tiểu mục 2").group() == "Tiểu mục"
 
 
-def test_letter_class_follows_the_point_letters():
-    assert units.letter_class() == "[a-zđ]"
-
-
 def _write(tmp_path, change):
     data = yaml.safe_load(units.PATH.read_text(encoding="utf-8"))
     change(data)
@@ -66,7 +62,18 @@ def test_a_bad_units_file_names_the_entry(tmp_path, change, entry, reason):
 
 
 def test_adding_a_point_letter_is_one_edit(tmp_path):
-    """ư after u (sanction decrees): the loaded letters and the letter class follow."""
-    path = _write(tmp_path, lambda d: d["point_letters"].insert(d["point_letters"].index("u") + 1, "ư"))
-    _, _, letters, _ = units.load_units(path)
-    assert letters[letters.index("u") + 1] == "ư"
+    """A new letter needs its place in the list and an id spelling, nothing else."""
+    def add(d, spelled):
+        d["point_letters"].insert(d["point_letters"].index("o") + 1, "ơ")
+        if spelled:
+            d["id_letters"]["ơ"] = "ow"
+
+    with pytest.raises(DataFileError, match="no id spelling for ơ"):
+        units.load_units(_write(tmp_path, lambda d: add(d, False)))
+    _, _, letters, _, spellings = units.load_units(_write(tmp_path, lambda d: add(d, True)))
+    assert letters[letters.index("o") + 1] == "ơ" and spellings["ơ"] == "ow"
+
+
+def test_u_horn_is_a_point_letter():
+    assert units.POINT_LETTERS[units.POINT_INDEX["u"] + 1] == "ư"
+    assert units.id_letters("ư") == "uw" and units.letter_class() == "[a-zđư]"
