@@ -56,7 +56,8 @@ CASES = [
     ("Điều 3 Nghị định số 08/2022/NĐ-CP ngày 10 tháng 01 năm 2022 của Chính phủ", [("08/2022/NĐ-CP", "3", None, None)]),
     ("Nghị định 08/2022/ND-CP", [("08/2022/ND-CP", None, None, None)]),
     ("Luật Tài nguyên nước năm 2023", [("Luật Tài nguyên nước năm 2023", None, None, None)]),
-    ("Căn cứ Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020;", [("Luật Bảo vệ môi trường năm 2020", None, None, None)]),
+    # the year of the date of issue is not part of the name ("năm 2020" is not written with it)
+    ("Căn cứ Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020;", [("Luật Bảo vệ môi trường", None, None, None)]),
     ("Nghị quyết số 24-NQ/TW ngày 03/6/2013", [("24-NQ/TW", None, None, None)]),
     ("Văn bản số 7344/BTNMT-KH&CN", [("7344/BTNMT-KH&CN", None, None, None)]),
     ("Quyết định số 1795/QĐ-TTg", [("1795/QĐ-TTg", None, None, None)]),
@@ -120,7 +121,7 @@ def test_canonical_number():
 
 def test_vocabulary_is_validated(tmp_path):
     bad = tmp_path / "citations.yaml"
-    bad.write_text("document_types: [Luật]\nlaw_names: []\nissuers: []\ncharters: []\nnumber_forms: {x: '(('}\n", encoding="utf-8")
+    bad.write_text("document_types: [Luật]\nlaw_names: []\nissuers: []\ncharters: []\nname_words_end: []\nnumber_forms: {x: '(('}\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="number form 'x'"):
         load_vocabulary(bad)
     assert load_vocabulary().relations["bãi bỏ"] == "bãi bỏ"
@@ -171,8 +172,12 @@ def test_resolution_relative_and_external(corpus):
     assert external[0].resolved_id is None
     named = [t for r in refs for t in r.targets if t.document and t.document.kind == "name"]
     assert named[0].resolved_id == "72/2020/QH14" and "not in the corpus" in named[0].reason
-    this_clause = [t for r in refs for t in r.targets if t.clause == "này"]
-    assert this_clause[0].resolved_id == f"{did}:d3.k2.a" or "not found" in (this_clause[0].reason or "")
+    # "điểm a khoản này" in khoản 2 Điều 3 carries the numbers it stands for
+    [this_clause] = [t for r in refs if r.text == "điểm a khoản này" for t in r.targets]
+    assert (this_clause.article, this_clause.clause, this_clause.point, this_clause.relative) == ("3", "2", "a", True)
+    assert this_clause.resolved_id is None and "not found" in this_clause.reason
+    [here] = [t for r in refs if r.text == "khoản 2 Điều này" for t in r.targets]
+    assert (here.article, here.clause, here.relative, here.document_id) == ("2", "2", True, did)
 
 
 def test_graph_and_helpers(corpus):
@@ -188,7 +193,7 @@ def test_graph_and_helpers(corpus):
 
 def test_corpus_references_frame_and_annotate(corpus):
     frame = corpus.references()
-    assert {"document_id", "provision_id", "start", "end", "resolved_id", "reason"} <= set(frame.columns)
+    assert {"file", "citing_document", "citing_provision", "document_id", "start", "end", "resolved_id", "reason"} <= set(frame.columns)
     doc = corpus.docs[0]
     assert all(doc.source.text[s:e] == t for s, e, t in zip(frame["start"], frame["end"], frame["text"]))
     html = annotate(doc.source.text, find_references(doc))
@@ -254,7 +259,7 @@ def test_seed_letters_cite_their_documents():
 def test_shared_law_excerpt_resolves_its_internal_citations():
     corpus = Corpus.load(SHARED / "corpus", cache_dir=False, progress=False, sources=PROJECT_SOURCES)
     frame = corpus.references()
-    law = frame[frame["document_id"] == "72/2020/QH14"]
+    law = frame[frame["citing_document"] == "72/2020/QH14"]
     assert len(law) >= 50
     resolved = law["resolved_id"].notna().mean()
     assert resolved >= 0.85
@@ -282,9 +287,9 @@ def test_drafts_and_implied_documents(tmp_path):
         encoding="utf-8")
     corpus = Corpus.load(folder, cache_dir=False, progress=False, sources=PROJECT_SOURCES)
     frame = corpus.references().set_index("text")
-    letter = frame[frame["document_id"] == "1/2099/X-Y"]
+    letter = frame[frame["citing_document"] == "1/2099/X-Y"]
     assert letter.loc["Điều 5 Dự thảo 2", "resolved_id"] == "luat-thu@du-thao-2:d5"
     assert letter.loc["khoản 2 Điều 5", "resolved_id"] == "luat-thu@du-thao-2:d5.k2"  # implied: last cited
-    decree = frame[frame["document_id"] == "9/2099/NĐ-CP"]
+    decree = frame[frame["citing_document"] == "9/2099/NĐ-CP"]
     assert decree.loc["khoản 2 Điều 5", "document"] == "08/2022/NĐ-CP"  # implied: the amended decree
     assert decree.loc["khoản 1 Điều 1", "resolved_id"] == "9/2099/NĐ-CP:d1.k1"  # Điều 2 is not amending

@@ -79,7 +79,7 @@ provisions[provisions["id"].str.startswith(article.id)][["id", "kind", "number",
     md("## 3 · What the documents cite"),
     code("""
 refs = corpus.references()
-refs[["provision_id", "text", "document", "article", "clause", "resolved_id"]].head(8)
+refs[["citing_provision", "text", "document", "article", "clause", "resolved_id"]].head(8)
 """),
     md("## 4 · Topics: discharge control and water resources, with the words that show it"),
     code("""
@@ -239,7 +239,7 @@ corpus = pt.Corpus.load(folders[-1], sources="../corpus/sources.csv") if len(fol
 samples = pt.Corpus.load("../corpus")
 refs = pd.concat([samples.references(), corpus.references() if corpus is not samples else None])
 print(f"{len(refs)} cited units in {refs['document_id'].nunique()} documents")
-refs[["provision_id", "text", "document", "article", "clause", "point", "relation", "resolved_id", "reason"]].head(12)
+refs[["citing_provision", "text", "document", "article", "clause", "point", "relation", "resolved_id", "reason"]].head(12)
 """),
     md("""
 ## What a letter rests on

@@ -21,7 +21,7 @@ The package reads as the stage does: ``grammar`` (vocabulary and patterns), ``re
 ``evaluate`` (accuracy against gold cases); ``model`` holds the typed results.
 """
 
-from .evaluate import evaluate_references
+from .evaluate import evaluate_gold, evaluate_references, evaluate_structure
 from .grammar import Vocabulary, load_vocabulary
 from .graph import citation_graph, cited_by, rests_on
 from .model import UNIT_ORDER, DocRef, Reference, Target
@@ -32,5 +32,5 @@ from .resolve import corpus_references, resolve
 __all__ = [
     "DocRef", "Target", "Reference", "UNIT_ORDER", "Vocabulary", "load_vocabulary", "find_references",
     "resolve", "corpus_references", "annotate", "records", "references_frame", "citation_graph", "cited_by",
-    "rests_on", "evaluate_references",
+    "rests_on", "evaluate_references", "evaluate_gold", "evaluate_structure",
 ]

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import units
+from ..header.patterns import UP
 from ..header import load_doc_types
 from ..vocab import DATA, DataFileError, need_mapping, need_strings, read_yaml
 
@@ -25,6 +26,7 @@ class Vocabulary:
     issuers: list[str]
     number_forms: dict[str, str]
     charters: list[str] = field(default_factory=list)
+    name_words_end: list[str] = field(default_factory=list)
 
 
 def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
@@ -32,7 +34,7 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
     Document types come from ``doc_types.yaml`` (the types marked ``cited``)."""
     data = need_mapping(read_yaml(path), path, "")
     lists = {key: list(need_strings(data.get(key), path, key, required=True))
-             for key in ("law_names", "issuers", "charters")}
+             for key in ("law_names", "issuers", "charters", "name_words_end")}
     relations: dict[str, str] = {}
     for i, entry in enumerate(data.get("relations") or [], start=1):
         if not isinstance(entry, dict) or not entry.get("word") or not entry.get("relation"):
@@ -45,7 +47,7 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
         except (re.error, TypeError) as exc:
             raise DataFileError(path, f"number form '{name}'", f"not a valid pattern: {exc}") from exc
     return Vocabulary(load_doc_types().cited_names(), relations, lists["law_names"], lists["issuers"],
-                      dict(forms), lists["charters"])
+                      dict(forms), lists["charters"], lists["name_words_end"])
 
 
 _alternation = units.alternation
@@ -69,10 +71,30 @@ _BARE = rf"(?:{_N}|[IVXLC]+(?!\w)|{_L})"
 # Separators are horizontal space only: a citation never runs over a line break, so a
 # heading "Chương IV" above "Điều 39." is two headings, not "Điều 39 of Chương IV".
 _S = r"[ \t]"
-_LIST_SEP = rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đến|tới){_S}+|{_S}*-{_S}*)"
+# "khoản 1 Điều 27; khoản 2 Điều 29 của Bộ luật …": on one line, ";" separates groups that
+# share the document named at the end, as "," does.
+_LIST_SEP = (rf"(?:{_S}*[,;]{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đến|tới|vào{_S}+(?:sau|trước)){_S}+"
+             rf"|{_S}*-{_S}*)")
 _LEVEL_SEP = rf"(?:{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+)?)"
 _CHAIN = rf"{_UNIT}(?:{_LIST_SEP}(?:các{_S}+)?(?:{_UNIT}|{_BARE})|{_LEVEL_SEP}{_UNIT})*"
 _DATE = r"\d{1,2}\s*(?:/|-|\s+tháng\s+)\s*\d{1,2}\s*(?:/|-|\s+năm\s+)\s*(?:19|20)\d\d"
+
+
+def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
+    """The name after ``Luật`` / ``Bộ luật`` / ``Pháp lệnh``: a name of ``law_names`` (as
+    listed, any case), an amending law's name (``sửa đổi, bổ sung một số điều của Luật X và
+    Luật Y``), an abbreviation in capitals (``BVMT``), or a name read from the text: a first
+    word in capitals, or ``về`` and a word (``Pháp lệnh về tổ chức …``), then the words
+    up to the first word of ``name_words_end``, a number, a date or a punctuation mark
+    (``Phòng, chống`` keeps its comma), at most ten words."""
+    ends = _alternation(vocab.name_words_end)
+    word = rf"(?!(?:{ends})(?![^\W\d_]))(?!và{_S}+(?:{types}))[^\W\d_]+"
+    rest = rf"(?:(?:{_S}+|,{_S}+(?=chống\b)){word}){{0,9}}"
+    first = rf"(?:[{UP}][^\W\d_]*|về{_S}+[^\W\d_]+)"
+    law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh){_S}+(?:{names}|{first}{rest})"
+    amending = (rf"sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?(?:{_S}+của)?(?:{_S}+các)?{_S}+{law}"
+                rf"(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*")
+    return rf"(?:{names}(?![^\W\d_])|{amending}|[{UP}]{{2,}}(?![^\W\d_])|{first}{rest})"
 
 
 @lru_cache(maxsize=4)
@@ -91,7 +113,9 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
 
     this = rf"(?P<this_type>{types})\s+này(?!\w)"
     named = (
-        rf"(?P<name_type>Bộ luật|Luật|Pháp lệnh)\s+(?P<name>{names})(?!\w)"
+        rf"(?:(?P<name_type>Bộ [Ll]uật|Luật|Pháp lệnh)\s+(?P<name>{_law_name(vocab, names, types)})"
+        rf"|(?P<constitution>Hiến pháp)(?:\s+(?P<constitution_of>nước Cộng hòa xã hội chủ nghĩa Việt Nam))?)"
+        r"(?:\s*\((?P<name_note>sửa đổi|mới)\))?"
         rf"(?:\s+(?:số\s+)?(?P<name_number>\d{{1,5}}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]))?"
         r"(?:\s+(?:năm\s+)?(?P<name_year>(?:19|20)\d\d)(?!\d))?"
     )

@@ -20,6 +20,7 @@ class DocRef:
     issuer: str | None = None
     draft_number: str | None = None  # "Dự thảo 2"
     implied: bool = False  # not written in the citation: taken from its context (see find_references)
+    year_from_date: bool = False  # ``year`` read from the date of issue, not written with the name
 
     @property
     def label(self) -> str | None:
@@ -31,14 +32,15 @@ class DocRef:
         if self.number:
             return self.number
         label = f"{self.doc_type or ''} {self.name or ''}".strip()
-        return f"{label} năm {self.year}" if self.year else label
+        return f"{label} năm {self.year}" if self.year and not self.year_from_date else label
 
 
 @dataclass
 class Target:
     """One cited unit. ``document`` is ``None`` for the citing document itself. Unit
-    fields hold the numbers as printed (``"IV"``, ``"đ"``); ``"này"`` means the unit that
-    contains the citation (``khoản 2 Điều này``)."""
+    fields hold the numbers as printed (``"IV"``, ``"đ"``). Found in a parsed ``Document``,
+    relative units carry the numbers they stand for (``khoản 2 Điều này`` inside Điều 7 has
+    article ``"7"``, ``relative=True``); found in a bare string, ``"này"`` is kept."""
 
     document: DocRef | None = None
     part: str | None = None
@@ -51,6 +53,11 @@ class Target:
     annex: str | None = None
     resolved_id: str | None = None
     reason: str | None = None
+    #: True when a unit number was not written but taken from where the citation stands
+    #: (``khoản 2 Điều này`` inside Điều 7 → article ``"7"``).
+    relative: bool = False
+    #: The cited document's id as resolved (``resolve``), or ``None``.
+    document_id: str | None = None
 
     def units(self) -> dict[str, str]:
         return {k: v for k in UNIT_ORDER if (v := getattr(self, k)) is not None}
@@ -67,6 +74,7 @@ class Reference:
     relation: str | None = None
     document_id: str | None = None  # the citing document, when known
     provision_id: str | None = None  # the innermost citing provision, when known
+    file: str | None = None  # the citing file
 
     @property
     def form(self) -> str:

@@ -9,14 +9,28 @@ from .model import Reference
 # --- outputs ---------------------------------------------------------------------------------
 
 
+#: The fields of a record, in order (the CLI's ``refs --json`` and ``Corpus.references()``).
+RECORD_FIELDS = [
+    "file", "citing_document", "citing_provision", "start", "end", "text", "form", "document", "document_id",
+    "article", "clause", "point", "chapter", "section", "annex", "relative", "implied", "relation",
+    "resolved_id", "reason",
+]
+
+
 def records(ref: Reference) -> list[dict]:
-    """One JSON-ready record per target (the CLI format)."""
+    """One JSON-ready record per cited unit: where the citation stands (file, citing
+    document and smallest citing provision, span), what it cites (the document as written
+    and its id as resolved, the unit numbers, relative ones resolved), and the resolution.
+    Values are strings, integers, booleans or ``None``: strict JSON."""
     return [
         {
-            "start": ref.start, "end": ref.end, "text": ref.text,
+            "file": ref.file, "citing_document": ref.document_id, "citing_provision": ref.provision_id,
+            "start": ref.start, "end": ref.end, "text": ref.text, "form": ref.form,
             "document": t.document.label if t.document else None,
+            "document_id": t.document_id,
             "article": t.article, "clause": t.clause, "point": t.point,
             "chapter": t.chapter, "section": t.section, "annex": t.annex,
+            "relative": t.relative, "implied": bool(t.document and t.document.implied),
             "relation": ref.relation, "resolved_id": t.resolved_id, "reason": t.reason,
         }
         for t in ref.targets
@@ -24,16 +38,12 @@ def records(ref: Reference) -> list[dict]:
 
 
 def references_frame(references: list[Reference]):
-    """One row per target: citing document and provision, span, target fields, resolution."""
+    """One row per cited unit, with the fields of ``records`` (missing values are ``None``,
+    never NaN, so ``frame.to_json()`` is strict JSON)."""
     import pandas as pd
 
-    rows = []
-    for ref in references:
-        for rec in records(ref):
-            rows.append({"document_id": ref.document_id, "provision_id": ref.provision_id, "form": ref.form, **rec})
-    columns = ["document_id", "provision_id", "start", "end", "text", "form", "document", "article",
-               "clause", "point", "chapter", "section", "annex", "relation", "resolved_id", "reason"]
-    return pd.DataFrame(rows, columns=columns)
+    rows = [rec for ref in references for rec in records(ref)]
+    return pd.DataFrame(rows, columns=RECORD_FIELDS, dtype=object)
 
 
 def annotate(text: str, references: list[Reference]) -> str:

@@ -87,16 +87,21 @@ def _doc_ref(m: re.Match, vocab: Vocabulary, text: str) -> DocRef | None:
         return DocRef("draft", text, doc_type="Dự thảo", number=None, draft_number=m.group("draft_n"))
     if m.group("charter"):
         return DocRef("name", text, doc_type="Điều lệ", name=m.group("charter_of"))
+    if m.group("constitution"):
+        year = m.group("name_year")
+        return DocRef("name", text, doc_type="Hiến pháp", name=m.group("constitution_of"),
+                      year=int(year) if year else None)
     if m.group("name"):
         year = m.group("name_year")
         date = _iso(m.group("name_date"))
-        if not year and date:
+        from_date = not year and bool(date)
+        if from_date:
             year = date[:4]
         return DocRef(
             "name", text, doc_type=m.group("name_type"), name=m.group("name"),
             number=re.sub(r"\s+", "", m.group("name_number")) if m.group("name_number") else None,
             number_form="number_year_symbol" if m.group("name_number") else None,
-            year=int(year) if year else None, date=date,
+            year=int(year) if year else None, date=date, year_from_date=from_date,
         )
     for form in vocab.number_forms:
         number = m.group(f"nf_{form}")
@@ -160,7 +165,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     relation_re = _relation_re()
     locate = _Locator(document) if document is not None else None
     own_number = document.meta.spans.get("number") if document is not None else None
-    context = _Context(document) if document is not None else None
+    context = _Context(document, _quotes(document)) if document is not None else None
     refs: list[Reference] = []
     pos = lo
     for at in _candidates(text, lo, hi, trigger):
@@ -201,6 +206,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         if own_number and start < own_number[1] and stop > own_number[0]:
             continue  # the document's own "Số: …" line is not a citation
         ref = Reference(start, stop, source.text[start:stop], targets, _relation(text, m.start(), vocab, relation_re))
+        ref.file = source.path
         if locate is not None:
             ref.document_id = document.id
             ref.provision_id = locate(start)
@@ -231,47 +237,196 @@ def _is_heading(text: str, m: re.Match, hi: int) -> bool:
 
 
 class _Context:
-    """The document a unit citation without one refers to, when it is not the citing one.
+    """What a citation means where it stands: the document a unit citation without one
+    refers to, and the numbers of relative units.
 
-    Two rules, both marked ``implied`` on the target:
-    - inside an article whose heading amends a document (``Điều 1. Sửa đổi, bổ sung một số
-      điều của Nghị định số …``), it is the amended document;
-    - in a text with no articles of its own (a letter), it is the last document the text
-      cited before (``… Điều 5 Dự thảo 2 … khoản 2 Điều 5`` → Dự thảo 2).
+    - inside a provision whose own text (heading or lead-in) amends a document (``Điều 2.
+      Sửa đổi, bổ sung một số điều của Nghị định số 38/2016/NĐ-CP … đã được sửa đổi theo
+      Nghị định số 48/2020/NĐ-CP``, or a clause ``1. Sửa đổi, bổ sung một số điều của Luật
+      Xây dựng số 50/2014/QH13 …``), units without a document belong to the amended
+      document: the first one that text names, not one that merely amended it before;
+    - inside quoted wording (an amendment's new text, a footnote quoting another law's
+      article), ``Nghị định này`` / ``Luật này`` is the document the quote speaks as (the
+      amended document, else the last document cited before the quote opens), and
+      ``Điều này`` / ``khoản này`` are the article and clause being written in the quote
+      (else those its lead-in cited);
+    - in a consolidated text's footnote ``[n] Khoản này được sửa đổi …``, the relative
+      opener is the unit that carries the mark ``[n]`` in the body;
+    - in a text with no articles of its own (a letter), a unit citation without a document
+      means the last document the text cited before;
+    - otherwise relative units (``Điều này``, ``khoản này``) and units left out (``khoản 2``
+      inside Điều 7) are the numbers of the provision holding the citation.
+
+    Targets given a document this way are marked ``implied``; targets whose numbers were
+    filled in are marked ``relative``.
     """
 
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, quotes: list[tuple[int, int]]):
         self.document = document
-        self.articles = document.provisions("article")
-        self.starts = [a.start for a in self.articles]
+        self.text = document.source.text
+        self.has_articles = bool(document.provisions("article"))
         self.amended: dict[str, DocRef] = {}
         self.last: DocRef | None = None
+        self.last_at = -1
+        self.last_units: Reference | None = None
+        self.quotes = quotes  # quoted wording, original offsets
+        self._marks: dict[str, int] | None = None
 
-    def _article(self, offset: int) -> Provision | None:
-        i = bisect_right(self.starts, offset) - 1
-        if i >= 0 and offset < self.articles[i].end:
-            return self.articles[i]
+    def _quote(self, offset: int) -> tuple[int, int] | None:
+        for qs, qe in self.quotes:
+            if qs <= offset < qe:
+                return qs, qe
         return None
 
+    def _amended(self, prov: Provision | None) -> DocRef | None:
+        if prov is None:
+            return None
+        return next((self.amended[p.id] for p in self.document.ancestors(prov, include_self=True)
+                     if p.id in self.amended), None)
+
     def apply(self, ref: Reference, doc: DocRef | None) -> None:
-        article = self._article(ref.start)
+        here = self.document[ref.provision_id] if ref.provision_id else None
+        quote = self._quote(ref.start)
         explicit = doc is not None and doc.kind != "this"
         if explicit:
-            self.last = doc
-            span = article.heading_span if article is not None else None
-            if span and span[0] <= ref.start < span[1] and ref.relation in _AMENDING:
-                self.amended[article.id] = doc
+            if quote is None and here is not None and here.kind != "document" and ref.relation in _AMENDING:
+                s, e = here.own_text_span()
+                if s <= ref.start < e:
+                    self.amended.setdefault(here.id, doc)
+            if quote is None:
+                self.last, self.last_at = doc, ref.start
             return
+        if quote is not None:
+            speaker = self._amended(here)
+            if speaker is None and self.last is not None and self.last_at < quote[0]:
+                speaker = self.last
+            if speaker is not None:
+                self._in_quote(ref, speaker, quote)
+                return
+        if self._footnote_opener(ref):
+            return
+        if any(t.units() for t in ref.targets) and quote is None:
+            self.last_units = ref
         if doc is not None:
-            return  # "… của Luật này": explicitly the citing document
-        implied = self.amended.get(article.id) if article is not None else None
-        if implied is None and not self.articles:
-            implied = self.last
-        if implied is None:
+            self._relative(ref)  # "… của Luật này": explicitly the citing document
             return
+        implied = self._amended(here)
+        if implied is None and not self.has_articles:
+            implied = self.last
+        if implied is not None:
+            for t in ref.targets:
+                if t.document is None and t.article != "này" and t.clause != "này" and t.point != "này":
+                    t.document = DocRef(**{**implied.__dict__, "implied": True})
+        self._relative(ref)
+
+    def _relative(self, ref: Reference) -> None:
+        """Fill ``này`` and left-out larger units from the provision holding the citation."""
+        if ref.provision_id is None:
+            return
+        here = self.document[ref.provision_id]
         for t in ref.targets:
-            if t.document is None and t.article != "này" and t.clause != "này":
-                t.document = DocRef(**{**implied.__dict__, "implied": True})
+            if t.document is not None:
+                continue
+            _fill(t, lambda kind: self.document.enclosing(here, kind))
+
+    def _in_quote(self, ref: Reference, speaker: DocRef, quote: tuple[int, int]) -> None:
+        """Citations inside quoted wording speak as the quoted document."""
+        inside = self.text[quote[0]:ref.start]
+        lead = self.last_units.targets[0] if self.last_units and self.last_units.targets else None
+        article = _last_number(_QUOTED_ARTICLE, inside) or (lead.article if lead else None)
+        clause = _last_number(_QUOTED_CLAUSE, inside) or (lead.clause if lead else None)
+        for t in ref.targets:
+            if t.document is not None and t.document.kind != "this":
+                continue
+            t.document = DocRef(**{**speaker.__dict__, "implied": True})
+            if t.article == "này" and article:
+                t.article, t.relative = article, True
+            if t.clause == "này" and clause:
+                t.clause, t.relative = clause, True
+            if t.article is None and (t.clause or t.point) and article:
+                t.article, t.relative = article, True
+
+    def _footnote_opener(self, ref: Reference) -> bool:
+        """``[12] Khoản này được sửa đổi …``: the opener is the unit marked ``[12]``."""
+        line_start = self.text.rfind("\n", 0, ref.start) + 1
+        m = _FOOTNOTE_LINE.match(self.text, line_start)
+        if m is None or self.text[m.end():ref.start].strip():
+            return False
+        anchor = self._mark_position(m.group(1))
+        if anchor is None:
+            return False
+        holder = self.document[_innermost(self.document, anchor)]
+        for t in ref.targets:
+            if t.document is None:
+                _fill(t, lambda kind: self.document.enclosing(holder, kind), marked=True)
+        return True
+
+    def _mark_position(self, number: str) -> int | None:
+        if self._marks is None:
+            self._marks = {}
+            for m in _FOOTNOTE_MARK.finditer(self.text, self.document.start, self.document.end):
+                line_start = self.text.rfind("\n", 0, m.start()) + 1
+                if m.start() != line_start:  # a mark in the body, not a footnote's own number
+                    self._marks.setdefault(m.group(1), m.start())
+        return self._marks.get(number)
+
+
+def _fill(t: Target, enclosing, marked: bool = False) -> None:
+    """Give ``t`` the numbers of its ``này`` units and left-out larger units."""
+    for kind, below in (("annex", None), ("point", None), ("clause", "point"), ("article", "clause")):
+        value = getattr(t, kind)
+        needed = value == "này" or (value is None and below is not None and getattr(t, below) is not None
+                                    and _larger_units_absent(t, kind))
+        if not needed:
+            continue
+        holder = enclosing(kind)
+        if holder is not None and holder.number:
+            setattr(t, kind, holder.number)
+            t.relative = True
+
+
+def _innermost(document: Document, offset: int) -> str:
+    node = document.root
+    while node.children:
+        child = next((c for c in node.children if c.start <= offset < c.end), None)
+        if child is None:
+            break
+        node = child
+    return node.id
+
+
+_FOOTNOTE_LINE = re.compile(r"[ \t]*\[(\d{1,4})\][ \t]*")
+_FOOTNOTE_MARK = re.compile(r"\[(\d{1,4})\]")
+
+
+def _larger_units_absent(t: Target, kind: str) -> bool:
+    """``khoản 2`` (no article) or ``điểm a`` (no clause, no article): the left-out larger
+    units are those of the provision holding the citation."""
+    larger = {"clause": ("article",), "article": ()}.get(kind, ())
+    return all(getattr(t, k) is None for k in larger) and not any(
+        getattr(t, k) for k in ("chapter", "section", "part", "annex"))
+
+
+_QUOTED_ARTICLE = re.compile(rf"(?:^|\n)[\"“ \t]*{units.alternation(units.UNITS['article'].heading)}[ \t]+(\d+[a-zđ]?)\b")
+_QUOTED_CLAUSE = re.compile(r"(?:^|\n)[\"“ \t]*(\d{1,3})[.)][ \t]")
+
+
+def _last_number(pattern: re.Pattern, text: str) -> str | None:
+    found = None
+    for m in pattern.finditer(text):
+        found = m.group(1)
+    return found
+
+
+def _quotes(document: Document) -> list[tuple[int, int]]:
+    """Quoted new wording in the document (original offsets): an amending text's replacement
+    provisions (see ``parse.quoted_regions``)."""
+    from ..parse import quoted_regions
+
+    source = document.source
+    lo, hi = _normalised_span(source, document.start, document.end)
+    return [(source.to_original(qs), source.to_original(qe))
+            for qs, qe in quoted_regions(source.normalized, lo, hi) if qe >= 0]
 
 
 def _candidates(text: str, lo: int, hi: int, trigger: tuple[re.Pattern, re.Pattern]) -> list[int]:

@@ -106,6 +106,7 @@ def resolve(references: list[Reference], corpus: Corpus) -> list[Reference]:
         context = citing[ref.provision_id] if citing is not None and ref.provision_id else None
         for t in ref.targets:
             doc, doc_id, reason = _find_document(t, ref, corpus)
+            t.document_id = doc_id
             path, path_reason = _unit_path(t, context if t.document is None else None, citing if t.document is None else doc)
             if path_reason:
                 t.resolved_id, t.reason = None, path_reason
