@@ -80,8 +80,7 @@ def _gold_doc_key(t: dict) -> str | None:
     if t.get("document_number"):
         return "n:" + number_key(str(t["document_number"]))
     if t.get("document_name"):
-        name = " ".join(match_key(str(t["document_name"])).split())
-        return "t:" + name + (f" {t['document_year']}" if t.get("document_year") else "")
+        return "t:" + " ".join(match_key(str(t["document_name"])).split())
     return None
 
 
@@ -95,8 +94,7 @@ def _predicted_doc_key(d) -> str | None:
         return "n:" + number_key(d.number)
     if d.kind == "draft":
         return f"t:dự thảo {d.draft_number}"
-    name = " ".join(match_key(f"{d.doc_type or ''} {d.name or ''}").split())
-    return "t:" + name + (f" {d.year}" if d.year and not d.year_from_date else "")
+    return "t:" + " ".join(match_key(f"{d.doc_type or ''} {d.name or ''}").split())
 
 
 def _unit_key(units: dict) -> tuple:
@@ -115,7 +113,9 @@ def evaluate_gold(gold_files, corpus_dir, *, documents=None):
     ``corpus_dir``: the folder of the texts they point into. Inside each annotated passage
     every cited unit is listed, so a predicted unit is correct when a gold unit of the
     same passage has the same document and the same numbers, and a gold unit is found when
-    a prediction matches it. Returns ``(summary, misses)``: one row per form (the gold
+    a prediction matches it. Documents are compared by number when one is written, else by
+    type and name (case and tone marks folded); years are not compared, because the gold
+    writers differed on whether the year of a date of issue belongs to a name. Returns ``(summary, misses)``: one row per form (the gold
     citation's form; a prediction matching no gold citation counts under ``unlisted``) and
     an ``all`` row, then one row per missed or spurious unit for reading.
     """

@@ -27,6 +27,7 @@ class Vocabulary:
     number_forms: dict[str, str]
     charters: list[str] = field(default_factory=list)
     name_words_end: list[str] = field(default_factory=list)
+    name_comma_words: list[str] = field(default_factory=list)
 
 
 def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
@@ -34,7 +35,7 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
     Document types come from ``doc_types.yaml`` (the types marked ``cited``)."""
     data = need_mapping(read_yaml(path), path, "")
     lists = {key: list(need_strings(data.get(key), path, key, required=True))
-             for key in ("law_names", "issuers", "charters", "name_words_end")}
+             for key in ("law_names", "issuers", "charters", "name_words_end", "name_comma_words")}
     relations: dict[str, str] = {}
     for i, entry in enumerate(data.get("relations") or [], start=1):
         if not isinstance(entry, dict) or not entry.get("word") or not entry.get("relation"):
@@ -47,7 +48,7 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
         except (re.error, TypeError) as exc:
             raise DataFileError(path, f"number form '{name}'", f"not a valid pattern: {exc}") from exc
     return Vocabulary(load_doc_types().cited_names(), relations, lists["law_names"], lists["issuers"],
-                      dict(forms), lists["charters"], lists["name_words_end"])
+                      dict(forms), lists["charters"], lists["name_words_end"], lists["name_comma_words"])
 
 
 _alternation = units.alternation
@@ -73,10 +74,12 @@ _BARE = rf"(?:{_N}|[IVXLC]+(?!\w)|{_L})"
 _S = r"[ \t]"
 # "khoản 1 Điều 27; khoản 2 Điều 29 của Bộ luật …": on one line, ";" separates groups that
 # share the document named at the end, as "," does.
-_LIST_SEP = (rf"(?:{_S}*[,;]{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đến|tới|vào{_S}+(?:sau|trước)){_S}+"
+_LIST_SEP = (rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đến|tới|vào{_S}+(?:sau|trước)){_S}+"
              rf"|{_S}*-{_S}*)")
 _LEVEL_SEP = rf"(?:{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+)?)"
-_CHAIN = rf"{_UNIT}(?:{_LIST_SEP}(?:các{_S}+)?(?:{_UNIT}|{_BARE})|{_LEVEL_SEP}{_UNIT})*"
+# After ";" only a unit word may follow ("Điều 90; 06 tháng …" ends the chain).
+_CHAIN = (rf"{_UNIT}(?:{_S}*;{_S}*(?:các{_S}+)?{_UNIT}|{_LIST_SEP}(?:các{_S}+)?(?:{_UNIT}|{_BARE})"
+          rf"|{_LEVEL_SEP}{_UNIT})*")
 _DATE = r"\d{1,2}\s*(?:/|-|\s+tháng\s+)\s*\d{1,2}\s*(?:/|-|\s+năm\s+)\s*(?:19|20)\d\d"
 
 
@@ -88,13 +91,21 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     up to the first word of ``name_words_end``, a number, a date or a punctuation mark
     (``Phòng, chống`` keeps its comma), at most ten words."""
     ends = _alternation(vocab.name_words_end)
-    word = rf"(?!(?:{ends})(?![^\W\d_]))(?!và{_S}+(?:{types}))[^\W\d_]+"
-    rest = rf"(?:(?:{_S}+|,{_S}+(?=chống\b)){word}){{0,9}}"
+    word = rf"(?!(?:{ends})(?![^\W\d_]))[^\W\d_]+"
+    commas = _alternation(vocab.name_comma_words)
+    rest = rf"(?:(?:{_S}+|,{_S}+(?=(?:{commas})(?![^\W\d_]))){word}){{0,15}}"
     first = rf"(?:[{UP}][^\W\d_]*|về{_S}+[^\W\d_]+)"
-    law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh){_S}+(?:{names}|{first}{rest})"
-    amending = (rf"sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?(?:{_S}+của)?(?:{_S}+các)?{_S}+{law}"
-                rf"(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*")
-    return rf"(?:{names}(?![^\W\d_])|{amending}|[{UP}]{{2,}}(?![^\W\d_])|{first}{rest})"
+    number = r"\d{1,5}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]"
+    law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh){_S}+(?:{names}|{first}{rest})(?:{_S}+số{_S}+{number})?"
+    laws = rf"{law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*"
+    some_laws = rf"các{_S}+(?:bộ{_S}+)?luật(?:{_S}+{word}){{1,8}}"  # "… của các luật về thuế"
+    amending = rf"sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?(?:{_S}+của)?{_S}+(?:{laws}|{some_laws})"
+    # Listed names that hold an ending word come first, then an amending law's name, an
+    # abbreviation, the other listed names (longest first: "Đầu tư công" before "Đầu tư"),
+    # and last a name read from the text.
+    hard = _alternation([n for n in vocab.law_names if re.search(rf"[,(]|(?<!\w)(?:{ends})(?!\w)", n)], "i")
+    return (rf"(?:{hard}(?![^\W\d_])|{amending}|[{UP}]{{2,}}(?![^\W\d_])|{names}(?![^\W\d_])"
+            rf"|{first}{rest})")
 
 
 @lru_cache(maxsize=4)
@@ -137,10 +148,12 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     return master, after_chain, trigger, vocab
 
 
+# Tokens start at a word start: the "c" ending "các" or the "o" ending "vào" is no number.
 _TOKEN_RE = re.compile(
-    rf"(?P<kw>{units.alternation(_UNIT_WORDS)})"
+    rf"(?<!\w)(?:(?P<kw>{units.alternation(_UNIT_WORDS)})"
     r"|(?P<this>này)(?!\w)"
     rf"|{units.ORDINAL_WORD}\s+(?P<ord>\w+)"
-    r"|(?P<range>đến|tới|-)"
-    rf"|(?P<id>{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w))"
+    r"|(?P<range>đến|tới)(?!\w)"
+    rf"|(?P<id>{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w)))"
+    r"|(?P<dash>-)"
 )

@@ -45,7 +45,7 @@ def _read_chain(chain: str) -> list[dict[str, list[str]]]:
             kind = new_kind
         elif kind is None:
             continue
-        elif tok.group("range"):
+        elif tok.group("range") or tok.group("dash"):
             in_range = True
         elif tok.group("this") or tok.group("ord") or tok.group("id"):
             value = "này" if tok.group("this") else (_ordinal(tok.group("ord")) if tok.group("ord") else tok.group("id"))
@@ -228,7 +228,7 @@ def _is_heading(text: str, m: re.Match, hi: int) -> bool:
     if not _HEADING_UNIT.match(m.group("chain")):
         return False
     line_start = text.rfind("\n", 0, at) + 1
-    if text[line_start:at].strip():
+    if text[line_start:at].strip(' \t"'):  # a heading may open a quoted new article
         return False
     rest = end
     while rest < hi and text[rest] in " \t":
@@ -271,6 +271,10 @@ class _Context:
         self.last_units: Reference | None = None
         self.quotes = quotes  # quoted wording, original offsets
         self._marks: dict[str, int] | None = None
+        # A consolidated text's footnotes ("[1] …" lines after the body) are notes about the
+        # body, not provisions: they never open an amended-document scope.
+        first = _FIRST_FOOTNOTE.search(self.text, document.start, document.end)
+        self.footnotes_at = first.start() + 1 if first else document.end
 
     def _quote(self, offset: int) -> tuple[int, int] | None:
         for qs, qe in self.quotes:
@@ -289,7 +293,8 @@ class _Context:
         quote = self._quote(ref.start)
         explicit = doc is not None and doc.kind != "this"
         if explicit:
-            if quote is None and here is not None and here.kind != "document" and ref.relation in _AMENDING:
+            if (quote is None and here is not None and here.kind != "document" and ref.relation in _AMENDING
+                    and ref.start < self.footnotes_at):
                 s, e = here.own_text_span()
                 if s <= ref.start < e:
                     self.amended.setdefault(here.id, doc)
@@ -297,7 +302,7 @@ class _Context:
                 self.last, self.last_at = doc, ref.start
             return
         if quote is not None:
-            speaker = self._amended(here)
+            speaker = self._amended(here) if ref.start < self.footnotes_at else None
             if speaker is None and self.last is not None and self.last_at < quote[0]:
                 speaker = self.last
             if speaker is not None:
@@ -310,7 +315,7 @@ class _Context:
         if doc is not None:
             self._relative(ref)  # "… của Luật này": explicitly the citing document
             return
-        implied = self._amended(here)
+        implied = self._amended(here) if ref.start < self.footnotes_at else None
         if implied is None and not self.has_articles:
             implied = self.last
         if implied is not None:
@@ -350,7 +355,7 @@ class _Context:
         """``[12] Khoản này được sửa đổi …``: the opener is the unit marked ``[12]``."""
         line_start = self.text.rfind("\n", 0, ref.start) + 1
         m = _FOOTNOTE_LINE.match(self.text, line_start)
-        if m is None or self.text[m.end():ref.start].strip():
+        if m is None or not _OPENER_PREFIX.fullmatch(self.text, m.end(), ref.start):
             return False
         anchor = self._mark_position(m.group(1))
         if anchor is None:
@@ -359,6 +364,8 @@ class _Context:
         for t in ref.targets:
             if t.document is None:
                 _fill(t, lambda kind: self.document.enclosing(holder, kind), marked=True)
+                if t.point == "này":  # the mark sits on a larger unit than the opener names
+                    t.point = None
         return True
 
     def _mark_position(self, number: str) -> int | None:
@@ -396,6 +403,9 @@ def _innermost(document: Document, offset: int) -> str:
 
 
 _FOOTNOTE_LINE = re.compile(r"[ \t]*\[(\d{1,4})\][ \t]*")
+_FIRST_FOOTNOTE = re.compile(r"\n[ \t]*\[1\][ \t]")
+#: What may stand between a footnote's number and its opener: "[21] Tên Điều này …".
+_OPENER_PREFIX = re.compile(r"(?:Tên|Tiêu đề)?[ \t]*")
 _FOOTNOTE_MARK = re.compile(r"\[(\d{1,4})\]")
 
 
