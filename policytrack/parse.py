@@ -74,6 +74,9 @@ _MARKER_BODY = (
     rf"|(?P<clause>(?P<clause_n>\d{{1,3}})[.)](?:\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}))"
     rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
+    # "I. MỤC TIÊU", "II. NHIỆM VỤ": the roman-numbered parts of a decision's article or
+    # of a text without articles (cited as "mục I", "Mục II Điều 1").
+    r"|(?P<roman>(?P<roman_n>[IVX]{1,5})\.(?=[ \t]))"
     r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
     r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"
     r"|(?P<issued_with>\(?Ban hành kèm theo)"
@@ -94,7 +97,7 @@ class _Node:
     """A provision under construction (normalised offsets; ``key`` is its id path)."""
 
     __slots__ = ("kind", "level", "number", "key", "start", "end", "heading_span",
-                 "last_clause", "last_point", "items", "prov")
+                 "last_clause", "last_point", "last_roman", "items", "prov")
 
     def __init__(self, kind: str, level: int, number: str | None, key: str, start: int, end: int,
                  heading_span: tuple[int, int] | None = None):
@@ -103,6 +106,7 @@ class _Node:
         self.prov: Provision | None = None
         self.last_clause = 0  # number of the last clause opened under this node
         self.last_point: str | None = None  # letter of the last point opened under this node
+        self.last_roman = 0  # number of the last roman-numbered part opened under this node
         self.items = 0
 
 
@@ -128,7 +132,8 @@ class _TreeBuilder:
         self.stack: list[_Node] = [self.root]
         self.seen: dict[str, int] = {}
         self.annex_keys: set[str] = set()
-        structural = ("part", "chapter", "section", "subsection", "article", "clause", "point", "dash", "closing")
+        structural = ("part", "chapter", "section", "subsection", "article", "clause", "point", "dash", "closing",
+                      "roman")
         self.open_handlers = {kind: getattr(self, "_" + kind) for kind in structural}
         self.open_handlers["annex"] = lambda m: self._annex(m, "annex")
         self.open_handlers["issued_with"] = lambda m: self._annex(m, "issued_with")
@@ -225,6 +230,8 @@ class _TreeBuilder:
         parent = self.stack[-1]
         if kind in ("section", "subsection") and parent.kind in ("chapter", "section"):
             key = f"{parent.key}.{key}"
+        elif self.in_annex and parent.kind == "annex":
+            key = f"{parent.key}.{key}"  # a chapter of a regulation issued as an annex: pl1.c2
         node = _Node(kind, level, raw, key, self.at, self.end, heading)
         self._open(node)
 
@@ -260,24 +267,61 @@ class _TreeBuilder:
         """``Chương II``, ``Mục 1. Tên`` or ``Mục 1 TÊN IN HOA`` head a division; ``Mục 2
         Chương IV quy định...`` opening a sentence is a citation, not a heading."""
         rest = self._rest_of_line(m)
-        return not rest or m.group(0).rstrip()[-1] in ".:-" or rest == rest.upper()
+        # "Chương II[3] (được bãi bỏ)": a consolidated text's footnote mark makes it a heading
+        return not rest or m.group(0).rstrip()[-1] in ".:-" or rest == rest.upper() or _FOOTNOTE_MARK.match(rest)
 
     def _article(self, m: re.Match) -> None:
         if m.group("article_p") is None and not self._capital_or_eol(m):
             return
         raw = m.group("article_n")
         digits = int(re.match(r"\d+", raw).group())
+        if raw == "1" and self.last_article >= 2 and not self.in_annex:
+            self._implicit_annex()
         if self.has_articles and digits <= self.last_article and raw[-1].isdigit():
             self.warn(f"Điều {raw} does not follow Điều {self.last_article}", self.at, m.end())
         self.has_articles = True
         self.last_article = max(self.last_article, digits)
         self._close_to(LEVEL["article"], self.at)
         heading = self._heading(m, allow_next_line=True)
-        parent = self.stack[-1]
         key = ids.segment("article", raw)
-        if parent.kind == "annex":
-            key = f"{parent.key}.{key}"
+        annex = self._innermost("annex")
+        if annex is not None:
+            key = f"{annex.key}.{key}"  # articles are numbered through the annex: pl1.d8
         self._open(_Node("article", LEVEL["article"], raw, key, self.at, self.end, heading))
+
+    def _implicit_annex(self) -> None:
+        """``Điều 1`` again after the document's own articles: a regulation issued with it
+        (``ĐIỀU LỆ …``, ``QUY CHẾ …``) whose copy has no signature block or ``Phụ lục``
+        line between them. It becomes an annex, headed by the capitals line above it."""
+        text, at = self.text, self.at
+        start, heading = at, None
+        prev_end = text.rfind("\n", self.start, at - 1) if at > self.start else -1
+        while prev_end > self.start and not text[text.rfind("\n", self.start, prev_end) + 1:prev_end].strip():
+            prev_end = text.rfind("\n", self.start, prev_end)  # skip blank lines
+        if prev_end > self.start:
+            line_start = text.rfind("\n", self.start, prev_end) + 1
+            line = text[line_start:prev_end].strip()
+            if line and line == line.upper() and any(c.isalpha() for c in line) and not MARKER_RE.match(text, line_start, prev_end):
+                start, heading = line_start, strip_span(text, line_start, prev_end, _HEADING_LEAD, _HEADING_TAIL)
+        if start <= self.stack[-1].start:
+            start, heading = at, None
+        self.warn(f"Điều 1 after Điều {self.last_article}: read as a regulation issued with the document (annex)",
+                  at, at + 1)
+        self._close_to(1, start)
+        key = self._annex_key("")
+        self._open(_Node("annex", 1, None, key, start, self.end, heading))
+        self.in_annex = True
+        self.last_article = 0
+
+    def _annex_key(self, raw: str) -> str:
+        key = ids.segment("annex", raw)
+        if key in self.annex_keys:
+            i = 2
+            while f"{key}~{i}" in self.annex_keys:
+                i += 1
+            key = f"{key}~{i}"
+        self.annex_keys.add(key)
+        return key
 
     _DIVISIONS = ("document", "part", "chapter", "section", "subsection")
 
@@ -288,7 +332,7 @@ class _TreeBuilder:
         for node in reversed(self.stack):
             if node.level < level:
                 break
-        if node.kind in containers:
+        if node.kind in containers or (node.kind == "section" and node.level > LEVEL["article"]):
             return node
         if not self.has_articles and node.kind in self._DIVISIONS:
             return node
@@ -352,6 +396,27 @@ class _TreeBuilder:
         key = ids.join(holder.key, ids.segment("subpoint", raw))
         self._open(_Node("subpoint", LEVEL["subpoint"], raw, key, self.at, self.end))
 
+    def _roman(self, m: re.Match) -> None:
+        """A roman-numbered part: inside an article it sits between the article and its
+        clauses (``d1.m2.k1``); in a text without articles it is a top-level section."""
+        raw = m.group("roman_n")
+        n = units.roman_to_int(raw)
+        article = self._innermost("article")
+        # an annex's roman parts are rows of its forms and lists, like its numbered lines
+        holder = article or (None if self.has_articles or self.in_annex else self.root)
+        if holder is None or n is None:
+            return
+        expected = holder.last_roman + 1
+        if n != expected:
+            if n != 1 or holder.last_roman == 0:
+                self.warn(f"{raw}. out of sequence (after {holder.last_roman or 'none'}): kept as text", self.at, m.end())
+                return
+        level = LEVEL["article"] + 0.5 if article is not None else LEVEL["section"]
+        self._close_to(level, self.at)
+        holder.last_roman = n
+        key = ids.join(holder.key, ids.segment("section", raw))
+        self._open(_Node("section", level, raw, key, self.at, self.end, self._heading(m, allow_next_line=False)))
+
     def _dash(self, m: re.Match) -> None:
         mark = m.group("dash")
         top = self.stack[-1]
@@ -383,16 +448,11 @@ class _TreeBuilder:
                 return  # "Phụ lục II ban hành kèm theo..." opening a sentence cites an annex
         self._close_to(1, self.at)
         self.handlers = self.open_handlers
-        key = ids.segment("annex", raw)
-        if key in self.annex_keys:
-            i = 2
-            while f"{key}~{i}" in self.annex_keys:
-                i += 1
-            key = f"{key}~{i}"
-        self.annex_keys.add(key)
+        key = self._annex_key(raw)
         heading = self._heading(m, allow_next_line=True)
         self._open(_Node("annex", 1, raw or None, key, self.at, self.end, heading))
         self.in_annex = True
+        self.last_article = 0  # an annex's regulation numbers its articles from 1
 
     def finish(self) -> Provision:
         self._close_to(1, self.end)
@@ -446,10 +506,27 @@ def _markers(text: str, start: int, end: int):
         yield m, m.start() + 1
 
 
+_FOOTNOTE_MARK = re.compile(r"\[\d{1,4}\]")
+_FIRST_FOOTNOTE = re.compile(r"\n[ \t]*\[1\][ \t]")
+
+
+def footnotes_start(text: str, start: int, end: int) -> int | None:
+    """Where a consolidated text's footnotes begin (the line ``[1] …`` after a body that
+    carries the mark ``[1]``), or ``None``. The footnotes are notes on the body, not
+    structure of the law: no provision is read in them."""
+    for m in _FIRST_FOOTNOTE.finditer(text, start, end):
+        if text.find("[1]", start, m.start()) >= 0:
+            return m.start() + 1
+    return None
+
+
 def _build_tree(source: Source, start: int, end: int, doc_id: str, body_start: int | None = None) -> _TreeBuilder:
     text = source.normalized
     builder = _TreeBuilder(source, start, end, doc_id)
     body_start = start if body_start is None else body_start
+    notes = footnotes_start(text, body_start, end)
+    if notes is not None:
+        end = notes
     regions = quoted_regions(text, start, end)
     for qs, qe in regions:
         if qe < 0:
@@ -464,6 +541,8 @@ def _build_tree(source: Source, start: int, end: int, doc_id: str, body_start: i
             if ri < n and regions[ri][0] <= pos:
                 continue  # inside quoted replacement text
         add(m, pos)
+    if notes is not None:
+        builder._close_to(1, notes)  # the last provision ends where the footnotes begin
     builder.finish()
     return builder
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .. import units
 from ..model import Document, Provision, Source
+from ..parse import footnotes_start
 from ..units import POINT_LETTERS, roman_to_int, to_roman
 from .grammar import _TOKEN_RE, VOCABULARY, Vocabulary, _alternation, _patterns
 from .model import _LEVEL, DocRef, Reference, Target
@@ -273,8 +274,8 @@ class _Context:
         self._marks: dict[str, int] | None = None
         # A consolidated text's footnotes ("[1] …" lines after the body) are notes about the
         # body, not provisions: they never open an amended-document scope.
-        first = _FIRST_FOOTNOTE.search(self.text, document.start, document.end)
-        self.footnotes_at = first.start() + 1 if first else document.end
+        notes = footnotes_start(self.text, document.start, document.end)
+        self.footnotes_at = document.end if notes is None else notes
 
     def _quote(self, offset: int) -> tuple[int, int] | None:
         for qs, qe in self.quotes:
@@ -403,7 +404,6 @@ def _innermost(document: Document, offset: int) -> str:
 
 
 _FOOTNOTE_LINE = re.compile(r"[ \t]*\[(\d{1,4})\][ \t]*")
-_FIRST_FOOTNOTE = re.compile(r"\n[ \t]*\[1\][ \t]")
 #: What may stand between a footnote's number and its opener: "[21] Tên Điều này …".
 _OPENER_PREFIX = re.compile(r"(?:Tên|Tiêu đề)?[ \t]*")
 _FOOTNOTE_MARK = re.compile(r"\[(\d{1,4})\]")
