@@ -270,6 +270,8 @@ class _Context:
         self.last: DocRef | None = None
         self.last_at = -1
         self.last_units: Reference | None = None
+        self.last_article: str | None = None  # the article the last cited document was cited by
+        self.leads: dict[str, str] = {}  # amending provision id -> the article its lead-in named
         self.quotes = quotes  # quoted wording, original offsets
         self._marks: dict[str, int] | None = None
         # A consolidated text's footnotes ("[1] …" lines after the body) are notes about the
@@ -294,11 +296,16 @@ class _Context:
         quote = self._quote(ref.start)
         explicit = doc is not None and doc.kind != "this"
         if explicit:
+            articles = [t.article for t in ref.targets if t.article and t.article != "này"]
+            if quote is None:
+                self.last_article = articles[-1] if articles else None
             if (quote is None and here is not None and here.kind != "document" and ref.relation in _AMENDING
                     and ref.start < self.footnotes_at):
                 s, e = here.own_text_span()
-                if s <= ref.start < e:
-                    self.amended.setdefault(here.id, doc)
+                known = self.amended.get(here.id)
+                # the first document named wins; its number, given later, completes it
+                if s <= ref.start < e and (known is None or (known.number is None and doc.number)):
+                    self.amended[here.id] = doc
             if quote is None:
                 self.last, self.last_at = doc, ref.start
             return
@@ -313,17 +320,38 @@ class _Context:
             return
         if any(t.units() for t in ref.targets) and quote is None:
             self.last_units = ref
+        if _ABOVE.match(self.text, ref.end):
+            self._relative(ref)  # "khoản 1 nêu trên": the citing text's own unit
+            return
         if doc is not None:
             self._relative(ref)  # "… của Luật này": explicitly the citing document
             return
         implied = self._amended(here) if ref.start < self.footnotes_at else None
-        if implied is None and not self.has_articles:
+        lead = self._lead_article(here) if implied is not None else None
+        letter = implied is None and not self.has_articles
+        if letter:
             implied = self.last
         if implied is not None:
             for t in ref.targets:
                 if t.document is None and t.article != "này" and t.clause != "này" and t.point != "này":
                     t.document = DocRef(**{**implied.__dict__, "implied": True})
+                    if letter and t.article is None and (t.clause or t.point) and self.last_article:
+                        t.article, t.relative = self.last_article, True  # "… Điều 57 … khoản 2"
+                    elif lead and t.article is None and (t.clause or t.point):
+                        t.article, t.relative = lead, True  # "… của Điều 23 như sau: a) … khoản 1"
+        if implied is not None and here is not None:
+            articles = [t.article for t in ref.targets if t.article and t.article != "này"]
+            if articles:
+                self.leads[here.id] = articles[-1]
         self._relative(ref)
+
+    def _lead_article(self, prov: Provision | None) -> str | None:
+        """The article an amending provision's lead-in named (``Sửa đổi, bổ sung một số
+        khoản của Điều 23 như sau:``), for the units its points name without one."""
+        if prov is None:
+            return None
+        return next((self.leads[p.id] for p in self.document.ancestors(prov, include_self=True)
+                     if p.id in self.leads), None)
 
     def _relative(self, ref: Reference) -> None:
         """Fill ``này`` and left-out larger units from the provision holding the citation."""
@@ -339,7 +367,9 @@ class _Context:
         """Citations inside quoted wording speak as the quoted document."""
         inside = self.text[quote[0]:ref.start]
         lead = self.last_units.targets[0] if self.last_units and self.last_units.targets else None
-        article = _last_number(_QUOTED_ARTICLE, inside) or (lead.article if lead else None)
+        here = self.document[ref.provision_id] if ref.provision_id else None
+        article = (_last_number(_QUOTED_ARTICLE, inside) or (lead.article if lead else None)
+                   or self._lead_article(here))
         clause = _last_number(_QUOTED_CLAUSE, inside) or (lead.clause if lead else None)
         for t in ref.targets:
             if t.document is not None and t.document.kind != "this":
@@ -417,6 +447,8 @@ def _larger_units_absent(t: Target, kind: str) -> bool:
         getattr(t, k) for k in ("chapter", "section", "part", "annex"))
 
 
+#: "khoản 1 nêu trên", "điểm a khoản 2 trên đây": a unit of the citing text itself.
+_ABOVE = re.compile(r"[ \t]*,?[ \t]*(?:nêu|nói|quy định)?[ \t]*(?:trên đây|ở trên|tại trên|nêu trên|trên)(?!\w)")
 _QUOTED_ARTICLE = re.compile(rf"(?:^|\n)[\"“ \t]*{units.alternation(units.UNITS['article'].heading)}[ \t]+(\d+[a-zđ]?)\b")
 _QUOTED_CLAUSE = re.compile(r"(?:^|\n)[\"“ \t]*(\d{1,3})[.)][ \t]")
 
@@ -429,14 +461,20 @@ def _last_number(pattern: re.Pattern, text: str) -> str | None:
 
 
 def _quotes(document: Document) -> list[tuple[int, int]]:
-    """Quoted new wording in the document (original offsets): an amending text's replacement
-    provisions (see ``parse.quoted_regions``)."""
+    """Quoted wording in the document (original offsets): replacement provisions over
+    several lines (see ``parse.quoted_regions``), and a provision quoted on one line after a
+    colon (``… quy định: "1. … Điều này …"``)."""
     from ..parse import quoted_regions
 
     source = document.source
     lo, hi = _normalised_span(source, document.start, document.end)
-    return [(source.to_original(qs), source.to_original(qe))
-            for qs, qe in quoted_regions(source.normalized, lo, hi) if qe >= 0]
+    text = source.normalized
+    spans = [(qs, qe) for qs, qe in quoted_regions(text, lo, hi) if qe >= 0]
+    spans += [m.span(1) for m in _INLINE_QUOTE.finditer(text, lo, hi)]
+    return sorted((source.to_original(qs), source.to_original(qe)) for qs, qe in spans)
+
+
+_INLINE_QUOTE = re.compile(r'(?:^|:)[ \t]*("[^"\n]{20,}")', re.M)
 
 
 def _candidates(text: str, lo: int, hi: int, trigger: tuple[re.Pattern, re.Pattern]) -> list[int]:
