@@ -574,8 +574,12 @@ HEADER_FIELDS = ("doc_type", "number", "issuer", "place", "date", "title", "subj
 
 
 def body_start(meta: DocumentMeta, start: int) -> int:
-    """Where the body begins: after the last header field (normalised offsets)."""
-    ends = [e for key, (s, e) in meta.spans.items() if key.split(".")[0] in HEADER_FIELDS]
+    """Where the body begins: after the last header field (normalised offsets). A field read
+    from the closing block (an issuer inferred from the signature) does not count."""
+    closing = min([s for key, (s, e) in meta.spans.items() if key in ("noi_nhan", "signer_title")],
+                  default=None)
+    ends = [e for key, (s, e) in meta.spans.items()
+            if key.split(".")[0] in HEADER_FIELDS and (closing is None or s < closing)]
     return max([start, *ends])
 
 

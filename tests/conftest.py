@@ -13,6 +13,11 @@ SHARED = ROOT.parent / "shared"
 #: so their ids come from it (a corpus folder's own sources.csv is used by default).
 PROJECT_SOURCES = ROOT / "corpus" / "sources.csv"
 
+REAL = SHARED / "real-corpus"
+REAL_GOLD = ROOT / "tests" / "data" / "real_gold"
+require_real = pytest.mark.skipif(
+    not REAL.is_dir(), reason="../shared/real-corpus (194 real legal texts) is not present beside the project")
+
 require_shared = pytest.mark.skipif(
     not (SHARED / "corpus").is_dir() or not (SHARED / "seeds").is_dir(),
     reason="../shared (real law excerpts and seed documents) is not present beside the project",

@@ -15,7 +15,7 @@ from policytrack.model import DocumentMeta, Source
 from policytrack.parse import parse_span, quoted_regions
 from policytrack.units import POINT_LETTERS, roman_to_int
 
-from .conftest import PROJECT_SOURCES, SHARED, require_shared
+from .conftest import PROJECT_SOURCES, REAL, REAL_GOLD, SHARED, require_real, require_shared
 
 
 def tree(text: str, doc_id: str = "X"):
@@ -371,3 +371,46 @@ def test_shared_law_excerpt_parses_to_exactly_its_provisions():
     for p in doc.provisions("clause"):
         assert re.match(rf"{p.number}\.(?:\[\d+\])? ", p.text)
     assert doc["d39.k3"].text.startswith("3.[3]")
+
+
+@require_real
+def test_real_structure_gold_is_exact_on_every_document():
+    """Whole real documents listed unit by unit by a reader (tests/data/real_gold/structure_*)."""
+    from policytrack.citations import evaluate_structure
+
+    frame = evaluate_structure(sorted(REAL_GOLD.glob("structure_*.yaml")), REAL)
+    assert len(frame) >= 10
+    assert frame["exact"].all(), frame[~frame["exact"]][["file", "missing", "extra"]].to_string()
+
+
+@pytest.mark.parametrize("text, paths", [
+    # a clause number fused to its text, and the point letter ư after u
+    ("Điều 1. Phạt\n1.Trong phạm vi:\na) một;\nb) hai;\nc) ba;\nd) bốn;\nđ) năm;\ne) sáu;\ng) bảy;\nh) tám;\n"
+     "i) chín;\nk) mười;\nl) l;\nm) m;\nn) n;\no) o;\np) p;\nq) q;\nr) r;\ns) s;\nt) t;\nu) u;\nư) ư;\nv) v.\n",
+     ["d1", "d1.k1", *[f"d1.k1.{x}" for x in "a b c d dd e g h i k l m n o p q r s t u uw v".split()]]),
+    ("Điều 1. Phạt\n1. Phạt:\na) a;\nb) b;\n2.Trong khi:\na) a.\n", ["d1", "d1.k1", "d1.k1.a", "d1.k1.b", "d1.k2", "d1.k2.a"]),
+    # roman-numbered parts of a decision's article restart its clauses
+    ("Điều 1. Phê duyệt\nI. MỤC TIÊU\n1. Chung\n2. Cụ thể\nII. NHIỆM VỤ\n1. Một\nĐiều 2. Hiệu lực\n",
+     ["d1", "d1.m1", "d1.m1.k1", "d1.m1.k2", "d1.m2", "d1.m2.k1", "d2"]),
+    # Điều 1 again: a regulation issued with the document, headed by its capitals line
+    ("Điều 1. Ban hành\nĐiều 2. Hiệu lực\nQUY CHẾ\nĐiều 1. Phạm vi\n1. Một.\n",
+     ["d1", "d2", "pl", "pl.d1", "pl.d1.k1"]),
+    # a repealed chapter printed with its footnote mark, then a consolidated text's footnotes
+    ("Chương I\nCHUNG\nĐiều 1. Phạm vi[1]\nChương II[2] (được bãi bỏ)\n[1] Điều 5. được sửa đổi\n[2] Chương này bị bãi bỏ\n",
+     ["c1", "d1", "c2"]),
+])
+def test_real_text_layouts(text, paths):
+    doc = tree("LUẬT\nTHỬ\n\n" + text)
+    assert [p.path for p in doc.provisions() if p.kind != "document"] == paths
+    check_invariants(doc)
+
+
+@require_shared
+def test_seed_003_first_letter_has_its_numbered_paragraphs():
+    """An issuer read from the signature block must not push the body past the letter."""
+    from policytrack import parse
+
+    [path] = sorted((SHARED / "seeds").glob("003_*.txt"))
+    first, second = parse(path)
+    assert [p.path for p in first.provisions("clause")] == ["k1", "k2", "k3", "k4"]
+    assert [p.path for p in second.provisions("clause")] == ["k1", "k2"]

@@ -107,7 +107,7 @@ def _doc_ref(m: re.Match, vocab: Vocabulary, text: str) -> DocRef | None:
     for form in vocab.number_forms:
         number = m.group(f"nf_{form}")
         if number:
-            number = re.sub(r"\s*([/:])\s*", r"\1", number)
+            number = re.sub(r"\s*([/:-])\s*", r"\1", number)
             date = _iso(m.group("num_date"))
             year = re.search(r"(?:/|:)((?:19|20)\d\d)(?:/|$)", number)
             return DocRef(

@@ -381,6 +381,12 @@ def _step_infer_issuer(ctx: _Ctx, meta: DocumentMeta) -> None:
     the document is signed for; anything less certain leaves the issuer empty."""
     if meta.issuer:
         return
+    named = _issuer_from_symbol(ctx, meta)
+    if named is not None:
+        meta.issuer, meta.spans["issuer"] = named
+        meta.warnings.append(f"issuer not found in header: inferred {named[0]!r} from the number's symbol "
+                             "and the body")
+        return
     first = (meta.signer_title or "").split("\n")[0]
     m = TM_RE.match(first)
     if m and _is_caps(m.group("b")):
@@ -392,6 +398,33 @@ def _step_infer_issuer(ctx: _Ctx, meta: DocumentMeta) -> None:
         meta.warnings.append(f"issuer not found in header: inferred {body!r} from signature block {first!r}")
     else:
         meta.warnings.append("issuer not found in header")
+
+
+#: Words that open the name of an organisation that signs letters in its own name.
+_ORG_WORDS = ("Tạp chí", "Tap chí", "Viện", "Trung tâm", "Hội", "Báo", "Công ty", "Liên hiệp", "Quỹ", "Trường")
+_ORG_RE = re.compile(rf"(?<!\w)(?:{'|'.join(_ORG_WORDS)})(?:[ \t]+[^\W\d_]+){{1,8}}")
+
+
+def _issuer_from_symbol(ctx: _Ctx, meta: DocumentMeta) -> tuple[str, tuple[int, int]] | None:
+    """``Số: 863/2021/TTX-BPL`` and a body that opens "Tạp chí Tri thức Xanh là …": the
+    unit part of the symbol (``TTX``) spells the initials of an organisation the body
+    names; that organisation sent the letter. Nothing is guessed otherwise."""
+    if not meta.number:
+        return None
+    m = re.search(r"/([A-ZĐ]{2,6})(?:-|$)", meta.number)
+    if m is None:
+        return None
+    initials = m.group(1)
+    start = max([e for k, (_, e) in meta.spans.items() if k in ("number", "date", "subject", "recipients")],
+                default=ctx.start)
+    for org in _ORG_RE.finditer(ctx.text, start, min(ctx.end, start + 3000)):
+        words = org.group(0).split()
+        for first in range(1, len(words) - len(initials) + 1):
+            name = words[first:first + len(initials)]
+            if "".join(w[0] for w in name).upper() == initials:
+                stop = org.start() + org.group(0).find(name[-1], sum(len(w) + 1 for w in words[:first])) + len(name[-1])
+                return ctx.text[org.start():stop], (org.start(), stop)
+    return None
 
 
 def _step_missing(ctx: _Ctx, meta: DocumentMeta) -> None:
