@@ -238,7 +238,7 @@ folders = [Path("../corpus")] + ([SHARED / "corpus"] if (SHARED / "corpus").is_d
 corpus = pt.Corpus.load(folders[-1], sources="../corpus/sources.csv") if len(folders) > 1 else pt.Corpus.load(folders[0])
 samples = pt.Corpus.load("../corpus")
 refs = pd.concat([samples.references(), corpus.references() if corpus is not samples else None])
-print(f"{len(refs)} cited units in {refs['document_id'].nunique()} documents")
+print(f"{len(refs)} cited units in {refs['citing_document'].nunique()} documents")
 refs[["citing_provision", "text", "document", "article", "clause", "point", "relation", "resolved_id", "reason"]].head(12)
 """),
     md("""
@@ -305,6 +305,34 @@ HTML(pt.annotate(article.text, shifted))
     md("## Citations that could not be resolved, and why"),
     code("""
 refs[refs["resolved_id"].isna()].groupby("reason").size().sort_values(ascending=False).head(10).rename("targets").to_frame()
+"""),
+    md("""
+## Relative citations carry the numbers they stand for
+
+*khoản 2 Điều này* inside Điều 7 is recorded as article 7, clause 2 (`relative` is true), so a
+table of cited units can be grouped by article without reading the text again.
+"""),
+    code("""
+refs[refs["relative"] == True][["citing_provision", "text", "article", "clause", "point", "resolved_id"]].head(8)
+"""),
+    md("""
+## The same reader in spaCy
+
+For researchers who already work in spaCy: `nlp.add_pipe("policytrack_references")` (found
+through an entry point once policytrack is installed) puts every citation in
+`doc.spans["references"]`, each with its targets, relation and, when given a corpus folder,
+the provision ids it resolves to. A blank Vietnamese pipeline with spaCy's syllable
+tokenizer is enough: no model download, no pyvi.
+"""),
+    code("""
+import spacy
+
+nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+nlp.add_pipe("policytrack_references", config={"corpus": "../corpus"})
+doc = nlp("Tổ chức xả nước thải phải tuân thủ khoản 2 Điều 5 Nghị định số 08/2022/NĐ-CP "
+          "và các điểm a, b khoản 1 Điều 9 của Luật Bảo vệ môi trường.")
+pd.DataFrame([{"citation": s._.pt_text, "relation": s._.pt_relation, **t, "resolved": r}
+              for s in doc.spans["references"] for t, r in zip(s._.pt_targets, s._.pt_resolved)])
 """),
 ]
 
