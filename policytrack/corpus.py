@@ -103,6 +103,7 @@ class Corpus:
             self.docs.append(doc)
         self._by_id = {d.id: d for d in self.docs}
         self._by_number: dict[str, Document] | None = None
+        self._by_title: dict[str, list[Document]] | None = None
         self._derived: dict[str, tuple[str, Any]] = {}
         self._content_digest: str | None = None
 
@@ -163,6 +164,24 @@ class Corpus:
                         index.setdefault(number_key(n), doc)
             self._by_number = index
         return self._by_number.get(number_key(number))
+
+    def by_title(self, doc_type: str | None, name: str | None) -> Document | None:
+        """The one enacted document (not a draft) whose type and title are ``doc_type
+        name`` (``Luật`` + ``Đất đai`` finds the law titled ``ĐẤT ĐAI``, or the consolidated
+        text titled ``LUẬT ĐẤT ĐAI``); ``None`` when none or several are (never guessed)."""
+        if not name:
+            return None
+        if self._by_title is None:
+            index: dict[str, list[Document]] = {}
+            for doc in self.docs:
+                if doc.meta.is_draft or not doc.meta.title:
+                    continue
+                title = " ".join(match_key(doc.meta.title).split())
+                for key in {title, " ".join(match_key(f"{doc.meta.doc_type or ''} {doc.meta.title}").split())}:
+                    index.setdefault(key, []).append(doc)
+            self._by_title = index
+        hits = self._by_title.get(" ".join(match_key(f"{doc_type or ''} {name}").split()), [])
+        return hits[0] if len(hits) == 1 else None
 
     def drafts(self, draft_number: str | None) -> list[Document]:
         """The drafts numbered ``draft_number`` (``Dự thảo 2``)."""

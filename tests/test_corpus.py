@@ -86,3 +86,15 @@ def test_provision_lookup_and_missing_folder(tmp_path):
 def test_progress_bar_on_request(tmp_path, capsys):
     Corpus.load(make_folder(tmp_path, n=2, bad=False), cache_dir=False, progress=True)
     assert "parsing" in capsys.readouterr().err
+
+
+def test_documents_found_by_title_never_guessed():
+    from policytrack import parse_text
+
+    law = parse_text("QUỐC HỘI\nSố: 1/2099/QH99\n\nLUẬT\nĐẤT ĐAI\n\nĐiều 1. Phạm vi\n", "a")
+    vbhn = parse_text("VĂN PHÒNG QUỐC HỘI\nSố: 2/VBHN-VPQH\n\nLUẬT\nTHỦY SẢN\n\nĐiều 1. Phạm vi\n", "b")
+    corpus = Corpus(law + vbhn)
+    assert corpus.by_title("Luật", "Đất đai").id == "1/2099/QH99"
+    assert corpus.by_title("Luật", "thủy sản").id == "2/VBHN-VPQH"  # a consolidated text's title holds its type
+    twice = Corpus(law + parse_text("QUỐC HỘI\nSố: 3/2099/QH99\n\nLUẬT\nĐẤT ĐAI\n\nĐiều 1. X\n", "c"))
+    assert twice.by_title("Luật", "Đất đai") is None

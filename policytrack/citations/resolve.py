@@ -88,7 +88,10 @@ def _find_document(t: Target, ref: Reference, corpus: Corpus) -> tuple[Document 
         return None, None, f"document {d.number} is neither in the corpus nor in sources.csv"
     entry = sources.find_by_title(d.doc_type, d.name, d.year)
     if entry is None:
-        return None, None, f"no single document named {d.label!r} in sources.csv"
+        doc = corpus.by_title(d.doc_type, d.name)
+        if doc is not None:
+            return doc, doc.id, None
+        return None, None, f"no single document named {d.label!r} in sources.csv or in the corpus"
     if entry.doc_id in corpus:
         return corpus[entry.doc_id], entry.doc_id, None
     return None, entry.doc_id, f"document {entry.doc_id} is listed in sources.csv but its text is not in the corpus"
