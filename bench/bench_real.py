@@ -112,6 +112,8 @@ def consistency():
             for w in doc.warnings:
                 totals["warnings"] += 1
                 kind = re.sub(r"\d+", "N", w.message.split(":")[0])
+                kind = re.sub(r"^repeated provision .*", "repeated provision (renamed ~N)", kind)
+                kind = re.sub(r"^(khoản N)$", r"\1 fused to its text", kind)
                 kind = re.sub(r"điểm \S+\)", "điểm x)", kind)
                 kind = re.sub(r"after \S+\)", "after x)", kind)
                 warning_kinds[kind] += 1

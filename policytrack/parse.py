@@ -71,7 +71,7 @@ _MARKER_BODY = (
     rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …".
     # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.
-    rf"|(?P<clause>(?P<clause_n>\d{{1,3}})[.)](?:\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}))"
+    rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)[.)](?:\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}))"
     rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     # "I. MỤC TIÊU", "II. NHIỆM VỤ": the roman-numbered parts of a decision's article or
@@ -340,7 +340,8 @@ class _TreeBuilder:
 
     def _clause(self, m: re.Match) -> None:
         raw = m.group("clause_n")
-        n = int(raw)
+        n = int(raw.rstrip("abcdefghijklmnopqrstuvwxyzđư"))
+        inserted = raw[-1].isalpha()  # "8a." inserted after khoản 8 by an amendment
         start = self.at
         holder = self._holder(_CLAUSE)
         if holder is None:
@@ -348,7 +349,9 @@ class _TreeBuilder:
                 self.warn(f"numbered paragraph {n}. outside any article kept as text", start, m.end())
             return
         previous = holder.last_clause
-        if n <= previous:
+        if inserted and n == previous:
+            pass
+        elif inserted or n <= previous:
             self.warn(f"khoản {n} after khoản {previous}: kept as text", start, m.end())
             return
         if n != previous + 1:

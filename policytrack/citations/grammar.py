@@ -60,10 +60,13 @@ def _cited(kind: str) -> str:
 
 _L = rf"{units.letter_class()}\d{{0,2}}(?!\w)"
 _N = rf"\d{{1,3}}{units.letter_class()}?(?!\w)"
+#: Clauses and sections of guidance letters and plans are numbered in decimals ("mục 2.1",
+#: "khoản 3.1.4"); parts of at most two digits, so "khoản 1.000 đồng" is no number.
+_DEC = r"\d{1,2}(?:\.\d{1,2}){1,3}(?![\d\w])"
 _R = r"(?:[IVXLC]+|\d{1,2})(?!\w)"
 _UNIT = (
-    rf"(?:{_cited('point')}\s+(?:{_L}|này)|{_cited('clause')}\s+(?:{_N}|này)|{_cited('article')}\s+(?:{_N}|này(?!\w))"
-    rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_N}|này)|{_cited('chapter')}\s+(?:{_R}|này)"
+    rf"(?:{_cited('point')}\s+(?:{_L}|này)|{_cited('clause')}\s+(?:{_DEC}|{_N}|này)|{_cited('article')}\s+(?:{_N}|này(?!\w))"
+    rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_DEC}|{_R}|{_N}|này)|{_cited('chapter')}\s+(?:{_R}|này)"
     rf"|{_cited('part')}\s+{units.ORDINAL_WORD}\s+{units.alternation(units.ORDINALS)}(?!\w)"
     rf"|{_cited('annex')}\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này))"
 )
@@ -154,6 +157,6 @@ _TOKEN_RE = re.compile(
     r"|(?P<this>này)(?!\w)"
     rf"|{units.ORDINAL_WORD}\s+(?P<ord>\w+)"
     r"|(?P<range>đến|tới)(?!\w)"
-    rf"|(?P<id>{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w)))"
+    rf"|(?P<id>{_DEC}|{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w)))"
     r"|(?P<dash>-)"
 )

@@ -98,8 +98,9 @@ def _doc_ref(m: re.Match, vocab: Vocabulary, text: str) -> DocRef | None:
         from_date = not year and bool(date)
         if from_date:
             year = date[:4]
+        name = m.group("name") + (f" ({m.group('name_note')})" if m.group("name_note") else "")
         return DocRef(
-            "name", text, doc_type=m.group("name_type"), name=m.group("name"),
+            "name", text, doc_type=m.group("name_type"), name=name,
             number=re.sub(r"\s+", "", m.group("name_number")) if m.group("name_number") else None,
             number_form="number_year_symbol" if m.group("name_number") else None,
             year=int(year) if year else None, date=date, year_from_date=from_date,
@@ -299,6 +300,8 @@ class _Context:
             articles = [t.article for t in ref.targets if t.article and t.article != "này"]
             if quote is None:
                 self.last_article = articles[-1] if articles else None
+                if articles:
+                    self.last_units = ref  # the lead-in of a quote: "Điều 22 Luật BHYT quy định: …"
             if (quote is None and here is not None and here.kind != "document" and ref.relation in _AMENDING
                     and ref.start < self.footnotes_at):
                 s, e = here.own_text_span()
@@ -333,6 +336,8 @@ class _Context:
             implied = self.last
         if implied is not None:
             for t in ref.targets:
+                if letter and not (t.article or t.clause or t.point):
+                    continue  # "Mục II", "Phụ lục 01" of a letter are the letter's own
                 if t.document is None and t.article != "này" and t.clause != "này" and t.point != "này":
                     t.document = DocRef(**{**implied.__dict__, "implied": True})
                     if letter and t.article is None and (t.clause or t.point) and self.last_article:
