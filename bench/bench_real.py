@@ -59,7 +59,7 @@ def _heading_lines(text: str) -> dict[str, int]:
 
     end = footnotes_start(text, 0, len(text)) or len(text)
     found: dict[str, int] = {}
-    for m in re.finditer(r"^[ \t]*Điều[ \t]+(\d+[a-zđ]?)\b", text[:end], re.M):
+    for m in re.finditer(r"^[ \t]*[ĐÐ]iều[ \t]+(\d+[a-zđ]?)\b", text[:end], re.M):
         found.setdefault(m.group(1), text.count("\n", 0, m.start()) + 1)
     return found
 

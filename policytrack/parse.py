@@ -383,7 +383,8 @@ class _TreeBuilder:
         if got < expected or (previous is None and got > 2):
             self.warn(f"điểm {letter}) out of order (after {previous or 'none'}): kept as text", self.at, m.end())
             return
-        if got != expected:
+        skipped = units.POINT_LETTERS[expected:got]
+        if skipped and not set(skipped) <= units.OPTIONAL_LETTERS:
             self.warn(f"điểm {letter}) skips a letter (after {previous or 'none'})", self.at, m.end())
         self._close_to(LEVEL["point"], self.at)
         holder.last_point = letter

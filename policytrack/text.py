@@ -14,7 +14,8 @@ spans stay exact.
    letters; the map records where each composed letter came from.
 4. Exotic spaces (U+00A0, U+2000-U+200A, U+2007, U+202F, U+3000) become ``' '``;
    curly double quotes ``“ ” „ ‟`` become ``"`` and curly single quotes ``‘ ’``
-   become ``'``.
+   become ``'``; ``Ð``/``ð`` (the Icelandic eth, typed for ``Đ``/``đ`` in real files:
+   ``Ðiều 317``) become ``Đ``/``đ``.
 5. One tone-mark placement: the traditional ("old") convention used by the national
    legal database. In a syllable that ends in ``oa``, ``oe`` or ``uy`` (no final
    consonant, no third vowel) the tone sits on the FIRST vowel:
@@ -62,6 +63,9 @@ _SUBSTITUTES: dict[str, str] = {
     "\u201f": '"',
     "\u2018": "'",
     "\u2019": "'",
+    # Ð/ð (Icelandic eth, U+00D0/U+00F0) typed for Đ/đ: "Ðiều 317" is "Điều 317"
+    "\u00d0": "\u0110",
+    "\u00f0": "\u0111",
 }
 
 _LENGTH_CHANGING = re.compile("[\r" + _REMOVED + "]")

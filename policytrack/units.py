@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, read_yaml
 
@@ -49,9 +50,17 @@ def _forms(entry: dict, key: str, path: Path, where: str) -> tuple[str, ...]:
     return tuple(unicodedata.normalize("NFC", w) for w in need_strings(entry.get(key), path, f"{where}, {key}"))
 
 
-def load_units(path: Path = PATH) -> tuple[dict[str, Unit], str, tuple[str, ...], dict[str, int], dict[str, str]]:
-    """Read and check a units file: ``(units by kind, ordinal word, point letters,
-    ordinals, id spellings of letters outside a-z)``; a mistake raises ``DataFileError`` naming the entry. The package reads
+class Vocabulary(NamedTuple):
+    units: dict[str, Unit]
+    ordinal_word: str
+    point_letters: tuple[str, ...]
+    ordinals: dict[str, int]
+    id_letters: dict[str, str]        # "đ" -> "dd": letters outside a-z as written in ids
+    optional_letters: frozenset[str]  # letters a document may leave out ("u) v)" with no ư)
+
+
+def load_units(path: Path = PATH) -> Vocabulary:
+    """Read and check a units file (see ``Vocabulary``); a mistake raises ``DataFileError`` naming the entry. The package reads
     ``data/units.yaml`` once, at import."""
     data = need_mapping(read_yaml(path), path, "")
     raw_units = need_mapping(data.get("units"), path, "units")
@@ -92,12 +101,17 @@ def load_units(path: Path = PATH) -> tuple[dict[str, Unit], str, tuple[str, ...]
     unspelled = [x for x in letters if not ("a" <= x <= "z") and x not in id_letters]
     if unspelled:
         raise DataFileError(path, "id_letters", f"no id spelling for {', '.join(unspelled)}")
-    return (units, unicodedata.normalize("NFC", ordinal_word), letters,
-            {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()},
-            {unicodedata.normalize("NFC", k): v for k, v in id_letters.items()})
+    optional = need_strings(data.get("optional_letters"), path, "optional_letters")
+    stray = [x for x in optional if x not in letters]
+    if stray:
+        raise DataFileError(path, "optional_letters", f"not point letters: {', '.join(stray)}")
+    return Vocabulary(units, unicodedata.normalize("NFC", ordinal_word), letters,
+                      {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()},
+                      {unicodedata.normalize("NFC", k): v for k, v in id_letters.items()},
+                      frozenset(unicodedata.normalize("NFC", x) for x in optional))
 
 
-UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS = load_units()
+UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS = load_units()
 _ID_TABLE = str.maketrans(ID_LETTERS)
 POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
 #: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.

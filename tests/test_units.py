@@ -70,10 +70,10 @@ def test_adding_a_point_letter_is_one_edit(tmp_path):
 
     with pytest.raises(DataFileError, match="no id spelling for ơ"):
         units.load_units(_write(tmp_path, lambda d: add(d, False)))
-    _, _, letters, _, spellings = units.load_units(_write(tmp_path, lambda d: add(d, True)))
-    assert letters[letters.index("o") + 1] == "ơ" and spellings["ơ"] == "ow"
+    vocab = units.load_units(_write(tmp_path, lambda d: add(d, True)))
+    assert vocab.point_letters[vocab.point_letters.index("o") + 1] == "ơ" and vocab.id_letters["ơ"] == "ow"
 
 
 def test_u_horn_is_a_point_letter():
-    assert units.POINT_LETTERS[units.POINT_INDEX["u"] + 1] == "ư"
+    assert units.POINT_LETTERS[units.POINT_INDEX["u"] + 1] == "ư" and "ư" in units.OPTIONAL_LETTERS
     assert units.id_letters("ư") == "uw" and units.letter_class() == "[a-zđư]"

@@ -97,7 +97,11 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     word = rf"(?!(?:{ends})(?![^\W\d_]))[^\W\d_]+"
     commas = _alternation(vocab.name_comma_words)
     rest = rf"(?:(?:{_S}+|,{_S}+(?=(?:{commas})(?![^\W\d_]))){word}){{0,15}}"
-    first = rf"(?:[{UP}][^\W\d_]*|về{_S}+[^\W\d_]+)"
+    first = rf"[{UP}][^\W\d_]*"
+    # "Pháp lệnh về tổ chức và hoạt động hòa giải ở cơ sở": a title in words, where "và"
+    # joins its parts
+    about_word = rf"(?:và{_S}+)?(?!(?:{ends})(?![^\W\d_]))[^\W\d_]+"
+    about = rf"về{_S}+[^\W\d_]+(?:{_S}+{about_word}){{0,15}}"
     number = r"\d{1,5}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]"
     law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh){_S}+(?:{names}|{first}{rest})(?:{_S}+số{_S}+{number})?"
     laws = rf"{law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*"
@@ -108,7 +112,7 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     # and last a name read from the text.
     hard = _alternation([n for n in vocab.law_names if re.search(rf"[,(]|(?<!\w)(?:{ends})(?!\w)", n)], "i")
     return (rf"(?:{hard}(?![^\W\d_])|{amending}|[{UP}]{{2,}}(?![^\W\d_])|{names}(?![^\W\d_])"
-            rf"|{first}{rest})")
+            rf"|{about}|{first}{rest})")
 
 
 @lru_cache(maxsize=4)

@@ -376,10 +376,13 @@ class _Context:
         article = (_last_number(_QUOTED_ARTICLE, inside) or (lead.article if lead else None)
                    or self._lead_article(here))
         clause = _last_number(_QUOTED_CLAUSE, inside) or (lead.clause if lead else None)
+        section = _last_number(_QUOTED_SECTION, inside)
         for t in ref.targets:
             if t.document is not None and t.document.kind != "this":
                 continue
             t.document = DocRef(**{**speaker.__dict__, "implied": True})
+            if t.section == "này" and section:
+                t.section, t.relative = section, True
             if t.article == "này" and article:
                 t.article, t.relative = article, True
             if t.clause == "này" and clause:
@@ -455,6 +458,7 @@ def _larger_units_absent(t: Target, kind: str) -> bool:
 #: "khoản 1 nêu trên", "điểm a khoản 2 trên đây": a unit of the citing text itself.
 _ABOVE = re.compile(r"[ \t]*,?[ \t]*(?:nêu|nói|quy định)?[ \t]*(?:trên đây|ở trên|tại trên|nêu trên|trên)(?!\w)")
 _QUOTED_ARTICLE = re.compile(rf"(?:^|\n)[\"“ \t]*{units.alternation(units.UNITS['article'].heading)}[ \t]+(\d+[a-zđ]?)\b")
+_QUOTED_SECTION = re.compile(rf"(?:^|\n)[\"“ \t]*{units.alternation(units.UNITS['section'].heading)}[ \t]+(\d+|[IVX]+)\b")
 _QUOTED_CLAUSE = re.compile(r"(?:^|\n)[\"“ \t]*(\d{1,3})[.)][ \t]")
 
 
