@@ -349,12 +349,14 @@ class _TreeBuilder:
                 self.warn(f"numbered paragraph {n}. outside any article kept as text", start, m.end())
             return
         previous = holder.last_clause
-        if inserted and n == previous:
-            pass
-        elif inserted or n <= previous:
+        if inserted:
+            if n != previous:
+                self.warn(f"khoản {raw} after khoản {previous}: kept as text", start, m.end())
+                return
+        elif n <= previous:
             self.warn(f"khoản {n} after khoản {previous}: kept as text", start, m.end())
             return
-        if n != previous + 1:
+        elif n != previous + 1:
             self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", start, m.end())
         if m.end() < self.end and self.text[m.end()] not in " \t\n":
             self.warn(f"khoản {n}: number fused to its text", start, m.end())
