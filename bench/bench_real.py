@@ -64,12 +64,45 @@ def _heading_lines(text: str) -> dict[str, int]:
     return found
 
 
+_SKIP = re.compile(r"^(khoản (\d+) out of sequence \(after (\d+|none)\)|điểm (\S+)\) skips a letter \(after (\S+)\))")
+
+
+def _skipped_cause(doc, text: str, w) -> str | None:
+    """For a clause or point series that skips: is a skipped number printed in the holding
+    provision? If not, the source skips it (a repealed unit a consolidated text leaves out,
+    or a misnumbering in print)."""
+    from policytrack import units
+
+    m = _SKIP.match(w.message)
+    if m is None:
+        return None
+    holder = next((p for p in reversed(doc.provisions()) if p.start <= w.start < p.end
+                   and p.kind in ("article", "clause", "section", "document")), doc.root)
+    own = text[holder.start:w.start]
+    if m.group(2):
+        first = 1 if m.group(3) == "none" else int(m.group(3)) + 1
+        missing = [str(n) for n in range(first, int(m.group(2)))]
+        pattern = r"^[ \t]*{}[.)]"
+    else:
+        letters = units.POINT_LETTERS
+        after = m.group(5)
+        lo = 0 if after == "none" else letters.index(after) + 1
+        missing = [x for x in letters[lo:letters.index(m.group(4))] if x not in units.OPTIONAL_LETTERS]
+        pattern = r"^[ \t]*{}\)"
+    printed = [x for x in missing if re.search(pattern.format(re.escape(x)), own, re.M)]
+    if printed:
+        return f"parser defect: {printed[0]} is printed in the holding provision"
+    if "bãi bỏ" in own:
+        return "source: the skipped unit is repealed and left out (consolidated text)"
+    return "source: the skipped number or letter is printed nowhere in the provision"
+
+
 def consistency():
     """Findings over every file: what the parser reports as out of sequence, and why."""
     from policytrack import parse
 
     totals = collections.Counter()
-    gaps, no_article, warning_kinds = [], [], collections.Counter()
+    gaps, no_article, warning_kinds, skips = [], [], collections.Counter(), []
     for path in sorted(REAL.glob("*.txt")):
         docs = parse(path)
         text = docs[0].source.text
@@ -111,6 +144,9 @@ def consistency():
                     gaps.append((path.name, f"Điều {ra} → {rb}", line(pb.start), cause))
             for w in doc.warnings:
                 totals["warnings"] += 1
+                skipped = _skipped_cause(doc, text, w)
+                if skipped is not None:
+                    skips.append((path.name, w.message, line(w.start), skipped))
                 kind = re.sub(r"\d+", "N", w.message.split(":")[0])
                 kind = re.sub(r"^repeated provision .*", "repeated provision (renamed ~N)", kind)
                 kind = re.sub(r"^(khoản N)$", r"\1 fused to its text", kind)
@@ -118,7 +154,7 @@ def consistency():
                 kind = re.sub(r"after \S+\)", "after x)", kind)
                 warning_kinds[kind] += 1
             totals["header_warnings"] += len(doc.meta.warnings)
-    return totals, gaps, no_article, warning_kinds
+    return totals, gaps, no_article, warning_kinds, skips
 
 
 def resolution():
@@ -144,7 +180,11 @@ def _f(x) -> str:
 
 
 def render(cit: dict, struct, cons, res: dict, cmd: str) -> str:
-    totals, gaps, no_article, kinds = cons
+    totals, gaps, no_article, kinds, skips = cons
+    skip_causes = collections.Counter(c.split(":")[0] + (": " + c.split(": ", 1)[1] if c.startswith("source") else "")
+                                      for *_, c in skips)
+    skip_rows = "\n".join(f"| {k} | {n} |" for k, n in skip_causes.most_common())
+    defect_rows = "\n".join(f"| {f[:55]} | {msg} | {ln} | {c} |" for f, msg, ln, c in skips if c.startswith("parser"))
     cit_rows = []
     for split, (summary, n_files) in cit.items():
         for r in summary.itertuples():
@@ -200,9 +240,19 @@ were not read.
 |---|---|---|---|
 {gap_rows}
 
-The parser's warnings by kind (clause and point series it kept as text are the numbered
-lists inside a provision that restart, such as a form's rows or an unlabelled sub-list,
-and points out of order in the source; they are reported, not yet each explained):
+Clause and point series that skip a number or letter ({len(skips)}), each checked against the
+text of the provision that holds it:
+
+| cause | series |
+|---|---|
+{skip_rows}
+
+{('Skips where the number is printed (parser defects, open):' + chr(10) + chr(10) + '| file | warning | line | cause |' + chr(10) + '|---|---|---|---|' + chr(10) + defect_rows) if defect_rows else 'No skip is a parser defect: every skipped number or letter is absent from the provision.'}
+
+The parser's warnings by kind. The clause and point series it kept as text are numbered
+lists that begin again inside a provision (a sub-list under a clause, a table of contents,
+the rows of a form in an annex printed without "Phụ lục", decimal-numbered parts such as
+"3.4." of guidance texts); they are counted here and not yet each explained:
 
 | warning | count |
 |---|---|

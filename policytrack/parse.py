@@ -61,18 +61,23 @@ def _heading(kind: str) -> str:
 _ORD = units.alternation([units.ORDINAL_WORD, units.ORDINAL_WORD.upper()])
 _LETTER = units.letter_class()
 _UPPER = r"[^\W\d_a-zà-ỹđư]"  # a capital letter (Vietnamese included)
+#: Misprints and OCR misreads of "Điều" seen in real files; read as an article only where
+#: the line is unmistakably a heading ("Điền 36. Hiệu lực thi hành"), with a warning.
+_MISPRINTS = "Điền|Điêu|Dieu|Diều|ĐIÊU|DIEU"
 _MARKER_BODY = (
     r"[ \t]*(?:"
     rf"(?P<part>{_heading('part')}[ \t]+{_ORD}[ \t]+(?P<part_n>[^\W\d_]+))"
     rf"|(?P<chapter>(?:\d{{1,4}}[ \t]*)?{_heading('chapter')}[ \t]+(?P<chapter_n>[IVXLC]+|\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<subsection>{_heading('subsection')}[ \t]+(?P<subsection_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<section>{_heading('section')}[ \t]+(?P<section_n>\d{{1,3}})\b[ \t]*[.:-]?)"
-    rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?{_heading('article')}[ \t]+(?P<article_n>\d{{1,4}}{_LETTER}?)\b[ \t]*(?P<article_p>[.:])?)"
+    rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?(?:{_heading('article')}|(?P<article_misprint>{_MISPRINTS}))"
+    rf"[ \t]+(?P<article_n>\d{{1,4}}{_LETTER}?)\b[ \t]*(?P<article_p>[.:])?)"
     rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
-    # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …".
+    # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …", with
+    # the superscript flattened before it ("b)4[4]…") or a bracket doubled ("c)[[42]").
     # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.
-    rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)[.)](?:\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}))"
-    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]))"
+    rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)[.)](?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}))"
+    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     # "I. MỤC TIÊU", "II. NHIỆM VỤ": the roman-numbered parts of a decision's article or
     # of a text without articles (cited as "mục I", "Mục II Điều 1").
@@ -88,6 +93,7 @@ MARKER_RE = re.compile("^" + _MARKER_BODY, re.M)
 #: instead of trying the whole alternation at every position (about twice as fast).
 _NL_MARKER_RE = re.compile("\n" + _MARKER_BODY, re.M)
 
+_ISSUED_WITH_LINE = re.compile(r"\(?Ban hành kèm theo [^\n.;:]{0,40}số [^\n;:]{3,80}?\)?\.?")
 _TRAILING_PAGE_NO = re.compile(r"\s+\d{1,4}$")
 #: What is stripped around a heading: the punctuation after its number, trailing spaces.
 _HEADING_LEAD, _HEADING_TAIL = " \t.:-–", " \t\r"
@@ -273,6 +279,12 @@ class _TreeBuilder:
     def _article(self, m: re.Match) -> None:
         if m.group("article_p") is None and not self._capital_or_eol(m):
             return
+        if m.group("article_misprint"):
+            rest = self._rest_of_line(m)
+            if m.group("article_p") != "." or not rest or not rest[0].isupper():
+                return
+            self.warn(f"'{m.group('article_misprint')} {m.group('article_n')}.' read as Điều {m.group('article_n')}",
+                      self.at, m.end())
         raw = m.group("article_n")
         digits = int(re.match(r"\d+", raw).group())
         if raw == "1" and self.last_article >= 2 and not self.in_annex:
@@ -442,7 +454,11 @@ class _TreeBuilder:
         line_end = self.text.find("\n", self.at, self.end)
         line_end = self.end if line_end < 0 else line_end
         if kind == "issued_with":
-            if not self.closed:
+            # after the signature, or a line of its own ("Ban hành kèm theo Thông tư số …")
+            # in a copy that prints no signature before its forms
+            line = self.text[self.at:line_end].strip()
+            if not self.closed and not (self.has_articles and not self.in_annex
+                                        and _ISSUED_WITH_LINE.fullmatch(line)):
                 return
             raw = ""
         else:

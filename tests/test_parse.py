@@ -398,6 +398,12 @@ def test_real_structure_gold_is_exact_on_every_document():
     # a repealed chapter printed with its footnote mark, then a consolidated text's footnotes
     ("Chương I\nCHUNG\nĐiều 1. Phạm vi[1]\nChương II[2] (được bãi bỏ)\n[1] Điều 5. được sửa đổi\n[2] Chương này bị bãi bỏ\n",
      ["c1", "d1", "c2"]),
+    # a misprinted heading word, a flattened superscript before a footnote mark, Ð for Đ
+    ("Điều 1. Một\n1. Một:\na) a;\nb)4[4]Hai.\nĐiền 2. Hiệu lực\n1. Hai.\nÐiều 3. Ba\n",
+     ["d1", "d1.k1", "d1.k1.a", "d1.k1.b", "d2", "d2.k1", "d3"]),
+    # the forms of a copy with no signature: a line of its own opens an annex
+    ("Điều 1. Một\n1. Một.\nBan hành kèm theo Thông tư số 1/2099/TT-X\nMẪU SỐ 01\n1. Họ tên:\n",
+     ["d1", "d1.k1", "pl"]),
 ])
 def test_real_text_layouts(text, paths):
     doc = tree("LUẬT\nTHỬ\n\n" + text)
