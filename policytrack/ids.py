@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from .model import DocumentMeta
 from .units import UNITS, id_letters, ordinal, roman_to_int
@@ -28,6 +29,7 @@ def _roman_or_digits(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else roman_to_int(raw)
 
 
+@lru_cache(maxsize=4096)
 def segment(kind: str, raw: str) -> str:
     """The id segment of a unit numbered ``raw`` as printed (``Chương IV`` → ``c4``).
 

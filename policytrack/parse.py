@@ -352,8 +352,8 @@ class _TreeBuilder:
 
     def _clause(self, m: re.Match) -> None:
         raw = m.group("clause_n")
-        n = int(raw.rstrip("abcdefghijklmnopqrstuvwxyzđư"))
-        inserted = raw[-1].isalpha()  # "8a." inserted after khoản 8 by an amendment
+        inserted = not raw.isdigit()  # "8a." inserted after khoản 8 by an amendment
+        n = int(raw[:-1] if inserted else raw)
         start = self.at
         holder = self._holder(_CLAUSE)
         if holder is None:
@@ -370,8 +370,9 @@ class _TreeBuilder:
             return
         elif n != previous + 1:
             self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", start, m.end())
-        if m.end() < self.end and self.text[m.end()] not in " \t\n":
-            self.warn(f"khoản {n}: number fused to its text", start, m.end())
+        after = m.end()
+        if after < self.end and self.text[after] not in " \t\n":
+            self.warn(f"khoản {n}: number fused to its text", start, after)
         self._close_to(_CLAUSE, start)
         holder.last_clause = n
         key = ids.join(holder.key, ids.segment("clause", raw))
