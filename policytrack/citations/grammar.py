@@ -97,7 +97,10 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     word = rf"(?!(?:{ends})(?![^\W\d_]))[^\W\d_]+"
     commas = _alternation(vocab.name_comma_words)
     rest = rf"(?:(?:{_S}+|,{_S}+(?=(?:{commas})(?![^\W\d_]))){word}){{0,15}}"
-    first = rf"[{UP}][^\W\d_]*"
+    # a code's or an ordinance's name may be printed in lower case ("Bộ luật tố tụng dân sự",
+    # "Pháp lệnh án phí, lệ phí Tòa án"); a law's starts with a capital ("Luật sư" is no law)
+    lower_ok = r"(?:(?<=Bộ luật )|(?<=Bộ Luật )|(?<=Pháp lệnh ))"
+    first = rf"(?:[{UP}][^\W\d_]*|{lower_ok}(?!(?:{ends}|về)(?![^\W\d_]))[^\W\d_]+)"
     # "Pháp lệnh về tổ chức và hoạt động hòa giải ở cơ sở": a title in words, where "và"
     # joins its parts
     about_word = rf"(?:và{_S}+)?(?!(?:{ends})(?![^\W\d_]))[^\W\d_]+"
