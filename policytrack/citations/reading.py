@@ -394,9 +394,19 @@ class _Context:
         """``[12] Khoản này được sửa đổi …``: the opener is the unit marked ``[12]``."""
         line_start = self.text.rfind("\n", 0, ref.start) + 1
         m = _FOOTNOTE_LINE.match(self.text, line_start)
-        if m is None or not _OPENER_PREFIX.fullmatch(self.text, m.end(), ref.start):
+        if m is not None:
+            number, opener_at = m.group(1), m.end()
+        elif line_start >= self.footnotes_at:
+            # a footnote's second line ("… lần thứ hai …") belongs to the footnote above it
+            above = [f for f in _FOOTNOTE_START.finditer(self.text, self.footnotes_at, line_start)]
+            if not above:
+                return False
+            number, opener_at = above[-1].group(1), line_start
+        else:
             return False
-        anchor = self._mark_position(m.group(1))
+        if not _OPENER_PREFIX.fullmatch(self.text, opener_at, ref.start):
+            return False
+        anchor = self._mark_position(number)
         if anchor is None:
             return False
         holder = self.document[_innermost(self.document, anchor)]
@@ -442,6 +452,7 @@ def _innermost(document: Document, offset: int) -> str:
 
 
 _FOOTNOTE_LINE = re.compile(r"[ \t]*\[(\d{1,4})\][ \t]*")
+_FOOTNOTE_START = re.compile(r"(?:^|(?<=\n))[ \t]*\[(\d{1,4})\]")
 #: What may stand between a footnote's number and its opener: "[21] Tên Điều này …".
 _OPENER_PREFIX = re.compile(r"(?:Tên|Tiêu đề)?[ \t]*")
 _FOOTNOTE_MARK = re.compile(r"\[(\d{1,4})\]")
