@@ -106,10 +106,23 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     about_word = rf"(?:và{_S}+)?(?!(?:{ends})(?![^\W\d_]))[^\W\d_]+"
     about = rf"về{_S}+[^\W\d_]+(?:{_S}+{about_word}){{0,15}}"
     number = r"\d{1,5}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]"
-    law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh){_S}+(?:{names}|{first}{rest})(?:{_S}+số{_S}+{number})?"
-    laws = rf"{law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*"
+    # a law inside an amending law's title: named, numbered, or both ("Luật số 24/2012/QH13")
+    law = (rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh)(?:{_S}+(?:{names}|{first}{rest})(?:{_S}+số{_S}+{number})?"
+           rf"|{_S}+số{_S}+{number})")
+    # each law of the title ends with its number ("Luật Sử dụng năng lượng tiết kiệm và hiệu
+    # quả số 50/2010/QH12, Luật Tài nguyên, môi trường biển và hải đảo số 82/2015/QH13"): the
+    # name is whatever stands before "số"; else names as read elsewhere
+    numbered_law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh)(?:{_S}+[^;\n]{{1,120}}?)?{_S}+số{_S}+{number}"
+    by = rf"{_S}+đã được sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?{_S}+theo{_S}+"
+    laws = (rf"(?:{numbered_law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+|{by}){numbered_law})*"
+            rf"|{law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*)")
     some_laws = rf"các{_S}+(?:bộ{_S}+)?luật(?:{_S}+{word}){{1,8}}"  # "… của các luật về thuế"
-    amending = rf"sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?(?:{_S}+của)?{_S}+(?:{laws}|{some_laws})"
+    # "… một số điều có liên quan đến quy hoạch của Luật …", "… đã được sửa đổi, bổ sung một
+    # số điều theo Luật số …, Luật số … và Luật số …"
+    related = rf"(?:{_S}+có liên quan đến(?:{_S}+{word}){{1,4}})?"
+    amended_by = rf"(?:{_S}+đã được sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?{_S}+theo{_S}+{laws})?"
+    amending = (rf"sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?{related}(?:{_S}+của)?{_S}+(?:{laws}|{some_laws})"
+                rf"{amended_by}")
     # Listed names that hold an ending word come first, then an amending law's name, an
     # abbreviation, the other listed names (longest first: "Đầu tư công" before "Đầu tư"),
     # and last a name read from the text.
