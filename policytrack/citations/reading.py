@@ -218,6 +218,9 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
 
 
 _AMENDING = {"sửa đổi", "bổ sung", "sửa đổi, bổ sung", "bãi bỏ", "thay thế"}
+_DETAILING = {"quy định chi tiết", "hướng dẫn"}
+#: What may precede a unit that opens an item: its number ("1. ", "a) ") and a bracket.
+_ITEM_OPENING = re.compile(r"[ \t]*(?:\d{1,3}[a-zđ]?[.)]|[a-zđ]\))?[ \t]*[\(\[]?")
 
 
 #: A unit that can head a provision (``Điều 39``, ``Chương IV``) when alone on its line.
@@ -273,6 +276,7 @@ class _Context:
         self.last_units: Reference | None = None
         self.last_article: str | None = None  # the article the last cited document was cited by
         self.leads: dict[str, str] = {}  # amending provision id -> the article its lead-in named
+        self.detailed: dict[str, DocRef] = {}  # provision id -> the document its lead-in details
         self.quotes = quotes  # quoted wording, original offsets
         self._marks: dict[str, int] | None = None
         # A consolidated text's footnotes ("[1] …" lines after the body) are notes about the
@@ -302,6 +306,11 @@ class _Context:
                 self.last_article = articles[-1] if articles else None
                 if articles:
                     self.last_units = ref  # the lead-in of a quote: "Điều 22 Luật BHYT quy định: …"
+            if (quote is None and here is not None and here.kind != "document" and ref.relation in _DETAILING
+                    and ref.start < self.footnotes_at and here.id not in self.detailed):
+                s, e = here.own_text_span()
+                if s <= ref.start < e:
+                    self.detailed[here.id] = doc
             if (quote is None and here is not None and here.kind != "document" and ref.relation in _AMENDING
                     and ref.start < self.footnotes_at):
                 s, e = here.own_text_span()
@@ -330,6 +339,8 @@ class _Context:
             self._relative(ref)  # "… của Luật này": explicitly the citing document
             return
         implied = self._amended(here) if ref.start < self.footnotes_at else None
+        if implied is None:
+            implied = self._detailed(here, ref)
         lead = self._lead_article(here) if implied is not None else None
         letter = implied is None and not self.has_articles
         if letter:
@@ -349,6 +360,17 @@ class _Context:
             if articles:
                 self.leads[here.id] = articles[-1]
         self._relative(ref)
+
+    def _detailed(self, here: Provision | None, ref: Reference) -> DocRef | None:
+        """``Nghị định này quy định chi tiết … Luật Nhà ở số 27/2023/QH15 về: 1. Khoản 2 Điều
+        83 …; 2. Khoản 2 Điều 34 …``: a unit that opens an item of a lead-in naming the
+        document it details belongs to that document."""
+        if here is None or here.parent is None or here.kind not in ("clause", "point"):
+            return None
+        opening = self.text[here.start:ref.start]
+        if len(opening) > 12 or not _ITEM_OPENING.fullmatch(opening):
+            return None
+        return next((self.detailed[p.id] for p in self.document.ancestors(here) if p.id in self.detailed), None)
 
     def _lead_article(self, prov: Provision | None) -> str | None:
         """The article an amending provision's lead-in named (``Sửa đổi, bổ sung một số
