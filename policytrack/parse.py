@@ -76,7 +76,9 @@ _MARKER_BODY = (
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …", with
     # the superscript flattened before it ("b)4[4]…") or a bracket doubled ("c)[[42]").
     # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.
-    rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)[.)](?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}))"
+    # Some put the footnote's text inline before the dot: "19[[2] Khoản này được bổ sung …][2]. …".
+    rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)(?:[.)](?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER})"
+    rf"|(?=\[\[\d{{1,3}}\][^\n]*?\]\[\d{{1,3}}\][.)])))"
     rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     # "I. MỤC TIÊU", "II. NHIỆM VỤ": the roman-numbered parts of a decision's article or
@@ -371,7 +373,7 @@ class _TreeBuilder:
         elif n != previous + 1:
             self.warn(f"khoản {n} out of sequence (after {previous or 'none'})", start, m.end())
         after = m.end()
-        if after < self.end and self.text[after] not in " \t\n":
+        if after < self.end and self.text[after] not in " \t\n[":  # "19[[2] …][2]." is a footnote
             self.warn(f"khoản {n}: number fused to its text", start, after)
         self._close_to(_CLAUSE, start)
         holder.last_clause = n

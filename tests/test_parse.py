@@ -118,6 +118,9 @@ VARIANTS = [
     ("Điều 1. A\n1. Khoản:\n- gạch một;\n- gạch hai;\n+ cộng dưới gạch.", ["d1", "d1.k1", "d1.k1.i1", "d1.k1.i2", "d1.k1.i2.i1"], "A"),
     ("Điều 1. A\n1. K\na) P\na1) Tiểu điểm một;\na2) Tiểu điểm hai.", ["d1", "d1.k1", "d1.k1.a", "d1.k1.a.a1", "d1.k1.a.a2"], "A"),
     ("Điều 1. A\n1. Một.\n2.[3] Hai, có dấu chú thích.\na)[4] Điểm.", ["d1", "d1.k1", "d1.k2", "d1.k2.a"], "A"),
+    # a footnote printed inline between the number and its dot
+    ("Điều 1. A\n1. Một.\n2[[5] Khoản này được bổ sung theo Nghị định số 9/2026/NĐ-CP.][5]. Hai.\na) Điểm.",
+     ["d1", "d1.k1", "d1.k2", "d1.k2.a"], "A"),
 ]
 
 

@@ -169,6 +169,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     own_number = document.meta.spans.get("number") if document is not None else None
     context = _Context(document, _quotes(document)) if document is not None else None
     refs: list[Reference] = []
+    docs: list = []  # the document each reference names, for the context
     pos = lo
     for at in _candidates(text, lo, hi, trigger):
         if at < pos:
@@ -212,9 +213,35 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         if locate is not None:
             ref.document_id = document.id
             ref.provision_id = locate(start)
-            context.apply(ref, doc)
         refs.append(ref)
+        docs.append(doc)
+    if context is not None:
+        for i, ref in enumerate(refs):
+            context.apply(ref, _share_article(source.text, refs, docs, i))
     return refs
+
+
+#: Between two unit lists of one amending instruction: "khoản 5 và bổ sung khoản 5a vào sau
+#: khoản 5 Điều 51 của Luật Điện lực …".
+_NEXT_INSTRUCTION = re.compile(r"[ \t]*(?:,|;|và|,[ \t]*và)[ \t]+(?:sửa đổi, bổ sung|sửa đổi|bổ sung|bãi bỏ|thay thế)[ \t]+(?:các[ \t]+)?")
+
+
+def _share_article(text: str, refs: list[Reference], docs: list, i: int):
+    """``Sửa đổi, bổ sung khoản 5 và bổ sung khoản 5a vào sau khoản 5 Điều 51 của Luật …``:
+    the clauses named before the article belong to it (and to its document). Returns the
+    document ``refs[i]`` is to be read with."""
+    ref, doc = refs[i], docs[i]
+    if doc is not None or i + 1 >= len(refs) or any(t.article or t.document for t in ref.targets):
+        return doc
+    nxt = refs[i + 1]
+    if not _NEXT_INSTRUCTION.fullmatch(text, ref.end, nxt.start):
+        return doc
+    article = next((t for t in nxt.targets if t.article and t.article != "này"), None)
+    if article is None:
+        return doc
+    for t in ref.targets:
+        t.article, t.document = article.article, article.document
+    return docs[i + 1] if docs[i + 1] is not None and docs[i + 1].kind != "this" else doc
 
 
 _AMENDING = {"sửa đổi", "bổ sung", "sửa đổi, bổ sung", "bãi bỏ", "thay thế"}
@@ -283,6 +310,11 @@ class _Context:
         # body, not provisions: they never open an amended-document scope.
         notes = footnotes_start(self.text, document.start, document.end)
         self.footnotes_at = document.end if notes is None else notes
+        # Some print a footnote inline, in the body: "19[[2] Khoản này được bổ sung …][2]. …".
+        self.inline_notes = [m.span() for m in _INLINE_NOTE.finditer(self.text, document.start, document.end)]
+
+    def _in_note(self, offset: int) -> bool:
+        return offset >= self.footnotes_at or any(s <= offset < e for s, e in self.inline_notes)
 
     def _quote(self, offset: int) -> tuple[int, int] | None:
         for qs, qe in self.quotes:
@@ -307,17 +339,19 @@ class _Context:
                 if articles:
                     self.last_units = ref  # the lead-in of a quote: "Điều 22 Luật BHYT quy định: …"
             if (quote is None and here is not None and here.kind != "document" and ref.relation in _DETAILING
-                    and ref.start < self.footnotes_at and here.id not in self.detailed):
+                    and not self._in_note(ref.start) and here.id not in self.detailed):
                 s, e = here.own_text_span()
                 if s <= ref.start < e:
                     self.detailed[here.id] = doc
             if (quote is None and here is not None and here.kind != "document" and ref.relation in _AMENDING
-                    and ref.start < self.footnotes_at):
+                    and not self._in_note(ref.start)):
                 s, e = here.own_text_span()
                 known = self.amended.get(here.id)
                 # the first document named wins; its number, given later, completes it
                 if s <= ref.start < e and (known is None or (known.number is None and doc.number)):
                     self.amended[here.id] = doc
+                if s <= ref.start < e and articles:
+                    self.leads.setdefault(here.id, articles[-1])  # "2. Sửa đổi, bổ sung Điều 32 của Bộ luật …"
             if quote is None:
                 self.last, self.last_at = doc, ref.start
             return
@@ -478,6 +512,7 @@ _FOOTNOTE_START = re.compile(r"(?:^|(?<=\n))[ \t]*\[(\d{1,4})\]")
 #: What may stand between a footnote's number and its opener: "[21] Tên Điều này …".
 _OPENER_PREFIX = re.compile(r"(?:Tên|Tiêu đề)?[ \t]*")
 _FOOTNOTE_MARK = re.compile(r"\[(\d{1,4})\]")
+_INLINE_NOTE = re.compile(r"\[\[(\d{1,4})\][^\n]*?\]\[\1\]")
 
 
 def _larger_units_absent(t: Target, kind: str) -> bool:
