@@ -39,6 +39,8 @@ class Unit:
     numbers: str               # one of _NUMBERINGS
     heading: tuple[str, ...]   # "Điều", "ĐIỀU": the word heading a unit at a line start
     cited: tuple[str, ...]     # "Điều", "điều": the word in a citation
+    cited_numbered: tuple[str, ...] = ()  # "mục": a citation only when a number follows ("mục 2.1")
+    not_after: tuple[str, ...] = ()       # "danh", "hạng": words that make it an everyday word
 
     @property
     def word(self) -> str:
@@ -77,7 +79,8 @@ def load_units(path: Path = PATH) -> Vocabulary:
         heading, cited = _forms(entry, "heading", path, where), _forms(entry, "cited", path, where)
         if not cited:
             raise DataFileError(path, where, "needs at least one 'cited' spelling")
-        units[kind] = Unit(kind, segment, numbers, heading, cited)
+        units[kind] = Unit(kind, segment, numbers, heading, cited,
+                           _forms(entry, "cited_numbered", path, where), _forms(entry, "not_after", path, where))
     missing = [k for k in ("part", "chapter", "section", "subsection", "article", "clause", "point", "annex")
                if k not in units]
     if missing:
@@ -115,7 +118,8 @@ UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS = loa
 _ID_TABLE = str.maketrans(ID_LETTERS)
 POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
 #: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.
-KIND_OF_WORD = {w.lower(): kind for kind, unit in UNITS.items() for w in (*unit.heading, *unit.cited)}
+KIND_OF_WORD = {w.lower(): kind for kind, unit in UNITS.items()
+                for w in (*unit.heading, *unit.cited, *unit.cited_numbered)}
 
 
 def heading_words(*kinds: str) -> list[str]:
@@ -123,9 +127,11 @@ def heading_words(*kinds: str) -> list[str]:
     return [w for kind in (kinds or tuple(UNITS)) for w in UNITS[kind].heading]
 
 
-def cited_words(*kinds: str) -> list[str]:
-    """Spellings of the unit word in citations (all kinds when none is given)."""
-    return [w for kind in (kinds or tuple(UNITS)) for w in UNITS[kind].cited]
+def cited_words(*kinds: str, numbered: bool = False) -> list[str]:
+    """Spellings of the unit word in citations (all kinds when none is given); with
+    ``numbered``, also those that cite only before a number (``mục 2.1``)."""
+    return [w for kind in (kinds or tuple(UNITS))
+            for w in (*UNITS[kind].cited, *(UNITS[kind].cited_numbered if numbered else ()))]
 
 
 def alternation(forms, flags: str = "") -> str:

@@ -79,6 +79,22 @@ def test_extraction_table(text, expected):
 def test_structure_targets():
     [ref] = find_references("Mục 2 Chương IV")
     assert ref.targets[0].section == "2" and ref.targets[0].chapter == "IV"
+    # letters number a lower-case "mục" inside a "khoản": one unit, not three
+    [ref] = find_references("theo điểm g mục 2.1 khoản 2 Công văn số 777/CV-TTg")
+    assert ref.targets[0].units() == {"point": "g", "clause": "2", "section": "2.1"}
+    assert ref.targets[0].document.label == "777/CV-TTg"
+
+
+@pytest.mark.parametrize("text, sections", [
+    ("nêu tại mục II của văn bản này", ["II"]),
+    ("các nội dung tại mục 3.2", ["3.2"]),
+    ("mục tiêu 3 của kế hoạch", []),            # an everyday word: no number follows "mục"
+    ("danh mục 1 kèm theo", []),               # "danh mục", "hạng mục" are not sections
+    ("hạng mục 2 của công trình", []),
+    ("tiểu mục 10 thuộc phần A", []),          # lower-case "tiểu mục" is not cited
+])
+def test_lower_case_muc_cites_only_before_a_number(text, sections):
+    assert [t.section for r in find_references(text) for t in r.targets] == sections
     [ref] = find_references("Phụ lục II ban hành kèm theo Nghị định này")
     assert ref.targets[0].annex == "II" and ref.targets[0].document is None
 

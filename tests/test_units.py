@@ -53,6 +53,8 @@ def _write(tmp_path, change):
     (lambda d: d.update(point_letters=["a", "b", "a"]), "point_letters", "listed twice"),
     (lambda d: d["ordinals"].update(hai=0), "ordinals, hai", "whole number"),
     (lambda d: d.pop("ordinal_word"), "ordinal_word", "non-empty 'ordinal_word'"),
+    (lambda d: d["units"]["section"].update(cited_numbered="mục"), "units, section, cited_numbered", "a list"),
+    (lambda d: d["units"]["section"].update(not_after=[""]), "units, section, not_after", "non-empty texts"),
 ])
 def test_a_bad_units_file_names_the_entry(tmp_path, change, entry, reason):
     path = _write(tmp_path, change)

@@ -64,13 +64,24 @@ _N = rf"\d{{1,3}}{units.letter_class()}?(?!\w)"
 #: "khoản 3.1.4"); parts of at most two digits, so "khoản 1.000 đồng" is no number.
 _DEC = r"\d{1,2}(?:\.\d{1,2}){1,3}(?![\d\w])"
 _R = r"(?:[IVXLC]+|\d{1,2})(?!\w)"
+
+
+def _numbered_only(kind: str) -> str:
+    """The spellings that cite ``kind`` only before a number (``mục 2.1``), each kept from
+    the everyday words of ``not_after`` (``danh mục``); a pattern matching nothing when none."""
+    unit = units.UNITS[kind]
+    if not unit.cited_numbered:
+        return "(?!)"
+    behind = "".join(f"(?<!{re.escape(w)} )" for w in unit.not_after)
+    return rf"{behind}{units.alternation(unit.cited_numbered)}(?!\w)"
 _UNIT = (
     rf"(?:{_cited('point')}\s+(?:{_L}|này)|{_cited('clause')}\s+(?:{_DEC}|{_N}|này)|{_cited('article')}\s+(?:{_N}|này(?!\w))"
     rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_DEC}|{_R}|{_N}|này)|{_cited('chapter')}\s+(?:{_R}|này)"
     rf"|{_cited('part')}\s+{units.ORDINAL_WORD}\s+{units.alternation(units.ORDINALS)}(?!\w)"
-    rf"|{_cited('annex')}\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này))"
+    rf"|{_cited('annex')}\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này)"
+    rf"|{_numbered_only('section')}\s+(?:{_DEC}|{_R}|{_N}))"
 )
-_UNIT_WORDS = tuple(units.cited_words())
+_UNIT_WORDS = tuple(units.cited_words(numbered=True))
 _BARE = rf"(?:{_N}|[IVXLC]+(?!\w)|{_L})"
 # Separators are horizontal space only: a citation never runs over a line break, so a
 # heading "Chương IV" above "Điều 39." is two headings, not "Điều 39 of Chương IV".

@@ -36,12 +36,16 @@ def _read_chain(chain: str) -> list[dict[str, list[str]]]:
     groups: list[dict[str, list[str]]] = [{}]
     kind: str | None = None
     in_range = False
+    last_end = 0
     for tok in _TOKEN_RE.finditer(chain):
         if tok.group("kw"):
             new_kind = units.KIND_OF_WORD[tok.group("kw").lower()]
             group = groups[-1]
             top = max((_LEVEL[k] for k in group), default=-1)
-            if not (in_range and new_kind == kind) and _LEVEL[new_kind] <= top:
+            # guidance and letters number a "mục" inside a "khoản": "điểm g mục 2.1 khoản 2"
+            section_in_clause = (kind == "section" and new_kind == "clause" and not chain[last_end:tok.start()].strip()
+                                 and "clause" not in group and "article" not in group)
+            if not (in_range and new_kind == kind) and _LEVEL[new_kind] <= top and not section_in_clause:
                 groups.append({})
             kind = new_kind
         elif kind is None:
@@ -56,6 +60,7 @@ def _read_chain(chain: str) -> list[dict[str, list[str]]]:
             else:
                 values.append(value)
             in_range = False
+        last_end = tok.end()
     groups = [g for g in groups if g]
     for i in range(len(groups) - 2, -1, -1):
         top = max(_LEVEL[k] for k in groups[i])
