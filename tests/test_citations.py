@@ -65,6 +65,8 @@ CASES = [
     ("Văn bản hợp nhất số 15/VBHN-VPQH", [("15/VBHN-VPQH", None, None, None)]),
     ("Khoản 2 Điều 12 của Nghị định này quy định", [(None, "12", "2", None)]),
     ("khoản 3 Điều 8; Điều 9", [(None, "8", "3", None), (None, "9", None, None)]),
+    # a doubled "của" (a misprint of real texts) still joins the unit to its document
+    ("Điều 58 của của Luật số 47/2024/QH15", [("47/2024/QH15", "58", None, None)]),
     ("pháp luật về tài nguyên nước", []),
     ("điều kiện, điều chỉnh, điều tra, điều hòa, khoản tiền, điểm đến, tiêu điểm", []),
     ("ngày 21/6/2012 và tỷ lệ 1/2", []),
@@ -246,7 +248,7 @@ def test_corpus_references_are_strict_json(corpus):
 # --- real law: gold written by reading ../shared/real-corpus ------------------------------------
 
 @require_real
-@pytest.mark.parametrize("split, precision, recall", [("dev", 0.92, 0.94), ("test", 0.93, 0.93)])
+@pytest.mark.parametrize("split, precision, recall", [("dev", 0.93, 0.95), ("test", 0.94, 0.94)])
 def test_real_gold_citations(split, precision, recall):
     """Floors under the measured figures (BENCHMARKS.md, bench/bench_real.py); the test part
     was never used to choose a rule."""
@@ -453,3 +455,22 @@ def test_amending_instruction_units_share_the_article_named_after_them():
     assert by_text["Khoản này"] == [(None, "1", "3")]  # the inline footnote speaks of its clause
     # a footnote printed inline does not make the clause an amendment of the law it names
     assert by_text["khoản 2 Điều 7"] == [(None, "7", "2")]
+
+
+QUOTED_FOOTNOTE = """LUẬT
+THỬ HỢP NHẤT
+
+Điều 1. Phạm vi
+Luật này quy định việc thử.[1]
+[1] Điều 3 của Luật số 75/2025/QH15 sửa đổi, bổ sung một số điều của Luật Thử nghiệm, có hiệu lực kể từ ngày 01 tháng 01 năm 2026 quy định như sau:
+"Điều 3. Hiệu lực thi hành
+1. Luật này có hiệu lực từ ngày 01 tháng 01 năm 2026, trừ trường hợp quy định tại khoản 2 Điều này."
+"""
+
+
+def test_a_quote_speaks_as_the_document_its_lead_in_cites():
+    [doc] = parse_text_doc(QUOTED_FOOTNOTE)
+    by_text = {r.text: [(t.document.label if t.document else None, t.article, t.clause) for t in r.targets]
+               for r in find_references(doc)}
+    # not "Luật Thử nghiệm", the last document the lead-in line names
+    assert by_text["khoản 2 Điều này"] == [("75/2025/QH15", "3", "2")]

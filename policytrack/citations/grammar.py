@@ -169,7 +169,8 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     charter = rf"(?P<charter>Điều lệ)(?!\w)(?:\s+(?:của\s+)?(?P<charter_of>{charters}))?"
     draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"
     document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter}|{draft})"
-    doc_sep = rf"(?:{_S}*,?{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+|ban hành kèm theo{_S}+)?)"
+    # "Điều 58 của của Luật …": a doubled "của" is a misprint seen in real texts
+    doc_sep = rf"(?:{_S}*,?{_S}+(?:(?:của{_S}+){{1,2}}|tại{_S}+|thuộc{_S}+|ban hành kèm theo{_S}+)?)"
     master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")
     after_chain = re.compile(rf"{doc_sep}(?P<doc>{document})")
     # Every match of ``master`` starts at one of these words or at a digit. Scanning for

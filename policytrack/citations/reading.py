@@ -362,6 +362,8 @@ class _Context:
             return
         if quote is not None:
             speaker = self._amended(here) if ref.start < self.footnotes_at else None
+            if speaker is None:
+                speaker = self._lead_in_document(quote)
             if speaker is None and self.last is not None and self.last_at < quote[0]:
                 speaker = self.last
             if speaker is not None:
@@ -399,6 +401,15 @@ class _Context:
             if articles:
                 self.leads[here.id] = articles[-1]
         self._relative(ref)
+
+    def _lead_in_document(self, quote: tuple[int, int]) -> DocRef | None:
+        """``Điều 3 của Luật số 75/2025/QH15 sửa đổi, bổ sung một số điều của Luật Quảng cáo
+        … quy định như sau: “Điều 3. …”``: the quote speaks as the document of the unit its
+        lead-in cites (on the line before it), not as the last document that line names."""
+        lead = self.last_units
+        if lead is None or lead.start >= quote[0] or self.text.count("\n", lead.start, quote[0]) > 1:
+            return None
+        return next((t.document for t in lead.targets if t.document is not None and t.document.kind != "this"), None)
 
     def _detailed(self, here: Provision | None, ref: Reference) -> DocRef | None:
         """``Nghị định này quy định chi tiết … Luật Nhà ở số 27/2023/QH15 về: 1. Khoản 2 Điều
