@@ -170,9 +170,9 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         lo, hi = _normalised_span(source, document.start, document.end)
     master, after_chain, trigger, vocab = _patterns()
     relation_re = _relation_re()
-    locate = _Locator(document) if document is not None else None
     own_number = document.meta.spans.get("number") if document is not None else None
     context = _Context(document, _quotes(document)) if document is not None else None
+    locate = context.locate if context is not None else None
     refs: list[Reference] = []
     docs: list = []  # the document each reference names, for the context
     pos = lo
@@ -310,6 +310,7 @@ class _Context:
         self.leads: dict[str, str] = {}  # amending provision id -> the article its lead-in named
         self.detailed: dict[str, DocRef] = {}  # provision id -> the document its lead-in details
         self.quotes = quotes  # quoted wording, original offsets
+        self.locate = _Locator(document)  # offset -> the innermost provision's id
         self._marks: dict[str, int] | None = None
         # A consolidated text's footnotes ("[1] …" lines after the body) are notes about the
         # body, not provisions: they never open an amended-document scope.
@@ -361,7 +362,7 @@ class _Context:
                 self.last, self.last_at = doc, ref.start
             return
         if quote is not None:
-            speaker = self._amended(here) if ref.start < self.footnotes_at else None
+            speaker = None if self._in_note(ref.start) else self._amended(here)
             if speaker is None:
                 speaker = self._lead_in_document(quote)
             if speaker is None and self.last is not None and self.last_at < quote[0]:
@@ -379,7 +380,7 @@ class _Context:
         if doc is not None:
             self._relative(ref)  # "… của Luật này": explicitly the citing document
             return
-        implied = self._amended(here) if ref.start < self.footnotes_at else None
+        implied = None if self._in_note(ref.start) else self._amended(here)
         if implied is None:
             implied = self._detailed(here, ref)
         lead = self._lead_article(here) if implied is not None else None
@@ -481,7 +482,7 @@ class _Context:
         anchor = self._mark_position(number)
         if anchor is None:
             return False
-        holder = self.document[_innermost(self.document, anchor)]
+        holder = self.document[self.locate(anchor)]
         for t in ref.targets:
             if t.document is None:
                 _fill(t, lambda kind: self.document.enclosing(holder, kind), marked=True)
@@ -511,16 +512,6 @@ def _fill(t: Target, enclosing, marked: bool = False) -> None:
         if holder is not None and holder.number:
             setattr(t, kind, holder.number)
             t.relative = True
-
-
-def _innermost(document: Document, offset: int) -> str:
-    node = document.root
-    while node.children:
-        child = next((c for c in node.children if c.start <= offset < c.end), None)
-        if child is None:
-            break
-        node = child
-    return node.id
 
 
 _FOOTNOTE_LINE = re.compile(r"[ \t]*\[(\d{1,4})\][ \t]*")
