@@ -46,6 +46,20 @@ class ReadError(PolicytrackError):
 
 
 @dataclass
+class Note:
+    """A footnote or endnote kept out of the body text, with where its mark stands.
+
+    ``anchor`` is the offset in ``Source.text`` just after the text its mark follows (the
+    mark itself is not in the body); ``label`` is the mark as printed ("1", "*").
+    """
+
+    label: str
+    text: str
+    anchor: int
+    kind: str = "footnote"
+
+
+@dataclass
 class Source:
     """The text of one file, as read, with its normalised form for matching.
 
@@ -63,6 +77,10 @@ class Source:
     offsets: array | None = None
     page_starts: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Footnotes and endnotes of formats that keep them apart from the body (.docx, HTML).
+    notes: list[Note] = field(default_factory=list)
+    #: Per page, the mean OCR word confidence (0–100) of pages read by OCR, else ``None``.
+    ocr_confidence: list[float | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.normalized and self.text:

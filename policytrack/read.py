@@ -20,14 +20,13 @@ later result refer to ``Source.text``.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Callable
 
-from . import _pdf
+from . import _docx, _html, _pdf
 from ._legacy import BinaryContent, decode_bytes, fix_mojibake
 from .model import ReadError, Source
 
@@ -37,9 +36,16 @@ LIBREOFFICE_TIMEOUT = 300
 LIBREOFFICE_PROGRAMS = ("soffice", "libreoffice")
 
 
-def read(path: str | Path) -> Source:
-    """Read one file into a ``Source``. Raises ``ReadError`` (file named, reason given)."""
+def read(path: str | Path, *, revisions: str = "accepted") -> Source:
+    """Read one file into a ``Source``. Raises ``ReadError`` (file named, reason given).
+
+    ``revisions`` applies to Word files with tracked changes: ``"accepted"`` (default) reads
+    the text as it would stand with every change accepted, ``"original"`` as it stood
+    before them.
+    """
     path = Path(path)
+    if revisions not in _docx.REVISIONS:
+        raise ValueError(f"revisions must be one of {', '.join(_docx.REVISIONS)}, not {revisions!r}")
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(
@@ -54,6 +60,8 @@ def read(path: str | Path) -> Source:
     try:
         if path.stat().st_size == 0:
             raise ReadError(path, "empty file")
+        if reader in (_read_docx, _read_doc):
+            return reader(path, revisions=revisions)
         return reader(path)
     except PermissionError:
         raise ReadError(path, "permission denied") from None
@@ -94,47 +102,10 @@ def _read_plain(path: Path) -> Source:
     return Source(str(path), text, format=fmt, encoding=encoding, warnings=warnings)
 
 
-def _read_docx(path: Path, fmt: str = "docx") -> Source:
-    """.docx: paragraphs and tables of the body in document order."""
-    import docx
-
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises zipfile/KeyError/lxml errors for bad files
-        raise ReadError(path, f"not a valid .docx file ({type(exc).__name__}: {exc})") from None
-    lines = list(_block_lines(document.element.body, document))
-    return _source(path, "\n".join(lines), fmt, "utf-8", [])
-
-
-def _block_lines(parent, document):
-    """Lines of the block elements under ``parent``: paragraphs, tables, content controls."""
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for child in parent.iterchildren():
-        if child.tag == qn("w:p"):
-            yield Paragraph(child, document).text
-        elif child.tag == qn("w:tbl"):
-            yield from _table_lines(Table(child, document))
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _block_lines(content, document)
-
-
-def _table_lines(table) -> list[str]:
-    """One line per table row, cells separated by `` | `` (merged cells once)."""
-    lines = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-        lines.append(" | ".join(cells))
-    return lines
+def _read_docx(path: Path, fmt: str = "docx", revisions: str = "accepted") -> Source:
+    """.docx: see ``policytrack._docx``."""
+    doc = _docx.read_docx(path, revisions=revisions)
+    return _source(path, doc.text, fmt, doc.encoding, doc.warnings, notes=doc.notes)
 
 
 def _libreoffice() -> str | None:
@@ -145,7 +116,7 @@ def _libreoffice() -> str | None:
     return None
 
 
-def _read_doc(path: Path) -> Source:
+def _read_doc(path: Path, revisions: str = "accepted") -> Source:
     """.doc: convert to .docx with LibreOffice in a temporary folder, then read it."""
     program = _libreoffice()
     if program is None:
@@ -173,7 +144,7 @@ def _read_doc(path: Path) -> Source:
         if not converted.exists():
             detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise ReadError(path, f"LibreOffice could not convert the file ({detail[0]})")
-        source = _read_docx(converted, fmt="doc")
+        source = _read_docx(converted, fmt="doc", revisions=revisions)
     source.path = str(path)
     return source
 
@@ -196,94 +167,10 @@ def _read_image(path: Path) -> Source:
     return _source(path, text, "image", None, ["text recognised by OCR (check diacritics)"])
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_DROPPED_TAGS = ("script", "style", "nav", "noscript", "template", "iframe", "head", "form", "button", "select")
-_CONTENT_KEYS = ("toanvancontent", "fulltext", "divcontentdoc", "vbpq", "noidung", "content")
-_TRAILING_BAR = re.compile(r" ?\|$")
-_SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
-    "header hr li main ol p pre section table tbody thead tfoot tr ul caption center".split()
-)
-
-
-def _decode_html(data: bytes) -> tuple[str, str, list[str]]:
-    """HTML bytes -> text: BOM, then ``<meta charset>``, then UTF-8, then legacy guessing."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode_bytes(data)
-    declared = _META_CHARSET.search(data[:8192])
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        try:
-            return data.decode(name), name, []
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_bytes(data)
-
-
 def _read_html(path: Path) -> Source:
-    """.html/.htm: main content as lines; tables as `` | ``-separated rows."""
-    from bs4 import BeautifulSoup
-
-    try:
-        markup, encoding, warnings = _decode_html(path.read_bytes())
-    except BinaryContent as exc:
-        raise ReadError(path, str(exc)) from None
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup.find_all(_DROPPED_TAGS):
-        tag.decompose()
-    root = _main_container(soup) or soup.body or soup
-    return _source(path, _html_text(root), "html", encoding, warnings)
-
-
-def _main_container(soup):
-    """The element holding the document on portal pages (by id/class), if any."""
-    for key in _CONTENT_KEYS:
-        candidates = [
-            tag
-            for tag in soup.find_all(True)
-            if key in (tag.get("id") or "").lower() or any(key in c.lower() for c in tag.get("class") or [])
-        ]
-        candidates = [(len(tag.get_text(" ", strip=True)), tag) for tag in candidates]
-        candidates = [(size, tag) for size, tag in candidates if size >= 200]
-        if candidates:
-            return max(candidates, key=lambda pair: pair[0])[1]
-    return None
-
-
-def _html_text(root) -> str:
-    """Text of an element: one line per block or ``<br>``, table cells joined by `` | ``.
-
-    Blank lines are dropped (as in .docx, one paragraph is one line); non-breaking
-    spaces are kept in the text (``normalize`` turns them into spaces for matching).
-    """
-    parts: list[str] = []
-    _walk_html(root, parts)
-    lines = (_SPACE_RUN.sub(" ", line).strip(" ") for line in "".join(parts).split("\n"))
-    return "\n".join(_TRAILING_BAR.sub("", line) for line in lines if line)
-
-
-def _walk_html(node, parts: list[str]) -> None:
-    from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
-
-    for child in node.children:
-        if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
-            continue
-        if isinstance(child, NavigableString):
-            parts.append(re.sub(r"[ \t\r\n\f]+", " ", str(child)))
-            continue
-        name = child.name
-        if name == "br":
-            parts.append("\n")
-        elif name in ("td", "th"):
-            _walk_html(child, parts)
-            parts.append(" | ")
-        elif name in _BLOCK_TAGS:
-            parts.append("\n")
-            _walk_html(child, parts)
-            parts.append("\n")
-        else:
-            _walk_html(child, parts)
+    """.html/.htm: see ``policytrack._html``."""
+    page = _html.read_html(path)
+    return _source(path, page.text, "html", page.encoding, page.warnings, notes=page.notes)
 
 
 _READERS: dict[str, Callable[[Path], Source]] = {
