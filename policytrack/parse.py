@@ -61,16 +61,32 @@ def _heading(kind: str) -> str:
 _ORD = units.alternation([units.ORDINAL_WORD, units.ORDINAL_WORD.upper()])
 _LETTER = units.letter_class()
 _UPPER = r"[^\W\d_a-zà-ỹđư]"  # a capital letter (Vietnamese included)
-#: Misprints and OCR misreads of "Điều" seen in real files; read as an article only where
-#: the line is unmistakably a heading ("Điền 36. Hiệu lực thi hành"), with a warning.
-_MISPRINTS = "Điền|Điêu|Dieu|Diều|ĐIÊU|DIEU"
+
+
+def _misread_words(kind: str) -> str:
+    """Misprints and OCR misreads of a unit word (``units.yaml``: ``misread``), or a pattern
+    that never matches when the unit lists none."""
+    words = units.UNITS[kind].misread
+    return units.alternation(words) if words else "(?!)"
+
+
+def _misread_labels(kind: str) -> str:
+    """What scans print after a clause number or point letter (``misread_label``); a
+    space in the data stands for a run of spaces."""
+    forms = units.UNITS[kind].misread_label
+    return "(?:" + "|".join(re.escape(f).replace("\\ ", "[ \t]+") for f in forms) + ")" if forms else "(?!)"
+
+
+#: A roman numeral with characters scans print for its letters ("1I", "T", "l").
+_ROMAN_MISREAD = "[IVXLC" + "".join(re.escape(c) for c in units.ROMAN_MISREADS) + "]{1,7}"
 _MARKER_BODY = (
     r"[ \t]*(?:"
     rf"(?P<part>{_heading('part')}[ \t]+{_ORD}[ \t]+(?P<part_n>[^\W\d_]+))"
-    rf"|(?P<chapter>(?:\d{{1,4}}[ \t]*)?{_heading('chapter')}[ \t]+(?P<chapter_n>[IVXLC]+|\d{{1,3}})\b[ \t]*[.:-]?)"
+    rf"|(?P<chapter>(?:\d{{1,4}}[ \t]*)?(?:{_heading('chapter')}|(?P<chapter_misprint>{_misread_words('chapter')}))"
+    rf"[ \t]+(?P<chapter_n>[IVXLC]+|\d{{1,3}}|(?P<chapter_misread>{_ROMAN_MISREAD}))\b[ \t]*[.:-]?)"
     rf"|(?P<subsection>{_heading('subsection')}[ \t]+(?P<subsection_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<section>{_heading('section')}[ \t]+(?P<section_n>\d{{1,3}})\b[ \t]*[.:-]?)"
-    rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?(?:{_heading('article')}|(?P<article_misprint>{_MISPRINTS}))"
+    rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?(?:{_heading('article')}|(?P<article_misprint>{_misread_words('article')}))"
     rf"[ \t]+(?P<article_n>\d{{1,4}}{_LETTER}?)\b[ \t]*(?P<article_p>[.:])?)"
     rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …", with
@@ -78,8 +94,11 @@ _MARKER_BODY = (
     # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.
     # Some put the footnote's text inline before the dot: "19[[2] Khoản này được bổ sung …][2]. …".
     rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)(?:[.)](?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER})"
-    rf"|(?=\[\[\d{{1,3}}\][^\n]*?\]\[\d{{1,3}}\][.)])))"
-    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]))"
+    rf"|(?=\[\[\d{{1,3}}\][^\n]*?\]\[\d{{1,3}}\][.)]))"
+    # a scan's "1 ." or "1 ," before the clause's text (never "1 . 000": a capital follows)
+    rf"|(?P<clause_misread>(?P<clause_mn>\d{{1,3}}){_misread_labels('clause')}(?=[ \t]+{_UPPER})))"
+    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_])"
+    rf"|(?P<point_misread>(?P<point_mn>{_LETTER}){_misread_labels('point')}(?=[ \t]+[^\W\d_])))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     # "I. MỤC TIÊU", "II. NHIỆM VỤ": the roman-numbered parts of a decision's article or
     # of a text without articles (cited as "mục I", "Mục II Điều 1").
@@ -152,10 +171,20 @@ class _TreeBuilder:
         self.warnings: list[tuple[str, int, int]] = []
         self.has_articles = False
         self.last_article = 0
+        self.last_chapter = 0  # number of the last chapter, for reading misprinted numerals
         self.in_annex = False
 
     def warn(self, message: str, start: int, end: int) -> None:
         self.warnings.append((message, start, end))
+
+    def warn_misread(self, m: re.Match, kind: str, read_as: str) -> None:
+        """A marker recognised from a misprint: name the form as printed and its line."""
+        group = m.group(kind)
+        start = m.start(kind) + len(group) - len(group.lstrip())
+        end = m.start(kind) + len(group.rstrip())
+        printed = self.source.text[self.source.to_original(start):self.source.to_original(end)]
+        line = self.text.count("\n", 0, self.at) + 1
+        self.warn(f"'{printed}' read as {read_as} (OCR misread, line {line})", start, end)
 
     # --- stack helpers -------------------------------------------------------------
     def _close_to(self, level: int, at: int) -> None:
@@ -249,7 +278,20 @@ class _TreeBuilder:
     def _chapter(self, m: re.Match) -> None:
         if not self._heading_line(m):
             return
-        self._structural(m, "chapter", m.group("chapter_n"))
+        raw = m.group("chapter_n")
+        misread = m.group("chapter_misread")
+        if misread is not None:
+            raw = units.misread_roman(misread)
+            if raw is None:
+                return  # "Chương III1 (được bãi bỏ)": a footnote mark, not a numeral
+        n = int(raw) if raw.isdigit() else units.roman_to_int(raw)
+        if misread is not None or m.group("chapter_misprint"):
+            # read only where the scan leaves no doubt: the next chapter, with a title
+            if n != self.last_chapter + 1 or not self._titled(m):
+                return
+            self.warn_misread(m, "chapter", f"{units.UNITS['chapter'].word} {raw}")
+        self.last_chapter = n or self.last_chapter
+        self._structural(m, "chapter", raw)
 
     def _section(self, m: re.Match) -> None:
         if not self._heading_line(m):
@@ -271,6 +313,11 @@ class _TreeBuilder:
         rest = self._rest_of_line(m)
         return not rest or rest[0].isupper()
 
+    def _titled(self, m: re.Match) -> bool:
+        """Does a title follow the marker, on its line or (when the line ends) the next?"""
+        heading = self._heading(m, allow_next_line=True)
+        return heading is not None and self.text[heading[0]].isupper()
+
     def _heading_line(self, m: re.Match) -> bool:
         """``Chương II``, ``Mục 1. Tên`` or ``Mục 1 TÊN IN HOA`` head a division; ``Mục 2
         Chương IV quy định...`` opening a sentence is a citation, not a heading."""
@@ -281,13 +328,12 @@ class _TreeBuilder:
     def _article(self, m: re.Match) -> None:
         if m.group("article_p") is None and not self._capital_or_eol(m):
             return
-        if m.group("article_misprint"):
-            rest = self._rest_of_line(m)
-            if m.group("article_p") != "." or not rest or not rest[0].isupper():
-                return
-            self.warn(f"'{m.group('article_misprint')} {m.group('article_n')}.' read as Điều {m.group('article_n')}",
-                      self.at, m.end())
         raw = m.group("article_n")
+        if m.group("article_misprint"):
+            # "Điêu 12. Hiệu lực" or "Dieu 12" over its title line; never "Dieu 12 của …"
+            if (m.group("article_p") is None and self._rest_of_line(m)) or not self._titled(m):
+                return
+            self.warn_misread(m, "article", f"{units.UNITS['article'].word} {raw}")
         digits = int(re.match(r"\d+", raw).group())
         if raw == "1" and self.last_article >= 2 and not self.in_annex:
             self._implicit_annex()
@@ -325,7 +371,7 @@ class _TreeBuilder:
         key = self._annex_key("")
         self._open(_Node("annex", 1, None, key, start, self.end, heading))
         self.in_annex = True
-        self.last_article = 0
+        self.last_article = self.last_chapter = 0
 
     def _annex_key(self, raw: str) -> str:
         key = ids.segment("annex", raw)
@@ -354,6 +400,9 @@ class _TreeBuilder:
 
     def _clause(self, m: re.Match) -> None:
         raw = m.group("clause_n")
+        if raw is None:
+            self._clause_misread(m)
+            return
         inserted = not raw.isdigit()  # "8a." inserted after khoản 8 by an amendment
         n = int(raw[:-1] if inserted else raw)
         start = self.at
@@ -380,8 +429,39 @@ class _TreeBuilder:
         key = ids.join(holder.key, ids.segment("clause", raw))
         self._open(_Node("clause", _CLAUSE, raw.lstrip("0") or raw, key, start, self.end))
 
+    def _clause_misread(self, m: re.Match) -> None:
+        """``1 .`` / ``1 ,`` before text: a clause only where it is the next of its series."""
+        n = int(m.group("clause_mn"))
+        holder = self._holder(_CLAUSE)
+        if holder is None or n != holder.last_clause + 1:
+            return
+        self.warn_misread(m, "clause", f"khoản {n}")
+        self._close_to(_CLAUSE, self.at)
+        holder.last_clause = n
+        key = ids.join(holder.key, ids.segment("clause", str(n)))
+        self._open(_Node("clause", _CLAUSE, str(n), key, self.at, self.end))
+
+    def _point_misread(self, m: re.Match) -> None:
+        """``a )`` before text: a point only where it is the next letter of its series."""
+        letter = m.group("point_mn")
+        holder = self._holder(_POINT, _POINT_CONTAINERS)
+        if letter not in units.POINT_INDEX or holder is None:
+            return
+        expected = 0 if holder.last_point is None else units.POINT_INDEX[holder.last_point] + 1
+        between = units.POINT_LETTERS[expected:units.POINT_INDEX[letter]]
+        if units.POINT_INDEX[letter] < expected or not set(between) <= units.OPTIONAL_LETTERS:
+            return
+        self.warn_misread(m, "point", f"điểm {letter})")
+        self._close_to(LEVEL["point"], self.at)
+        holder.last_point = letter
+        key = ids.join(holder.key, ids.segment("point", letter))
+        self._open(_Node("point", LEVEL["point"], letter, key, self.at, self.end))
+
     def _point(self, m: re.Match) -> None:
         raw = m.group("point_n")
+        if raw is None:
+            self._point_misread(m)
+            return
         letter, suffix = raw[0], raw[1:]
         if letter not in units.POINT_INDEX:
             return
@@ -477,7 +557,7 @@ class _TreeBuilder:
         heading = self._heading(m, allow_next_line=True)
         self._open(_Node("annex", 1, raw or None, key, self.at, self.end, heading))
         self.in_annex = True
-        self.last_article = 0  # an annex's regulation numbers its articles from 1
+        self.last_article = self.last_chapter = 0  # an annex's regulation numbers its own from 1
 
     def finish(self) -> Provision:
         self._close_to(1, self.end)

@@ -26,6 +26,7 @@ from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, r
 __all__ = [
     "Unit", "UNITS", "load_units", "ORDINAL_WORD", "POINT_LETTERS", "POINT_INDEX", "ORDINALS", "KIND_OF_WORD",
     "heading_words", "cited_words", "id_letters", "ID_LETTERS", "alternation", "letter_class", "roman_to_int", "to_roman", "ordinal",
+    "ROMAN_MISREADS", "misread_roman",
 ]
 
 PATH = DATA / "units.yaml"
@@ -41,6 +42,8 @@ class Unit:
     cited: tuple[str, ...]     # "Điều", "điều": the word in a citation
     cited_numbered: tuple[str, ...] = ()  # "mục": a citation only when a number follows ("mục 2.1")
     not_after: tuple[str, ...] = ()       # "danh", "hạng": words that make it an everyday word
+    misread: tuple[str, ...] = ()         # "Điêu", "Dieu": the heading word as scans misprint it
+    misread_label: tuple[str, ...] = ()   # " .": what scans print after a label for "." / ")"
 
     @property
     def word(self) -> str:
@@ -59,6 +62,7 @@ class Vocabulary(NamedTuple):
     ordinals: dict[str, int]
     id_letters: dict[str, str]        # "đ" -> "dd": letters outside a-z as written in ids
     optional_letters: frozenset[str]  # letters a document may leave out ("u) v)" with no ư)
+    roman_misreads: dict[str, str]    # "T" -> "I": characters scans print for a roman letter
 
 
 def load_units(path: Path = PATH) -> Vocabulary:
@@ -79,8 +83,11 @@ def load_units(path: Path = PATH) -> Vocabulary:
         heading, cited = _forms(entry, "heading", path, where), _forms(entry, "cited", path, where)
         if not cited:
             raise DataFileError(path, where, "needs at least one 'cited' spelling")
+        misread = _misread_words(entry, heading, path, where)
         units[kind] = Unit(kind, segment, numbers, heading, cited,
-                           _forms(entry, "cited_numbered", path, where), _forms(entry, "not_after", path, where))
+                           _forms(entry, "cited_numbered", path, where), _forms(entry, "not_after", path, where),
+                           misread, _misread_labels(entry, heading, path, where))
+    _no_misread_is_a_heading(units, path)
     missing = [k for k in ("part", "chapter", "section", "subsection", "article", "clause", "point", "annex")
                if k not in units]
     if missing:
@@ -111,10 +118,63 @@ def load_units(path: Path = PATH) -> Vocabulary:
     return Vocabulary(units, unicodedata.normalize("NFC", ordinal_word), letters,
                       {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()},
                       {unicodedata.normalize("NFC", k): v for k, v in id_letters.items()},
-                      frozenset(unicodedata.normalize("NFC", x) for x in optional))
+                      frozenset(unicodedata.normalize("NFC", x) for x in optional),
+                      _roman_misreads(data, path))
 
 
-UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS = load_units()
+def _misread_words(entry: dict, heading: tuple[str, ...], path: Path, where: str) -> tuple[str, ...]:
+    """The ``misread`` spellings of a unit word: only for units with a heading word, and
+    letters and spaces only (the number after them is matched apart)."""
+    words = _forms(entry, "misread", path, where)
+    if words and not heading:
+        raise DataFileError(path, f"{where}, misread", "only a unit with a 'heading' word can list misreads of it")
+    for word in words:
+        if not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", word):
+            raise DataFileError(path, f"{where}, misread", f"{word!r} must be letters (and single spaces) only")
+    return words
+
+
+def _misread_labels(entry: dict, heading: tuple[str, ...], path: Path, where: str) -> tuple[str, ...]:
+    """The ``misread_label`` forms of a unit labelled without a word (clause, point): one
+    punctuation mark, after a space unless it is one no label uses (``,`` ``:`` ``;``); a
+    bare ``.`` or ``)`` is how labels are printed, not a misread."""
+    where = f"{where}, misread_label"
+    labels = entry.get("misread_label") or []
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise DataFileError(path, where, "must be a list of texts")
+    if labels and heading:
+        raise DataFileError(path, where, "only a unit without a heading word (a clause, a point) has labels")
+    for label in labels:
+        if not re.fullmatch(r" [.,:;)]|[,:;]", label):
+            raise DataFileError(path, where, f"{label!r} must be a space and one of . , : ; ) (or a bare , : ;)")
+    return tuple(labels)
+
+
+def _no_misread_is_a_heading(units: dict[str, Unit], path: Path) -> None:
+    """A misread that is a real heading spelling would turn every such heading into a warning."""
+    headings = {w for unit in units.values() for w in unit.heading}
+    for kind, unit in units.items():
+        clash = [w for w in unit.misread if w in headings]
+        if clash:
+            raise DataFileError(path, f"units, {kind}, misread", f"{clash[0]!r} is a heading spelling, not a misread")
+
+
+def _roman_misreads(data: dict, path: Path) -> dict[str, str]:
+    """``roman_misreads``: one character (not itself a roman letter) → the roman letter it stands for."""
+    table = need_mapping(data.get("roman_misreads") or {}, path, "roman_misreads")
+    out: dict[str, str] = {}
+    for char, letter in table.items():
+        char = str(char)  # YAML reads an unquoted 1 as a number
+        if len(char) != 1 or char in _ROMAN:
+            raise DataFileError(path, f"roman_misreads, {char}", "the key must be one character that is not a roman letter")
+        if letter not in _ROMAN:
+            raise DataFileError(path, f"roman_misreads, {char}", f"must be a roman letter ({', '.join(_ROMAN)})")
+        out[char] = letter
+    return out
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS, ROMAN_MISREADS = load_units()
 _ID_TABLE = str.maketrans(ID_LETTERS)
 POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
 #: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.
@@ -148,7 +208,6 @@ def letter_class() -> str:
     return f"[a-z{extra}]"
 
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN_STEPS = ((100, "C"), (90, "XC"), (50, "L"),
                 (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
@@ -173,6 +232,17 @@ def to_roman(n: int) -> str:
             out += letters
             n -= value
     return out
+
+
+def misread_roman(token: str) -> str | None:
+    """The roman numeral a scan misprinted (``"1I"`` → ``"II"``, ``"T"`` → ``"I"``) by
+    ``roman_misreads``, or ``None`` when nothing was misread or the result is not a
+    well-formed numeral (``"III1"``, a flattened footnote mark, gives ``IIII``: no)."""
+    fixed = "".join(ROMAN_MISREADS.get(ch, ch) for ch in token)
+    if fixed == token or token.isdigit():  # "Chương 11" is chapter 11 in digits
+        return None
+    n = roman_to_int(fixed)
+    return fixed if n is not None and to_roman(n) == fixed else None
 
 
 def id_letters(text: str) -> str:

@@ -423,3 +423,78 @@ def test_seed_003_first_letter_has_its_numbered_paragraphs():
     first, second = parse(path)
     assert [p.path for p in first.provisions("clause")] == ["k1", "k2", "k3", "k4"]
     assert [p.path for p in second.provisions("clause")] == ["k1", "k2"]
+
+
+# --- misreads of scans and careless typing (data: units.yaml, misread / misread_label /
+# roman_misreads). Each is read only where the line leaves no doubt, always with a warning
+# naming what was printed and its line.
+
+MISREADS = [
+    # a circumflex for the horn, upper and lower case; marks lost; a colon after the number
+    ("Điều 1. Phạm vi\nĐiêu 2. Đối tượng áp dụng\n", ["d1", "d2"], "'Điêu 2.' read as Điều 2 (OCR misread, line 4)"),
+    ("ĐIỀU 1. PHẠM VI\nĐIÊU 2. ĐỐI TƯỢNG\n", ["d1", "d2"], "'ĐIÊU 2.' read as Điều 2"),
+    ("Dieu 1. Pham vi dieu chinh\nVăn bản này quy định việc thử.\n", ["d1"], "'Dieu 1.' read as Điều 1"),
+    ("Điều 1. A\nDiều 2: Hiệu lực\n", ["d1", "d2"], "'Diều 2:' read as Điều 2"),
+    # the number alone on its line, the title on the next
+    ("Điều 1. A\nDIEU 2\nHIỆU LỰC THI HÀNH\n", ["d1", "d2"], "'DIEU 2' read as Điều 2"),
+    # roman numerals: T, l and 1 for I, in a heading line that continues the chapters
+    ("Chương T\nQUY ĐỊNH CHUNG\nĐiều 1. A\n", ["c1", "d1"], "'Chương T' read as Chương I (OCR misread, line 3)"),
+    ("Chương l\nQUY ĐỊNH CHUNG\nĐiều 1. A\n", ["c1", "d1"], "'Chương l' read as Chương I"),
+    ("Chương I\nCHUNG\nĐiều 1. A\nChương 1I\nQUẢN LÝ\nĐiều 2. B\n", ["c1", "d1", "c2", "d2"],
+     "'Chương 1I' read as Chương II"),
+    ("Chương I\nCHUNG\nChương II\nRIÊNG\nChương lII. ĐIỀU KHOẢN THI HÀNH\n", ["c1", "c2", "c3"],
+     "'Chương lII.' read as Chương III"),
+    ("Chương I\nCHUNG\nChuong II\nQUẢN LÝ\n", ["c1", "c2"], "'Chuong II' read as Chương II"),
+    # a space before a clause's dot, a comma for it, a space before a point's bracket
+    ("Điều 1. A\n1 . Cơ quan cấp phép.\n2 , Cơ quan kiểm tra.\n", ["d1", "d1.k1", "d1.k2"],
+     "'1 .' read as khoản 1 (OCR misread, line 4)"),
+    ("Điều 1. A\n1. Gồm:\na ) nước mặt;\nb) nước dưới đất.\n", ["d1", "d1.k1", "d1.k1.a", "d1.k1.b"],
+     "'a )' read as điểm a)"),
+]
+
+
+@pytest.mark.parametrize("text, expected, warning", MISREADS)
+def test_misreads_are_read_with_a_warning(text, expected, warning):
+    doc = tree("LUẬT\nTHỬ\n" + text)
+    assert paths(doc) == expected
+    assert any(warning in w.message for w in doc.warnings), [w.message for w in doc.warnings]
+    for w in doc.warnings:  # the warning spans the form as printed
+        if "misread" in w.message:
+            assert w.message.startswith(f"'{doc.source.text[w.start:w.end]}'")
+    check_invariants(doc)
+
+
+NOT_MISREADS = [
+    # running text: a citation opening a sentence, the word inside a sentence, no title after
+    ("Điều 1. A\n1. Một.\nDieu 5 của Luật này quy định việc khác.\n", ["d1", "d1.k1"]),
+    ("Điều 1. A\n1. Theo Dieu 5. Luật này, việc thử được phép.\n", ["d1", "d1.k1"]),
+    ("Điều 1. A\n1. Một.\nDiêu 5. theo quy định của Luật này.\n", ["d1", "d1.k1"]),
+    # numbers, not clause labels: "1 . 000", "1 , 5" and a label that does not continue
+    ("Điều 1. A\n1. Mức phạt là\n1 . 000 đồng.\n", ["d1", "d1.k1"]),
+    ("Điều 1. A\n1. Tỷ lệ\n1 , 5 phần trăm.\n", ["d1", "d1.k1"]),
+    ("Điều 1. A\n1. Một.\n3 . Ba không theo hai.\n", ["d1", "d1.k1"]),
+    ("Điều 1. A\n1. Gồm:\na) một;\nc ) ba bỏ qua b.\n", ["d1", "d1.k1", "d1.k1.a"]),
+    # "Chương trình", and a chapter T where I would not continue the chapters
+    ("Chương I\nCHUNG\nĐiều 1. A\nChương trình quan trắc được phê duyệt.\n", ["c1", "d1"]),
+    ("Chương I\nCHUNG\nChương II\nRIÊNG\nChương T\nKHÁC\n", ["c1", "c2"]),
+    ("Chương 1I\nCHUNG\nĐiều 1. A\n", ["d1"]),
+    # a consolidated text's flattened footnote mark is no numeral (IIII)
+    ("Chương I\nA\nChương II\nB\nChương III1 (được bãi bỏ)\n", ["c1", "c2"]),
+    # chapters numbered in digits are no misread at all
+    ("Chương 10\nA\nChương 11\nĐIỀU KHOẢN CUỐI CÙNG\n", ["c10", "c11"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_MISREADS)
+def test_not_misreads(text, expected):
+    doc = tree("LUẬT\nTHỬ\n" + text)
+    assert paths(doc) == expected
+    assert not [w.message for w in doc.warnings if "misread" in w.message]
+    check_invariants(doc)
+
+
+def test_eth_for_d_bar_is_read_by_normalisation_without_a_warning():
+    """Ð (U+00D0, typed for Đ in many files) is mapped by ``text.normalize``, same length."""
+    doc = tree("LUẬT\nTHỬ\nÐiều 1. Phạm vi\nÐIỀU 2. HIỆU LỰC\n")
+    assert paths(doc) == ["d1", "d2"] and not doc.warnings
+    assert doc["d1"].text.startswith("Ðiều 1.")

@@ -60,6 +60,20 @@ def test_character_cleanup(text: str, expected: str) -> None:
     assert normalize(text)[0] == expected
 
 
+@pytest.mark.parametrize("text", ["Ðiều 317. Hiệu lực", "ÐIỀU 5", "đã ðược", nfd("Ðiều 12 được sửa đổi")])
+def test_eth_is_read_as_d_bar_keeping_offsets(text: str) -> None:
+    """Ð/ð (Icelandic eth, U+00D0/U+00F0) typed or recognised for Đ/đ: mapped one for one,
+    so clean input keeps the aligned fast path and decomposed input maps back exactly."""
+    norm, offsets = normalize(text)
+    assert "\u00d0" not in norm and "\u00f0" not in norm
+    assert norm == unicodedata.normalize("NFC", text).replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+    if unicodedata.is_normalized("NFC", text):
+        assert offsets is None and len(norm) == len(text)
+    else:
+        start = norm.index("Điều")
+        assert text[offsets[start]] == "\u00d0" and offsets[len(norm)] == len(text)
+
+
 def test_clean_nfc_is_aligned() -> None:
     text = "Điều 3. Ủy ban nhân dân cấp tỉnh “chịu trách nhiệm” về chất lượng nước.\n"
     norm, offsets = normalize(text)

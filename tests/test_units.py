@@ -55,6 +55,14 @@ def _write(tmp_path, change):
     (lambda d: d.pop("ordinal_word"), "ordinal_word", "non-empty 'ordinal_word'"),
     (lambda d: d["units"]["section"].update(cited_numbered="mục"), "units, section, cited_numbered", "a list"),
     (lambda d: d["units"]["section"].update(not_after=[""]), "units, section, not_after", "non-empty texts"),
+    (lambda d: d["units"]["article"].update(misread=["Điêu", "ĐIỀU"]), "units, article, misread", "heading spelling"),
+    (lambda d: d["units"]["article"].update(misread=["Dieu5"]), "units, article, misread", "letters"),
+    (lambda d: d["units"]["clause"].update(misread=["Khoan"]), "units, clause, misread", "with a 'heading' word"),
+    (lambda d: d["units"]["clause"].update(misread_label=["."]), "units, clause, misread_label", "a space and one of"),
+    (lambda d: d["units"]["clause"].update(misread_label=" ."), "units, clause, misread_label", "a list"),
+    (lambda d: d["units"]["article"].update(misread_label=[" ."]), "units, article, misread_label", "without a heading"),
+    (lambda d: d["roman_misreads"].update(I="I"), "roman_misreads, I", "not a roman letter"),
+    (lambda d: d["roman_misreads"].update(T="Q"), "roman_misreads, T", "must be a roman letter"),
 ])
 def test_a_bad_units_file_names_the_entry(tmp_path, change, entry, reason):
     path = _write(tmp_path, change)
@@ -79,3 +87,20 @@ def test_adding_a_point_letter_is_one_edit(tmp_path):
 def test_u_horn_is_a_point_letter():
     assert units.POINT_LETTERS[units.POINT_INDEX["u"] + 1] == "ư" and "ư" in units.OPTIONAL_LETTERS
     assert units.id_letters("ư") == "uw" and units.letter_class() == "[a-zđư]"
+
+
+def test_the_shipped_misreads():
+    assert {"Điêu", "ĐIÊU", "Dieu"} <= set(units.UNITS["article"].misread)
+    assert units.UNITS["clause"].misread_label == (" .", " ,") and units.UNITS["point"].misread_label == (" )",)
+    assert units.ROMAN_MISREADS == {"T": "I", "l": "I", "1": "I"}
+
+
+@pytest.mark.parametrize("token, numeral", [
+    ("T", "I"), ("l", "I"), ("1I", "II"), ("Il", "II"), ("lV", "IV"), ("XT", "XI"),
+    ("II", None),    # nothing misread
+    ("11", None),    # a chapter numbered in digits
+    ("III1", None),  # IIII is no numeral: a flattened footnote mark
+    ("VT1", "VII"),
+])
+def test_misread_roman(token, numeral):
+    assert units.misread_roman(token) == numeral
