@@ -1,0 +1,212 @@
+"""The Word reader (``policytrack._docx``) on files built the way Word writes them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policytrack import read, units
+from policytrack._docx import _Counters, _Level, _List, render_label
+from policytrack.parse import parse
+
+from .docx_fixtures import (
+    abstract_num,
+    level,
+    num,
+    numbering,
+    para,
+    style,
+    styles,
+    write_docx,
+)
+
+VI = "vi-VN"
+
+
+def _lines(path: Path, **options) -> list[str]:
+    return read(path, **options).text.split("\n")
+
+
+def _numbered(tmp_path: Path, levels: list[str], paragraphs: list[tuple[str, int, int]], *, lang: str | None = VI,
+              nums: list[str] | None = None) -> Path:
+    """A file whose paragraphs (text, numId, ilvl) are numbered by list 1 (``levels``)."""
+    definitions = [abstract_num(1, *levels), *(nums or [num(1, 1)])]
+    body = "".join(para(text, num=(num_id, ilvl)) for text, num_id, ilvl in paragraphs)
+    return write_docx(tmp_path / "so.docx", body, parts={"styles": styles(lang=lang), "numbering": numbering(*definitions)})
+
+
+# --- 1. automatic numbering -------------------------------------------------------------
+
+FORMATS = [
+    # (numFmt, lvlText, start, language, suffix, the three labels)
+    ("decimal", "%1.", 1, VI, None, ["1. ", "2. ", "3. "]),
+    ("decimal", "%1)", 7, VI, "space", ["7) ", "8) ", "9) "]),
+    ("decimalZero", "%1.", 9, VI, None, ["09. ", "10. ", "11. "]),
+    ("lowerLetter", "%1)", 1, VI, None, ["a) ", "b) ", "c) "]),
+    ("lowerLetter", "%1)", 4, VI, None, ["d) ", "đ) ", "e) "]),
+    ("lowerLetter", "%1)", 4, "en-US", None, ["d) ", "e) ", "f) "]),
+    ("lowerLetter", "%1)", 24, VI, None, ["y) ", "aa) ", "bb) "]),
+    ("upperLetter", "%1.", 5, VI, None, ["Đ. ", "E. ", "G. "]),
+    ("upperLetter", "%1.", 5, None, None, ["E. ", "F. ", "G. "]),
+    ("lowerRoman", "%1.", 1, VI, None, ["i. ", "ii. ", "iii. "]),
+    ("upperRoman", "Chương %1", 4, VI, "space", ["Chương IV ", "Chương V ", "Chương VI "]),
+    ("bullet", "\uf0b7", 1, VI, None, ["- ", "- ", "- "]),
+    ("bullet", "–", 1, VI, "nothing", ["- ", "- ", "- "]),
+    ("none", "", 1, VI, None, ["", "", ""]),
+    ("decimal", "%1.", 1, VI, "nothing", ["1.", "2.", "3."]),
+]
+
+
+@pytest.mark.parametrize(("fmt", "lvl_text", "start", "lang", "suffix", "labels"), FORMATS)
+def test_numbering_formats(tmp_path: Path, fmt, lvl_text, start, lang, suffix, labels) -> None:
+    path = _numbered(tmp_path, [level(0, fmt, lvl_text, start=start, suffix=suffix)],
+                     [("một", 1, 0), ("hai", 1, 0), ("ba", 1, 0)], lang=lang)
+    assert _lines(path) == [label + word for label, word in zip(labels, ["một", "hai", "ba"])]
+
+
+def test_vietnamese_letters_come_from_units() -> None:
+    from policytrack._docx import format_number
+
+    assert [format_number(i, "lowerLetter", vietnamese=True) for i in range(1, 25)] == list(units.POINT_LETTERS)
+    assert format_number(5, "lowerLetter") == "e"
+
+
+def _law(tmp_path: Path, name: str = "luat.docx") -> Path:
+    """A two-article law whose articles, clauses and points are all numbered by Word."""
+    lists = numbering(
+        abstract_num(1, level(0, "decimal", "Điều %1.", suffix="space"), level(1, "decimal", "%2."),
+                     level(2, "lowerLetter", "%3)")),
+        num(1, 1),
+    )
+    body = [para("QUỐC HỘI"), para("Luật số: 12/2024/QH15"), para("LUẬT"), para("THỬ NGHIỆM"),
+            para("Phạm vi điều chỉnh", num=(1, 0)), para("Luật này quy định về thử nghiệm.", num=(1, 1)),
+            para("Đối tượng áp dụng gồm:", num=(1, 1)), para("cơ quan nhà nước;", num=(1, 2)),
+            para("tổ chức, cá nhân.", num=(1, 2)),
+            para("Hiệu lực thi hành", num=(1, 0)), para("Luật này áp dụng đối với:", num=(1, 1))]
+    body += [para(f"trường hợp thứ {i};", num=(1, 2)) for i in range(1, 6)]
+    body += [para("Luật này có hiệu lực từ ngày 01 tháng 7 năm 2025.", num=(1, 1))]
+    return write_docx(tmp_path / name, "".join(body), parts={"styles": styles(lang=VI), "numbering": lists})
+
+
+def test_law_numbered_by_word_parses(tmp_path: Path) -> None:
+    path = _law(tmp_path)
+    lines = _lines(path)
+    assert lines[4:8] == ["Điều 1. Phạm vi điều chỉnh", "1. Luật này quy định về thử nghiệm.",
+                          "2. Đối tượng áp dụng gồm:", "a) cơ quan nhà nước;"]
+    assert "đ) trường hợp thứ 5;" in lines
+    [document] = parse(path)
+    paths = {p.path for p in document.provisions()}
+    assert {"d1", "d1.k1", "d1.k2", "d1.k2.a", "d1.k2.b", "d2", "d2.k1", "d2.k1.a", "d2.k1.d",
+            "d2.k1.dd", "d2.k2"} <= paths
+    assert document["d2.k1.dd"].text.startswith("đ) trường hợp thứ 5;")
+
+
+MULTILEVEL = [
+    # (levels of list 1, paragraphs (numId, ilvl), the expected labels)
+    pytest.param([level(0, "decimal", "%1."), level(1, "decimal", "%1.%2.")],
+                 [0, 1, 1, 0, 1], ["1. ", "1.1. ", "1.2. ", "2. ", "2.1. "], id="restart-lower-levels"),
+    pytest.param([level(0, "decimal", "%1."), level(1, "decimal", "%1.%2."), level(2, "decimal", "%1.%2.%3.")],
+                 [1, 2, 0, 2], ["0.1. ", "0.1.1. ", "1. ", "1.0.1. "], id="unused-levels-show-start-minus-one"),
+    pytest.param([level(0, "upperRoman", "%1."), level(1, "decimal", "%1.%2.", legal=True)],
+                 [0, 1, 0, 1], ["I. ", "1.1. ", "II. ", "2.1. "], id="isLgl"),
+    pytest.param([level(0, "decimal", "%1."), level(1, "lowerLetter", "%2)", restart=0)],
+                 [0, 1, 1, 0, 1], ["1. ", "a) ", "b) ", "2. ", "c) "], id="lvlRestart-0-never"),
+    pytest.param([level(0, "decimal", "%1."), level(1, "decimal", "%2."), level(2, "lowerLetter", "%3)", restart=1)],
+                 [0, 1, 2, 1, 2, 0, 2], ["1. ", "1. ", "a) ", "2. ", "b) ", "2. ", "a) "], id="lvlRestart-1"),
+    pytest.param([level(0, "decimal", "%1.", start=3), level(1, "decimal", "%1.%2.", start=0)],
+                 [0, 1, 1], ["3. ", "3.0. ", "3.1. "], id="w:start"),
+]
+
+
+@pytest.mark.parametrize(("levels", "ilvls", "labels"), MULTILEVEL)
+def test_multilevel_counters(tmp_path: Path, levels, ilvls, labels) -> None:
+    path = _numbered(tmp_path, levels, [(f"mục {i}", 1, ilvl) for i, ilvl in enumerate(ilvls)])
+    assert _lines(path) == [f"{label}mục {i}" for i, label in enumerate(labels)]
+
+
+def test_num_instances_share_or_restart_the_abstract_list(tmp_path: Path) -> None:
+    nums = [num(1, 1), num(2, 1), num(3, 1, {0: 1}), num(4, 1, {0: 10})]
+    paragraphs = [("a", 1, 0), ("b", 1, 0), ("c", 2, 0), ("d", 3, 0), ("e", 3, 0), ("f", 4, 0)]
+    path = _numbered(tmp_path, [level(0, "decimal", "%1.")], paragraphs, nums=nums)
+    assert _lines(path) == ["1. a", "2. b", "3. c", "1. d", "2. e", "10. f"]
+
+
+def test_numbering_inherited_from_styles(tmp_path: Path) -> None:
+    lists = numbering(
+        abstract_num(1, level(0, "decimal", "%1.")),
+        abstract_num(2, level(0, "decimal", "Điều %1.", pstyle="Dieu", suffix="space"),
+                     level(1, "lowerLetter", "%2)", pstyle="Diem")),
+        num(5, 1), num(6, 2),
+    )
+    sheet = styles(
+        style("ListNumber", "List Number", num_id=5),
+        style("Khoan", "Khoản", based_on="ListNumber"),
+        style("Dieu", "Điều", num_id=6),
+        style("Diem", "Điểm", num_id=6),  # the level comes from the list's w:pStyle
+        lang=VI,
+    )
+    body = "".join([
+        para("Chung", style="Dieu"), para("một", style="ListNumber"), para("hai", style="Khoan"),
+        para("không số", style="ListNumber", num=(0, None)), para("ba", style="ListNumber"),
+        para("cơ quan", style="Diem"), para("tổ chức", style="Diem"), para("Riêng", style="Dieu"),
+    ])
+    path = write_docx(tmp_path / "kieu.docx", body, parts={"styles": sheet, "numbering": lists})
+    assert _lines(path) == ["Điều 1. Chung", "1. một", "2. hai", "không số", "3. ba", "a) cơ quan",
+                            "b) tổ chức", "Điều 2. Riêng"]
+
+
+def test_language_of_the_paragraph_mark_and_style(tmp_path: Path) -> None:
+    lists = numbering(abstract_num(1, level(0, "lowerLetter", "%1)", start=5)), num(1, 1), num(2, 1, {0: 5}))
+    sheet = styles(style("Viet", lang=VI), lang="en-US")
+    body = "".join([para("mark", num=(1, 0), lang=VI), para("default", num=(2, 0)),
+                    para("style", style="Viet", num=(1, 0))])
+    path = write_docx(tmp_path / "ngon-ngu.docx", body, parts={"styles": sheet, "numbering": lists})
+    assert _lines(path) == ["đ) mark", "e) default", "e) style"]
+
+
+class _Model:
+    """Word's counters for levels that all restart below a used level and start at 1."""
+
+    def __init__(self) -> None:
+        self.values = [0] * 9
+
+    def use(self, ilvl: int) -> str:
+        self.values[ilvl] += 1
+        self.values[ilvl + 1:] = [0] * (8 - ilvl)
+        return ".".join(str(v) for v in self.values[: ilvl + 1]) + ". "
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=40))
+def test_counters_follow_the_simple_model(ilvls: list[int]) -> None:
+    levels = {i: _Level(start=1, fmt="decimal", text=".".join(f"%{j + 1}" for j in range(i + 1)) + ".")
+              for i in range(9)}
+    lst, counters, model = _List(("abstract", "1"), levels), _Counters(), _Model()
+    for ilvl in ilvls:
+        assert render_label(levels, counters.advance(lst, ilvl), ilvl) == model.use(ilvl)
+
+
+# --- .doc through LibreOffice -------------------------------------------------------------
+
+_SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(_SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_doc_keeps_word_numbering(tmp_path: Path) -> None:
+    source_docx = _law(tmp_path / "in")
+    subprocess.run(
+        [_SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "doc",
+         "--outdir", str(tmp_path / "out"), str(source_docx)],
+        check=True, capture_output=True, timeout=300,
+    )
+    path = tmp_path / "out" / "luat.doc"
+    source = read(path)
+    assert source.format == "doc"
+    assert "Điều 2. Hiệu lực thi hành" in source.text.split("\n")
+    [document] = parse(path)
+    assert {"d1.k2.b", "d2.k1.dd", "d2.k2"} <= {p.path for p in document.provisions()}
