@@ -16,12 +16,23 @@ from policytrack.parse import parse
 
 from .docx_fixtures import (
     abstract_num,
+    cell,
+    comment,
+    comments,
+    delete,
+    footnote_ref,
+    ins,
     level,
+    move_from,
+    move_to,
+    notes,
     num,
     numbering,
     para,
+    row,
     style,
     styles,
+    table,
     write_docx,
 )
 
@@ -210,3 +221,119 @@ def test_doc_keeps_word_numbering(tmp_path: Path) -> None:
     assert "Điều 2. Hiệu lực thi hành" in source.text.split("\n")
     [document] = parse(path)
     assert {"d1.k2.b", "d2.k1.dd", "d2.k2"} <= {p.path for p in document.provisions()}
+
+
+# --- 2. tracked changes -----------------------------------------------------------------
+
+
+def _revised(tmp_path: Path) -> Path:
+    """Insertions, deletions, a move, a deleted paragraph mark and a deleted numbered clause."""
+    lists = numbering(abstract_num(1, level(0, "decimal", "%1.")), num(1, 1))
+    body = "".join([
+        para("Điều 1. Phạm vi"),
+        para("Nghị định này quy định ", ins(1, "chi tiết "), "về ", delete(2, "phí và "), "lệ phí."),
+        para("Khoản thứ nhất.", num=(1, 0)),
+        para(delete(3, "Khoản bị bãi bỏ."), num=(1, 0), mark="del"),
+        para("Khoản thứ ba", num=(1, 0)),
+        para("Câu đầu ", mark="del"),
+        para("nối câu sau."),
+        para(move_from(4, "Đoạn được chuyển. ")),
+        para("Đoạn giữa."),
+        para(move_to(5, "Đoạn được chuyển. "), "Đoạn cuối."),
+        para(ins(6, "Khoản mới thêm."), num=(1, 0), mark="ins"),
+        para("Hết."),
+    ])
+    return write_docx(tmp_path / "sua.docx", body, parts={"styles": styles(lang=VI), "numbering": lists})
+
+
+def test_tracked_changes_accepted(tmp_path: Path) -> None:
+    source = read(_revised(tmp_path))
+    assert source.text.split("\n") == [
+        "Điều 1. Phạm vi",
+        "Nghị định này quy định chi tiết về lệ phí.",
+        "1. Khoản thứ nhất.",
+        "2. Khoản thứ ba",
+        "Câu đầu nối câu sau.",
+        "",
+        "Đoạn giữa.",
+        "Đoạn được chuyển. Đoạn cuối.",
+        "3. Khoản mới thêm.",
+        "Hết.",
+    ]
+    # ins, del, del + its mark, the mark, moveFrom, moveTo, ins + its mark
+    assert "9 tracked changes accepted (read with revisions='original' for the text before them)" in source.warnings
+    assert sum("tracked change" in w for w in source.warnings) == 1
+
+
+def test_tracked_changes_original(tmp_path: Path) -> None:
+    source = read(_revised(tmp_path), revisions="original")
+    assert source.text.split("\n") == [
+        "Điều 1. Phạm vi",
+        "Nghị định này quy định về phí và lệ phí.",
+        "1. Khoản thứ nhất.",
+        "2. Khoản bị bãi bỏ.",
+        "3. Khoản thứ ba",
+        "Câu đầu ",
+        "nối câu sau.",
+        "Đoạn được chuyển. ",
+        "Đoạn giữa.",
+        "Đoạn cuối.",
+        "Hết.",
+    ]
+    assert sum("tracked change" in w for w in source.warnings) == 1
+    assert any(w.startswith("9 tracked changes not applied") for w in source.warnings)
+
+
+def test_tracked_table_rows(tmp_path: Path) -> None:
+    body = table(row("Chỉ tiêu", "Giới hạn"), row("Chì", "0,01", change="del"), row("Thủy ngân", "0,001", change="ins"),
+                 columns=2)
+    path = write_docx(tmp_path / "bang.docx", body)
+    assert read(path).text == "Chỉ tiêu | Giới hạn\nThủy ngân | 0,001"
+    assert read(path, revisions="original").text == "Chỉ tiêu | Giới hạn\nChì | 0,01"
+
+
+def test_no_tracked_changes_no_warning(tmp_path: Path) -> None:
+    assert read(_law(tmp_path)).warnings == []
+
+
+# --- 3. comments and notes ----------------------------------------------------------------
+
+
+def test_comments_and_notes_kept_out_of_the_body(tmp_path: Path) -> None:
+    lists = numbering(abstract_num(1, level(0, "decimal", "%1.")), num(1, 1))
+    body = "".join([
+        para("Căn cứ Luật Tổ chức Chính phủ", footnote_ref(2), ";"),
+        para(comment(1, "Theo đề nghị của Bộ trưởng"), "."),
+        para("Khoản có chú thích", footnote_ref(3), " và dấu riêng", footnote_ref(4, custom="*"), ".", num=(1, 0)),
+        para("Cuối văn bản", footnote_ref(1, kind="endnote"), "."),
+        table(row("Ô", cell(para("Ghi chú trong bảng", footnote_ref(5)))), columns=2),
+    ])
+    parts = {
+        "styles": styles(lang=VI), "numbering": lists, "comments": comments({1: "Cần xem lại."}),
+        "footnotes": notes("footnote", {2: "Luật số 76/2015/QH13.", 3: "Chú thích hai.", 4: "Chú thích sao.",
+                                        5: "Chú thích bảng."}),
+        "endnotes": notes("endnote", {1: "Chú thích cuối."}),
+    }
+    source = read(write_docx(tmp_path / "chu-thich.docx", body, parts=parts))
+    assert source.text == ("Căn cứ Luật Tổ chức Chính phủ;\nTheo đề nghị của Bộ trưởng.\n"
+                           "1. Khoản có chú thích và dấu riêng.\nCuối văn bản.\nÔ | Ghi chú trong bảng")
+    found = [(n.label, n.text, n.kind) for n in source.notes]
+    assert found == [("1", "Luật số 76/2015/QH13.", "footnote"), ("2", "Chú thích hai.", "footnote"),
+                     ("*", "Chú thích sao.", "footnote"), ("i", "Chú thích cuối.", "endnote"),
+                     ("3", "Chú thích bảng.", "footnote")]
+    before = [source.text[: n.anchor] for n in source.notes]
+    assert before[0].endswith("Chính phủ")
+    assert before[1].endswith("1. Khoản có chú thích")
+    assert before[2].endswith("và dấu riêng")
+    assert before[3].endswith("Cuối văn bản")
+    assert before[4].endswith("Ghi chú trong bảng")
+    assert "Cần xem lại" not in source.text
+    assert source.warnings == []
+
+
+def test_deleted_note_reference_is_not_numbered(tmp_path: Path) -> None:
+    body = para("Một", f'<w:del w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z">{footnote_ref(2)}</w:del>',
+                " hai", footnote_ref(3), ".")
+    parts = {"footnotes": notes("footnote", {2: "Bỏ.", 3: "Giữ."})}
+    source = read(write_docx(tmp_path / "xoa.docx", body, parts=parts))
+    assert [(n.label, n.text, source.text[: n.anchor]) for n in source.notes] == [("1", "Giữ.", "Một hai")]
