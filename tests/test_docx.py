@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policytrack import read, units
+from policytrack._legacy import encode_legacy
 from policytrack._docx import _Counters, _Level, _List, render_label
 from policytrack.parse import parse
 
@@ -30,6 +31,7 @@ from .docx_fixtures import (
     numbering,
     para,
     row,
+    run,
     style,
     styles,
     table,
@@ -337,3 +339,87 @@ def test_deleted_note_reference_is_not_numbered(tmp_path: Path) -> None:
     parts = {"footnotes": notes("footnote", {2: "Bỏ.", 3: "Giữ."})}
     source = read(write_docx(tmp_path / "xoa.docx", body, parts=parts))
     assert [(n.label, n.text, source.text[: n.anchor]) for n in source.notes] == [("1", "Giữ.", "Một hai")]
+
+
+# --- 4. legacy Vietnamese fonts -----------------------------------------------------------
+
+
+def tcvn3(value: str) -> str:
+    """What a .VnTime run holds for ``value``: its TCVN3 bytes as Windows-1252 characters."""
+    return encode_legacy(value, "tcvn3").decode("cp1252")
+
+
+def vni(value: str) -> str:
+    return encode_legacy(value, "vni").decode("cp1252")
+
+
+def _legacy_file(tmp_path: Path) -> Path:
+    sheet = styles(
+        style("VnBody", "Văn bản cũ", font=".VnTime"),
+        style("VnChar", "Chữ cũ", kind="character", font="VNI-Helve"),
+        lang=VI,
+    )
+    body = "".join([
+        para(run(tcvn3("quốc hội"), font=".VnTimeH")),
+        para(run("Căn cứ ", font="Times New Roman"), run(tcvn3("luật tổ chức chính phủ"), font=".VnTime"),
+             run(" và ", font="Arial"), run(vni("Nghị định số 15/2020/NĐ-CP"), font="VNI-Times"), run(";")),
+        para(run(tcvn3("điều 1. phạm vi điều chỉnh")), style="VnBody"),
+        para(run("Việt Nam", font=".VnTime"), run(" – "), run(vni("nước Cộng hòa"), rstyle="VnChar")),
+        para(run("“" + tcvn3("quy định") + "”", font=".VnArial")),
+    ])
+    return write_docx(tmp_path / "cu.docx", body, parts={"styles": sheet})
+
+
+def test_legacy_font_runs_decoded(tmp_path: Path) -> None:
+    source = read(_legacy_file(tmp_path))
+    assert source.text.split("\n") == [
+        "QUỐC HỘI",
+        "Căn cứ luật tổ chức chính phủ và Nghị định số 15/2020/NĐ-CP;",
+        "điều 1. phạm vi điều chỉnh",
+        "Việt Nam – nước Cộng hòa",
+        "“quy định”",
+    ]
+    assert source.encoding == "tcvn3+vni"
+    assert source.warnings == ["6 runs in legacy Vietnamese fonts (TCVN3: .VnTimeH, .VnTime, .VnArial; "
+                               "VNI: VNI-Times, VNI-Helve) converted to Unicode"]
+
+
+def test_legacy_fonts_from_the_document_defaults(tmp_path: Path) -> None:
+    body = para(run(tcvn3("nghị định này")), run(" quy định ", font="Times New Roman"), run(tcvn3("chi tiết")))
+    source = read(write_docx(tmp_path / "mac-dinh.docx", body, parts={"styles": styles(font=".VnTime")}))
+    assert source.text == "nghị định này quy định chi tiết"
+    assert source.encoding == "tcvn3"
+
+
+def test_decoded_text_is_not_converted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    docx_module = importlib.import_module("policytrack._docx")
+    read_module = importlib.import_module("policytrack.read")  # the package's ``read`` is the function
+
+    calls: list[str] = []
+
+    def spy(text: str):
+        calls.append(text)
+        return text, None
+
+    monkeypatch.setattr(docx_module, "fix_mojibake", spy)
+    monkeypatch.setattr(read_module, "fix_mojibake", spy)
+    source = read(_legacy_file(tmp_path))
+    assert calls == []
+    assert "Căn cứ luật tổ chức chính phủ" in source.text
+    assert not any("mojibake" in w for w in source.warnings)
+
+
+def test_mojibake_in_unicode_fonts_moves_note_anchors(tmp_path: Path) -> None:
+    sentence = vni("Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015")
+    body = para(run(sentence), footnote_ref(2), run(vni("; theo đề nghị của Bộ trưởng Bộ Tài chính.")))
+    parts = {"footnotes": notes("footnote", {2: vni("Luật đã được sửa đổi, bổ sung")})}
+    source = read(write_docx(tmp_path / "mojibake.docx", body, parts=parts))
+    assert source.text == ("Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015; "
+                           "theo đề nghị của Bộ trưởng Bộ Tài chính.")
+    assert source.encoding == "vni"
+    [note] = source.notes
+    assert source.text[: note.anchor].endswith("năm 2015")
+    assert note.text == "Luật đã được sửa đổi, bổ sung"
+    assert any("VNI mojibake" in w for w in source.warnings)
