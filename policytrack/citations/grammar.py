@@ -123,10 +123,17 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     # each law of the title ends with its number ("Luật Sử dụng năng lượng tiết kiệm và hiệu
     # quả số 50/2010/QH12, Luật Tài nguyên, môi trường biển và hải đảo số 82/2015/QH13"): the
     # name is whatever stands before "số"; else names as read elsewhere
-    numbered_law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh)(?:{_S}+[^;\n]{{1,120}}?)?{_S}+số{_S}+{number}"
+    numbered_law = rf"(?:Bộ [Ll]uật|Luật|Pháp lệnh)(?:{_S}+[^;\n]{{1,200}}?)?{_S}+số{_S}+{number}"
+    # a list of several: each name but the last runs to the separator before the next type
+    # word, however long ("Pháp lệnh Trình tự, thủ tục Tòa án nhân dân xem xét, quyết định
+    # việc đưa người nghiện ma túy … bắt buộc, Pháp lệnh …")
+    law_type = r"(?:Bộ [Ll]uật|Luật|Pháp lệnh)(?![^\W\d_])"
+    separator = rf"(?:{_S}*,{_S}*|{_S}+và{_S}+)"
+    listed_law = rf"{law_type}{_S}+(?:(?!{separator}{law_type})[^;\n.(]){{1,200}}?"
+    listed = rf"(?:{listed_law}{separator}(?={law_type}))+{law}"
     by = rf"{_S}+đã được sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?{_S}+theo{_S}+"
-    laws = (rf"(?:{numbered_law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+|{by}){numbered_law})*"
-            rf"|{law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*)")
+    laws = (rf"(?:{numbered_law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+|{by}){numbered_law})*(?!{separator}{law_type})"
+            rf"|{listed}|{law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*)")
     some_laws = rf"các{_S}+(?:bộ{_S}+)?luật(?:{_S}+{word}){{1,8}}"  # "… của các luật về thuế"
     # "… một số điều có liên quan đến quy hoạch của Luật …", "… đã được sửa đổi, bổ sung một
     # số điều theo Luật số …, Luật số … và Luật số …"

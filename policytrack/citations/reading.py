@@ -175,6 +175,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     locate = context.locate if context is not None else None
     refs: list[Reference] = []
     docs: list = []  # the document each reference names, for the context
+    last_doc, last_doc_end = None, lo  # the last document cited alone, and its end
     pos = lo
     for at in _candidates(text, lo, hi, trigger):
         if at < pos:
@@ -194,8 +195,10 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         if doc_match is None and m.group("chain") and _is_heading(text, m, hi):
             pos = end
             continue
-        pos = end
         doc = _doc_ref(doc_match, vocab, doc_match.group("doc")) if doc_match is not None else None
+        if doc is not None and not m.group("chain") and doc.kind == "name" and not doc.number:
+            end = _list_item_end(text, last_doc, last_doc_end, m.start(), end, hi, doc)
+        pos = end
         if m.group("chain"):
             groups = _read_chain(m.group("chain"))
             if not groups:
@@ -220,10 +223,69 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
             ref.provision_id = locate(start)
         refs.append(ref)
         docs.append(doc)
+        last_doc, last_doc_end = (doc, end) if not m.group("chain") else (None, end)
+        if doc is not None and doc.kind == "name" and doc_match.group("name"):
+            for inner, inner_doc in _named_inside(doc_match, text, source, vocab, master, trigger):
+                inner.relation = ref.relation
+                inner.file = source.path
+                if locate is not None:
+                    inner.document_id, inner.provision_id = document.id, ref.provision_id
+                refs.append(inner)
+                docs.append(inner_doc)
     if context is not None:
         for i, ref in enumerate(refs):
             context.apply(ref, _share_article(source.text, refs, docs, i))
     return refs
+
+
+_LIST_SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+và[ \t]+")
+_LAW_TYPES = r"(?:Bộ luật|Bộ Luật|Luật|Pháp lệnh)"
+#: The rest of a long name in a list, up to the separator before the next name of a law.
+_ITEM_WORD = rf"(?:[ \t]+|[ \t]*,[ \t]*)(?!{_LAW_TYPES}(?!\w))[^\W_]+"
+_LIST_ITEM_REST = re.compile(rf"{_ITEM_WORD}(?:{_ITEM_WORD}){{0,30}}?"
+                             rf"(?=(?:[ \t]*,[ \t]*|[ \t]+và[ \t]+){_LAW_TYPES}[ \t])")
+
+
+def _list_item_end(text: str, previous: DocRef | None, previous_end: int, start: int, end: int, hi: int,
+                   doc: DocRef) -> int:
+    """In a list of laws or ordinances named one after the other ("…, Pháp lệnh Thủ tục
+    bắt giữ tàu bay, Pháp lệnh Trình tự, thủ tục … vào cơ sở cai nghiện bắt buộc, Pháp lệnh
+    …"), an item's name runs to the separator before the next one, however long; the
+    general rule stops at ten-odd words or at an ending word. Returns the item's end
+    (normalised offset), extending ``doc.name`` in place."""
+    if previous is None or previous.kind != "name" or previous.doc_type != doc.doc_type:
+        return end
+    if not _LIST_SEPARATOR.fullmatch(text, previous_end, start):
+        return end
+    rest = _LIST_ITEM_REST.match(text, end, min(hi, end + 240))
+    if rest is None:
+        return end
+    doc.name = f"{doc.name}{text[end:rest.end()]}"
+    doc.text = f"{doc.text}{text[end:rest.end()]}"
+    return rest.end()
+
+
+def _named_inside(m: re.Match, text: str, source: Source, vocab: Vocabulary, master: re.Pattern, trigger):
+    """The documents named inside an amending document's name, each a citation of its own:
+    "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính
+    quyền địa phương" also cites the two laws it amends (``(Reference, DocRef)`` pairs)."""
+    lo, hi = m.span("name")
+    if not re.match(r"sửa đổi", text[lo:hi]):
+        return []
+    found, pos = [], lo
+    for at in _candidates(text, lo, hi, trigger):
+        if at < pos or (at > 0 and text[at - 1].isalnum()):
+            continue
+        inner = master.match(text, at, hi)
+        if inner is None or not inner.group("doc"):
+            continue
+        pos = inner.end()
+        doc = _doc_ref(inner, vocab, inner.group("doc"))
+        if doc is None or doc.kind == "this":
+            continue
+        start, stop = source.to_original(inner.start()), source.to_original(inner.end())
+        found.append((Reference(start, stop, source.text[start:stop], [Target(document=doc)], None), doc))
+    return found
 
 
 #: Between two unit lists of one amending instruction: "khoản 5 và bổ sung khoản 5a vào sau
