@@ -13,7 +13,9 @@ hyperlinks, simple fields and custom XML opened.
   the ``w:num`` instances that share an abstract list, restart the lower levels when a
   higher one advances (``lvlRestart`` may say otherwise) and shown unused levels as
   ``start - 1`` (Word's "0.1"). A ``w:num`` with ``lvlOverride`` (``startOverride`` or a
-  level of its own) is a list instance with counters of its own (ECMA-376 §17.9).
+  level of its own) is a list instance with counters of its own (ECMA-376 §17.9). In a
+  .doc converted by LibreOffice, a restarted list comes split in two (its first item in a
+  list of its own); the two are read as one (see ``_Story._split_from``).
   *Decision of the project:* a ``lowerLetter``/``upperLetter`` level counts with the
   Vietnamese point letters of ``policytrack.units`` (a b c d đ e g …, no f j w z) when the
   paragraph's language is Vietnamese (``w:lang w:val="vi-…"`` on the paragraph mark, its
@@ -91,12 +93,13 @@ class DocxText:
     encoding: str | None = "utf-8"
 
 
-def read_docx(path: Path, revisions: str = "accepted") -> DocxText:
-    """Read the body of a .docx (``revisions``: one of ``REVISIONS``)."""
+def read_docx(path: Path, revisions: str = "accepted", *, from_doc: bool = False) -> DocxText:
+    """Read the body of a .docx (``revisions``: one of ``REVISIONS``; ``from_doc``: the file
+    is LibreOffice's conversion of a .doc, whose split lists are joined back)."""
     if revisions not in REVISIONS:
         raise ValueError(f"revisions must be one of {', '.join(REVISIONS)}, not {revisions!r}")
     package = _Package(path)
-    context = _Context(package, accepted=revisions == "accepted")
+    context = _Context(package, accepted=revisions == "accepted", from_doc=from_doc)
     body = package.document.find(w("body"))
     lines = _Story(context).blocks(body) if body is not None else []
     whole = _Text.join("\n", lines)
@@ -448,11 +451,16 @@ class _Counters:
 
     def __init__(self) -> None:
         self.values: dict[tuple[str, str], list[int]] = {}
+        self.uses: dict[tuple[str, str], int] = {}
 
-    def advance(self, lst: _List, ilvl: int) -> list[int]:
+    def advance(self, lst: _List, ilvl: int, continues: _List | None = None) -> list[int]:
+        """Count a paragraph at ``ilvl``; a new list may take over the counters of ``continues``."""
         values = self.values.get(lst.key)
         if values is None:
-            values = self.values[lst.key] = [self._start(lst, i) - 1 for i in range(_LEVELS)]
+            inherited = self.values.get(continues.key) if continues is not None else None
+            values = list(inherited) if inherited else [self._start(lst, i) - 1 for i in range(_LEVELS)]
+            self.values[lst.key] = values
+        self.uses[lst.key] = self.uses.get(lst.key, 0) + 1
         values[ilvl] += 1
         for lower in range(ilvl + 1, _LEVELS):
             if _restarts(lst.levels.get(lower), lower, ilvl):
@@ -609,9 +617,10 @@ class _Legacy:
 class _Context:
     """What every story of one package shares: styles, lists, notes, counts."""
 
-    def __init__(self, package: _Package, accepted: bool):
+    def __init__(self, package: _Package, accepted: bool, from_doc: bool = False):
         self.package = package
         self.accepted = accepted
+        self.from_doc = from_doc
         self.styles = _Styles(package.part("styles"))
         self.numbering = _Numbering(package.part("numbering"), self.styles)
         self.legacy = _Legacy()
@@ -697,6 +706,7 @@ class _Story:
         self.accepted = context.accepted
         self.counters = _Counters()
         self.fields: list[str] = []  # per open complex field: "code" or "result"
+        self._previous: _List | None = None  # the list of the previous line, if numbered
         self._para_fonts: tuple[str | None, str | None] = (None, None)
 
     # blocks
@@ -721,6 +731,7 @@ class _Story:
                     lines.append(self._numbered(*pending))
                 pending = None
                 lines.extend(self._table(child))
+                self._previous = None
         if pending is not None and pending[0].length:
             lines.append(self._numbered(*pending))
         return lines
@@ -775,6 +786,8 @@ class _Story:
         """The line: the paragraph's automatic number (if any), then its text."""
         label = self._label(ppr)
         if not label:
+            if _HEADING.match(content.value()):
+                self._previous = None  # no list continues across "Điều 8." (see _split_from)
             return content
         line = _Text()
         line.add(label)
@@ -790,12 +803,29 @@ class _Story:
         lst = self.context.numbering.list(num_id)
         if lst is None:
             self.context.unnumbered += 1
+            self._previous = None
             return ""
         if ilvl is None:
             ilvl = self.context.numbering.level_of_style(lst, chain)
         ilvl = min(max(ilvl, 0), _LEVELS - 1)
-        values = self.counters.advance(lst, ilvl)
+        values = self.counters.advance(lst, ilvl, self._split_from(lst))
+        self._previous = lst
         return render_label(lst.levels, values, ilvl, self.styles.is_vietnamese(ppr))
+
+    def _split_from(self, lst: _List) -> _List | None:
+        """In LibreOffice's conversion of a .doc, the list a new list continues, if any.
+
+        LibreOffice converts a restarted list of a .doc into a one-paragraph list holding
+        its first item followed by a fresh copy of the list for the rest ("1." "1." "2."
+        where Word shows "1." "2." "3."). A list first used after the only paragraph of an
+        identical list continues it, unless a table or a unit heading ("Điều 8.") stands
+        between them.
+        """
+        previous = self._previous
+        if (not self.context.from_doc or previous is None or lst.key in self.counters.values
+                or self.counters.uses.get(previous.key) != 1 or previous.levels != lst.levels):
+            return None
+        return previous
 
     # tables
 
@@ -920,6 +950,7 @@ class _Story:
         return None
 
 
+_HEADING = re.compile(rf"\s*{units.alternation(units.heading_words())}\b")
 _OPENED = frozenset(w(name) for name in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo"))
 _CHARACTERS = {w("tab"): "\t", w("ptab"): "\t", w("br"): "\n", w("cr"): "\n",
                w("noBreakHyphen"): "-", w("softHyphen"): "\u00ad"}

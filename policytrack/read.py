@@ -105,7 +105,7 @@ def _read_plain(path: Path) -> Source:
 def _read_docx(path: Path, fmt: str = "docx", revisions: str = "accepted") -> Source:
     """.docx: see ``policytrack._docx``. It converts legacy-font runs and mojibake itself
     (moving note anchors with the text), so ``_source``'s whole-text repair is not run again."""
-    doc = _docx.read_docx(path, revisions=revisions)
+    doc = _docx.read_docx(path, revisions=revisions, from_doc=fmt == "doc")
     if not doc.text.strip():
         raise ReadError(path, "no text found in the document")
     return Source(str(path), doc.text, format=fmt, encoding=doc.encoding, warnings=list(doc.warnings), notes=doc.notes)

@@ -11,17 +11,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policytrack import read, units
+from policytrack.model import ReadError
 from policytrack._legacy import encode_legacy
 from policytrack._docx import _Counters, _Level, _List, render_label
 from policytrack.parse import parse
 
 from .docx_fixtures import (
     abstract_num,
+    block_sdt,
     cell,
     comment,
     comments,
+    complex_field,
     delete,
     footnote_ref,
+    inline_sdt,
     ins,
     level,
     move_from,
@@ -30,13 +34,16 @@ from .docx_fixtures import (
     num,
     numbering,
     para,
+    raw_run,
     row,
     run,
     style,
     styles,
     table,
+    text_box,
     write_docx,
 )
+from .docx_fixtures import text as text_el
 
 VI = "vi-VN"
 
@@ -209,12 +216,26 @@ def test_counters_follow_the_simple_model(ilvls: list[int]) -> None:
 _SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _law_restarted(tmp_path: Path) -> Path:
+    """Articles typed, each article's clauses a list instance restarted by ``w:startOverride``."""
+    definitions = [abstract_num(0, level(0, "decimal", "%1.", suffix="space"), level(1, "lowerLetter", "%2)"))]
+    body = [para("QUỐC HỘI"), para("Luật số: 13/2024/QH15"), para("LUẬT"), para("KHỞI ĐỘNG LẠI")]
+    for article in (1, 2, 3):
+        definitions.append(num(article, 0, {0: 1, 1: 1}))
+        body += [para(f"Điều {article}. Nội dung {article}"), para("Khoản đầu có điểm:", num=(article, 0)),
+                 para("điểm một;", num=(article, 1)), para("điểm hai.", num=(article, 1)),
+                 para("Dòng công thức không đánh số"), para("Khoản hai.", num=(article, 0)),
+                 para("Khoản ba.", num=(article, 0))]
+    return write_docx(tmp_path / "khoi-dong-lai.docx", "".join(body),
+                      parts={"styles": styles(lang=VI), "numbering": numbering(*definitions)})
+
+
 @pytest.mark.skipif(_SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_doc_keeps_word_numbering(tmp_path: Path) -> None:
-    source_docx = _law(tmp_path / "in")
+    built = [_law(tmp_path / "in"), _law_restarted(tmp_path / "in")]
     subprocess.run(
         [_SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "doc",
-         "--outdir", str(tmp_path / "out"), str(source_docx)],
+         "--outdir", str(tmp_path / "out"), *map(str, built)],
         check=True, capture_output=True, timeout=300,
     )
     path = tmp_path / "out" / "luat.doc"
@@ -223,6 +244,28 @@ def test_doc_keeps_word_numbering(tmp_path: Path) -> None:
     assert "Điều 2. Hiệu lực thi hành" in source.text.split("\n")
     [document] = parse(path)
     assert {"d1.k2.b", "d2.k1.dd", "d2.k2"} <= {p.path for p in document.provisions()}
+    [restarted] = parse(tmp_path / "out" / "khoi-dong-lai.doc")
+    paths = [p.path for p in restarted.provisions()]
+    for article in ("d1", "d2", "d3"):
+        assert [p for p in paths if p.startswith(article + ".")] == [
+            f"{article}.k1", f"{article}.k1.a", f"{article}.k1.b", f"{article}.k2", f"{article}.k3"]
+
+
+def test_lists_split_by_libreoffice_are_joined_for_doc(tmp_path: Path) -> None:
+    """LibreOffice's .doc → .docx: a restarted list's first item in a list of its own."""
+    same = [level(0, "decimal", "%1.")]
+    lists = numbering(*(abstract_num(i, *same) for i in (1, 9, 10, 11)), *(num(i, i) for i in (1, 9, 10, 11)))
+    body = "".join([
+        para("Điều 1. Một"), para("khoản một", num=(9, 0)), para("công thức"), para("khoản hai", num=(1, 0)),
+        para("khoản ba", num=(1, 0)), para("Điều 2. Hai"), para("khoản duy nhất", num=(10, 0)),
+        para("Điều 3. Ba"), para("khoản một", num=(11, 0)),
+    ])
+    path = write_docx(tmp_path / "tach.docx", body, parts={"numbering": lists})
+    from policytrack._docx import read_docx
+
+    labels = [line.split(" ")[0] for line in read_docx(path, from_doc=True).text.split("\n")]
+    assert labels == ["Điều", "1.", "công", "2.", "3.", "Điều", "1.", "Điều", "1."]
+    assert [line.split(" ")[0] for line in read_docx(path).text.split("\n")][1:5] == ["1.", "công", "1.", "2."]
 
 
 # --- 2. tracked changes -----------------------------------------------------------------
@@ -423,3 +466,106 @@ def test_mojibake_in_unicode_fonts_moves_note_anchors(tmp_path: Path) -> None:
     assert source.text[: note.anchor].endswith("năm 2015")
     assert note.text == "Luật đã được sửa đổi, bổ sung"
     assert any("VNI mojibake" in w for w in source.warnings)
+
+
+# --- 5. tables, controls, fields, special characters; bad files ---------------------------
+
+
+def test_tables_controls_links_fields_and_characters(tmp_path: Path) -> None:
+    hyperlink = ('<w:hyperlink r:id="rId9" w:history="1"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr>'
+                 f'{text_el("Cổng thông tin")}</w:r></w:hyperlink>')
+    simple_field = f'<w:fldSimple w:instr=" PAGE \\* MERGEFORMAT ">{run("7")}</w:fldSimple>'
+    nested = (raw_run('<w:fldChar w:fldCharType="begin"/>') + raw_run(text_el(" IF ", "w:instrText"))
+              + complex_field(" DATE ", "hôm qua") + raw_run(text_el(" = 1 ", "w:instrText"))
+              + raw_run('<w:fldChar w:fldCharType="separate"/>') + run("kết quả")
+              + raw_run('<w:fldChar w:fldCharType="end"/>'))
+    body = "".join([
+        para("Xem ", hyperlink, " trang ", simple_field, "."),
+        para("Ngày ", complex_field(' DATE \\@ "dd/MM/yyyy" ', "01/07/2025"), "; ", nested),
+        para("Cột", raw_run("<w:tab/>"), "một", raw_run("<w:br/>"), "dòng hai"),
+        para("Số 01/2025/NĐ", raw_run("<w:noBreakHyphen/>"), "CP", raw_run('<w:sym w:font="Wingdings" w:char="F0FC"/>')),
+        para("Trước ", text_box("Trong khung"), "sau"),
+        block_sdt(para("Trong ô nội dung"), table(row("x", "y"), columns=2)),
+        para("Chữ ", inline_sdt("điền"), " vào"),
+        table(
+            row(cell("Gộp ngang", span=2), "C"),
+            row(cell("Gộp dọc", vmerge="restart"), "B2", "C2"),
+            row(cell(vmerge="continue"), "B3", cell(para("hai"), para("đoạn"))),
+            row("", "B4", "C4"),
+            block_sdt(row("Hàng", "trong", "ô")),
+        ),
+    ])
+    source = read(write_docx(tmp_path / "bang.docx", body))
+    assert source.text.split("\n") == [
+        "Xem Cổng thông tin trang 7.",
+        "Ngày 01/07/2025; kết quả",
+        "Cột\tmột",
+        "dòng hai",
+        "Số 01/2025/NĐ-CP",
+        "Trước sau",
+        "Trong ô nội dung",
+        "x | y",
+        "Chữ điền vào",
+        "Gộp ngang | C",
+        "Gộp dọc | B2 | C2",
+        "B3 | hai đoạn",
+        " | B4 | C4",
+        "Hàng | trong | ô",
+    ]
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "hong.docx"
+    path.write_bytes(b"PK\x03\x04 this is not a zip archive")
+    with pytest.raises(ReadError, match="not a valid .docx") as info:
+        read(path)
+    assert str(path) in str(info.value)
+
+
+def test_old_word_file_named_docx(tmp_path: Path) -> None:
+    path = tmp_path / "cu.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(ReadError, match=r"\.doc"):
+        read(path)
+
+
+def test_missing_document_part(tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "thieu.docx", para("x"), omit=("word/document.xml",))
+    with pytest.raises(ReadError, match="no main document word/document.xml") as info:
+        read(path)
+    assert str(path) in str(info.value)
+
+
+def test_body_not_xml(tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "xml.docx", para("x"), raw={"word/document.xml": "<w:document><w:body>"})
+    with pytest.raises(ReadError, match="not well-formed"):
+        read(path)
+
+
+def test_corrupt_numbering_warns_and_reads_the_body(tmp_path: Path) -> None:
+    body = para("Khoản một", num=(1, 0)) + para("Khoản hai", num=(1, 0))
+    path = write_docx(tmp_path / "so-hong.docx", body, parts={"numbering": "<w:numbering><w:num"})
+    source = read(path)
+    assert source.text == "Khoản một\nKhoản hai"
+    assert any("word/numbering.xml could not be read" in w for w in source.warnings)
+
+
+def test_missing_numbering_warns(tmp_path: Path) -> None:
+    body = para("Khoản một", num=(1, 0)) + para("Khoản hai", num=(1, 0))
+    source = read(write_docx(tmp_path / "khong-so.docx", body))
+    assert source.text == "Khoản một\nKhoản hai"
+    assert source.warnings == ["automatic numbers of 2 paragraphs not rendered (word/numbering.xml is missing)"]
+
+
+def test_corrupt_footnotes_warn(tmp_path: Path) -> None:
+    body = para("Căn cứ", footnote_ref(2), " Luật.")
+    path = write_docx(tmp_path / "chu-thich-hong.docx", body, parts={"footnotes": b"\x00\x01 not xml"})
+    source = read(path)
+    assert source.text == "Căn cứ Luật."
+    assert source.notes == []
+    assert any("word/footnotes.xml could not be read" in w for w in source.warnings)
+
+
+def test_revisions_option_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="revisions"):
+        read(_law(tmp_path), revisions="final")
