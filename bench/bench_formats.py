@@ -63,7 +63,8 @@ def build(fmt: str, text: str, folder: Path, stem: str, cache: dict) -> tuple[Pa
         path, changes = fb.docx_tracked(text, folder / "tracked", stem)
         return path, {"tracked changes": changes}
     if fmt == "doc":
-        return fb.doc_from_docx(_numbered(text, folder, stem, cache), folder / "doc", stem), {}
+        separate, _ = fb.docx_numbered(text, folder / "doc", f"{stem}.lists", separate=True)
+        return fb.doc_from_docx(separate, folder / "doc", stem), {}
     if fmt in ("pdf", "scan"):
         if "pdf" not in cache:
             cache["pdf"] = fb.pdf_from_docx(fb.docx_plain(text, folder / "plain", stem), folder / "pdf", stem)

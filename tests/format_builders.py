@@ -61,24 +61,31 @@ _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </w:styles>"""
 
 
-def _numbering(instances: int) -> str:
-    """One two-level list (clauses ``%1.``, points ``%2)``) and one instance per article,
-    each restarting both levels, as Word writes "Restart numbering"."""
+def _numbering(instances: int, separate: bool = False) -> str:
+    """A two-level list (clauses ``%1.``, points ``%2)``) and one instance per article,
+    each restarting both levels, as Word writes "Restart numbering"; or, ``separate``, one
+    list definition per article (LibreOffice saves ``w:startOverride`` restarts to .doc as
+    lists that continue, so the .doc is built from this form)."""
     levels = (
         '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
         '<w:suff w:val="space"/><w:lvlJc w:val="left"/></w:lvl>'
         '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/>'
         '<w:suff w:val="space"/><w:lvlJc w:val="left"/></w:lvl>'
     )
-    nums = "".join(
-        f'<w:num w:numId="{i}"><w:abstractNumId w:val="0"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
-        '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
-        for i in range(1, instances + 1)
-    )
+    if separate:
+        abstract = "".join(f'<w:abstractNum w:abstractNumId="{i}"><w:multiLevelType w:val="multilevel"/>'
+                           f"{levels}</w:abstractNum>" for i in range(1, instances + 1))
+        nums = "".join(f'<w:num w:numId="{i}"><w:abstractNumId w:val="{i}"/></w:num>' for i in range(1, instances + 1))
+    else:
+        abstract = f'<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+        nums = "".join(
+            f'<w:num w:numId="{i}"><w:abstractNumId w:val="0"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+            '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+            for i in range(1, instances + 1)
+        )
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering xmlns:w="{W_NS}">'
-            f'<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
-            f"{nums}</w:numbering>")
+            f"{abstract}{nums}</w:numbering>")
 
 
 def _run(text: str, tag: str = "w:t", bold: bool = False) -> str:
@@ -95,7 +102,7 @@ def _paragraph(body: str, num: tuple[int, int] | None = None, mark: str = "") ->
     return f"<w:p>{'<w:pPr>' + props + '</w:pPr>' if props else ''}{body}</w:p>"
 
 
-def _write_docx(path: Path, paragraphs: list[str], instances: int) -> Path:
+def _write_docx(path: Path, paragraphs: list[str], instances: int, separate: bool = False) -> Path:
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}">'
                 f"<w:body>{''.join(paragraphs)}<w:sectPr/></w:body></w:document>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -104,7 +111,7 @@ def _write_docx(path: Path, paragraphs: list[str], instances: int) -> Path:
         z.writestr("word/_rels/document.xml.rels", _DOC_RELS)
         z.writestr("word/document.xml", document)
         z.writestr("word/styles.xml", _STYLES)
-        z.writestr("word/numbering.xml", _numbering(max(instances, 1)))
+        z.writestr("word/numbering.xml", _numbering(max(instances, 1), separate))
     return path
 
 
@@ -140,9 +147,10 @@ def _numberable(lines: list[str]) -> dict[int, tuple[int, str]]:
     return out
 
 
-def docx_numbered(text: str, folder: Path, stem: str) -> tuple[Path, int]:
-    """The law as a .docx numbered by Word. Returns the path and how many clause and point
-    labels were turned into automatic numbering."""
+def docx_numbered(text: str, folder: Path, stem: str, separate: bool = False) -> tuple[Path, int]:
+    """The law as a .docx numbered by Word (``separate``: one list per article, see
+    ``_numbering``). Returns the path and how many clause and point labels were turned into
+    automatic numbering."""
     lines = text.split("\n")
     numbered = _numberable(lines)
     article_of = {}
@@ -156,7 +164,7 @@ def docx_numbered(text: str, folder: Path, stem: str) -> tuple[Path, int]:
             paragraphs.append(_paragraph(_run(rest), num=(article_of[i], level)))
         else:
             paragraphs.append(_paragraph(_run(line) if line else ""))
-    path = _write_docx(Path(folder) / f"{stem}.docx", paragraphs, len(_articles(lines)))
+    path = _write_docx(Path(folder) / f"{stem}.docx", paragraphs, len(_articles(lines)), separate)
     return path, len(numbered)
 
 
