@@ -77,6 +77,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             print(f"policytrack: {exc}", file=sys.stderr)
             status = 1
             continue
+        _say_warnings(path, docs)
         if args.json:
             documents.extend(document_record(d) for d in docs)
         else:
@@ -87,6 +88,19 @@ def cmd_parse(args: argparse.Namespace) -> int:
         json.dump({"documents": documents}, sys.stdout, ensure_ascii=False, indent=1)
         print()
     return status
+
+
+def _say_warnings(path: Path, docs) -> None:
+    """What the reader noticed about a file (an encoding guessed, tracked changes accepted,
+    OCR used …) and a document in which no provision was found, on stderr: the output
+    alone would not show that a file was read oddly."""
+    if docs:
+        for warning in docs[0].source.warnings:
+            print(f"policytrack: {path}: warning: {warning}", file=sys.stderr)
+    for d in docs:
+        if not d.root.children:
+            print(f"policytrack: {path}: warning: {d.id}: no provision found (no Chương, Điều or numbered "
+                  "paragraph): check that the file holds the text of the document", file=sys.stderr)
 
 
 def _open_corpus(folder: str):

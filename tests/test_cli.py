@@ -6,6 +6,8 @@ import json
 
 from policytrack.cli import main
 
+from .test_read import _cp1258
+
 LAW = "QUỐC HỘI\n\nLUẬT\nTHỬ NGHIỆM\n\nĐiều 1. Phạm vi\n1. Một.\na) Điểm a.\n"
 
 
@@ -32,6 +34,19 @@ def test_parse_tree_and_bad_file(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "Điều 1. Phạm vi  (d1)" in out
     assert "rong.txt" in err and "empty" in err
+
+
+def test_parse_says_what_the_reader_noticed_and_when_nothing_was_found(tmp_path, capsys):
+    (tmp_path / "luat.txt").write_text(LAW, encoding="utf-8")
+    legacy = tmp_path / "cu.txt"
+    legacy.write_bytes(_cp1258(LAW))  # a legacy Windows code page
+    prose = tmp_path / "thu.txt"
+    prose.write_text("Kính gửi các đơn vị.\nĐề nghị các đơn vị thực hiện.\n", encoding="utf-8")
+    assert main(["parse", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "thu.txt: warning:" in err and "no provision found" in err
+    assert "cu.txt: warning:" in err
+    assert "luat.txt" not in err
 
 
 def test_summary_writes_reports(tmp_path, capsys):
