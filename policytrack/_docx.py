@@ -11,7 +11,7 @@ hyperlinks, simple fields and custom XML opened.
   its own format (``isLgl``: all decimal). Bullets become ``- `` so they stay dash items.
   Counters are kept per abstract list and level, continue across paragraphs and across
   the ``w:num`` instances that share an abstract list, restart the lower levels when a
-  higher one advances (``lvlRestart`` may say otherwise) and shown unused levels as
+  higher one advances (``lvlRestart`` may say otherwise) and show unused levels as
   ``start - 1`` (Word's "0.1"). A ``w:num`` with ``lvlOverride`` (``startOverride`` or a
   level of its own) is a list instance with counters of its own (ECMA-376 §17.9). In a
   .doc converted by LibreOffice, a restarted list comes split in two (its first item in a
@@ -51,14 +51,20 @@ import re
 import string
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from lxml import etree
 
 from . import units
-from ._legacy import _UNVIEW, convert_mojibake, decode_legacy, fix_mojibake, vietnamese_score
+from ._legacy import (
+    _UNVIEW,
+    convert_mojibake,
+    decode_legacy,
+    fix_mojibake,
+    vietnamese_score,
+)
 from .model import Note, ReadError
 
 #: How tracked changes are read: as the text would stand with every change accepted, or
@@ -99,11 +105,14 @@ def read_docx(path: Path, revisions: str = "accepted", *, from_doc: bool = False
     if revisions not in REVISIONS:
         raise ValueError(f"revisions must be one of {', '.join(REVISIONS)}, not {revisions!r}")
     package = _Package(path)
-    context = _Context(package, accepted=revisions == "accepted", from_doc=from_doc)
-    body = package.document.find(w("body"))
-    lines = _Story(context).blocks(body) if body is not None else []
-    whole = _Text.join("\n", lines)
-    notes = context.notes(whole.marks)
+    try:
+        context = _Context(package, accepted=revisions == "accepted", from_doc=from_doc)
+        body = package.document.find(w("body"))
+        lines = _Story(context).blocks(body) if body is not None else []
+        whole = _Text.join("\n", lines)
+        notes = context.notes(whole.marks)
+    finally:
+        package.close()
     text = whole.value()
     warnings = [*package.warnings, *context.warnings()]
     encoding = context.legacy.encoding()
@@ -141,16 +150,26 @@ class _Package:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError):
             raise ReadError(path, f"not a valid .docx file ({_not_zip_reason(path)})") from None
-        main = self._main_part()
+        try:
+            self.document = self._main_document()
+            self.targets = self._relationships(self.main)
+        except ReadError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the file (kept open while notes and other parts may still be read)."""
+        self.zip.close()
+
+    def _main_document(self) -> etree._Element:
+        self.main = main = self._main_part()
         data = self._read(main)
         if data is None:
-            raise ReadError(path, f"not a valid .docx file (no main document {main} in the package)")
+            raise ReadError(self.path, f"not a valid .docx file (no main document {main} in the package)")
         try:
-            self.document = etree.fromstring(data, _parser())
+            return etree.fromstring(data, _parser())
         except etree.XMLSyntaxError as exc:
-            raise ReadError(path, f"not a valid .docx file ({main} is not well-formed XML: {exc})") from None
-        self.main = main
-        self.targets = self._relationships(main)
+            raise ReadError(self.path, f"not a valid .docx file ({main} is not well-formed XML: {exc})") from None
 
     def _read(self, name: str) -> bytes | None:
         try:
@@ -310,8 +329,8 @@ def _font(rprs: Iterable[etree._Element]) -> tuple[str | None, str | None]:
         fonts = rpr.find(w("rFonts"))
         if fonts is None:
             continue
-        for slot in found:
-            if found[slot] is None:
+        for slot, value in found.items():
+            if value is None:
                 found[slot] = "theme" if fonts.get(w(slot + "Theme")) else fonts.get(w(slot))
         if all(found.values()):
             break
@@ -582,14 +601,14 @@ class _Legacy:
 
     def decode(self, text: str, font: str) -> str:
         encoding = legacy_encoding(font)
-        if encoding is None or text.isascii() or not all(ch in _UNVIEW for ch in text):
+        capitals = encoding == "tcvn3" and font.strip().endswith("H")  # .VnTimeH: capitals at lower-case codes
+        if encoding is None or (text.isascii() and not capitals) or not all(ch in _UNVIEW for ch in text):
             return text  # characters outside the 8-bit view: already Unicode
         if encoding == "tcvn3":
             plain = decode_legacy(text, "tcvn3", c1_letters=False)
             letters = decode_legacy(text, "tcvn3", c1_letters=True)
             decoded = letters if letters != plain and vietnamese_score(letters) > vietnamese_score(plain) else plain
-            if font.strip().endswith("H"):  # the capital fonts show capitals at the lower-case codes
-                decoded = decoded.upper()
+            decoded = decoded.upper() if capitals else decoded
         else:
             decoded = decode_legacy(text, "vni")
         if decoded != text:
@@ -876,9 +895,8 @@ class _Story:
             branch = _alternate(element)
             for child in branch if branch is not None else ():
                 self._inline(child, out)
-        elif tag in (_M + "oMath", _M + "oMathPara"):
-            if not self._in_code():
-                out.add("".join(t.text or "" for t in element.iter(_M + "t")))
+        elif tag in (_M + "oMath", _M + "oMathPara") and not self._in_code():
+            out.add("".join(t.text or "" for t in element.iter(_M + "t")))
 
     def _in_code(self) -> bool:
         return "code" in self.fields

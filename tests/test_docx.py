@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policytrack import read, units
-from policytrack.model import ReadError
-from policytrack._legacy import encode_legacy
 from policytrack._docx import _Counters, _Level, _List, render_label
+from policytrack._legacy import encode_legacy
+from policytrack.model import ReadError
 from policytrack.parse import parse
 
 from .docx_fixtures import (
@@ -403,7 +403,7 @@ def _legacy_file(tmp_path: Path) -> Path:
         lang=VI,
     )
     body = "".join([
-        para(run(tcvn3("quốc hội"), font=".VnTimeH")),
+        para(run(tcvn3("quốc hội"), font=".VnTimeH"), run(" viet nam", font=".VnArialH")),
         para(run("Căn cứ ", font="Times New Roman"), run(tcvn3("luật tổ chức chính phủ"), font=".VnTime"),
              run(" và ", font="Arial"), run(vni("Nghị định số 15/2020/NĐ-CP"), font="VNI-Times"), run(";")),
         para(run(tcvn3("điều 1. phạm vi điều chỉnh")), style="VnBody"),
@@ -416,15 +416,15 @@ def _legacy_file(tmp_path: Path) -> Path:
 def test_legacy_font_runs_decoded(tmp_path: Path) -> None:
     source = read(_legacy_file(tmp_path))
     assert source.text.split("\n") == [
-        "QUỐC HỘI",
+        "QUỐC HỘI VIET NAM",
         "Căn cứ luật tổ chức chính phủ và Nghị định số 15/2020/NĐ-CP;",
         "điều 1. phạm vi điều chỉnh",
         "Việt Nam – nước Cộng hòa",
         "“quy định”",
     ]
     assert source.encoding == "tcvn3+vni"
-    assert source.warnings == ["6 runs in legacy Vietnamese fonts (TCVN3: .VnTimeH, .VnTime, .VnArial; "
-                               "VNI: VNI-Times, VNI-Helve) converted to Unicode"]
+    assert source.warnings == [("7 runs in legacy Vietnamese fonts (TCVN3: .VnTimeH, .VnArialH, .VnTime, .VnArial; "
+                                "VNI: VNI-Times, VNI-Helve) converted to Unicode")]
 
 
 def test_legacy_fonts_from_the_document_defaults(tmp_path: Path) -> None:
