@@ -19,8 +19,9 @@ is read, in order:
    ``b)[53]``); a bare superscript ``1`` becomes ``[1]`` so it never fuses into a number.
    ``anchor`` is the offset of the mark's ``[`` in the final text (``text[anchor:]``
    starts with ``[n]``); a tooltip over ordinary words has no mark (label ``""``) and
-   anchors just after those words; a note whose mark is not on the page anchors at the
-   end of the text. A plain paragraph ``[1] …`` with no footnote markup stays text, as in
+   anchors just after those words; a note with no mark element stands at the first
+   ``[n]`` of the text, else at its end; a note whose mark lies outside what is read (a
+   sidebar) is dropped. A plain paragraph ``[1] …`` with no footnote markup stays text, as in
    a .txt (``parse`` finds where such footnotes begin).
 3. **Chrome**: ``nav``/``header``/``footer``/``aside`` elements (``CHROME_TAGS``), ARIA
    landmark roles (``CHROME_ROLES``), and elements whose id/class names a menu,
@@ -201,7 +202,7 @@ def read_html(path: Path) -> HtmlText:
     if page.fallback and not _ARTICLE_LINE.search(unicodedata.normalize("NFC", text)):
         warnings.append("no content container (toanvancontent, fulltext, content1…) and no article heading "
                         "('Điều …') found: the whole page body was read; check that it holds a legal text")
-    return HtmlText(text, encoding, warnings, notes.placed(anchors, len(text)))
+    return HtmlText(text, encoding, warnings, notes.placed(anchors, text))
 
 
 def _soup(markup: str) -> BeautifulSoup:
@@ -439,6 +440,7 @@ class _Notes:
     def __init__(self, soup: BeautifulSoup) -> None:
         self.soup = soup
         self.found: list[tuple[str, str]] = []
+        self.unmarked: set[int] = set()  # notes without a mark element, anchored by ``placed``
 
     def _add(self, label: str | None, text: str) -> int:
         self.found.append((label or "", text))
@@ -500,20 +502,22 @@ class _Notes:
     def take_unlinked(self, root: Tag, skip: set[int]) -> None:
         """Footnote-named elements inside the container that no mark links to.
 
-        Each is split at its ``[n]`` labels; a note's mark is the first label-only element
-        with its label still in the body, else it has none (anchored at the end)."""
+        Each is split at its ``[n]`` labels. A note's mark is the first bracketed label-only
+        element (``<sup>[3]</sup>``) with its label, else the first ``[3]`` of the final text
+        (see ``placed``); a bare superscript is no mark here (``m<sup>2</sup>``)."""
         from bs4 import NavigableString
 
         blocks = [t for t in root.find_all(True) if _is_footnote_named(t) and not _under_any(t, skip, root)
                   and _label_of(_short_text(t)) is None and t.get_text(strip=True)]
-        inner = {id(t) for t in blocks if any(id(p) in {id(b) for b in blocks} for p in t.parents)}
+        ids = {id(b) for b in blocks}
+        inner = {id(t) for t in blocks if any(id(p) in ids for p in t.parents)}
         marks: dict[str, list[Tag]] = {}
         for block in (b for b in blocks if id(b) not in inner):
             pieces = _split_notes(_note_lines(block), block.get("id") or "")
             block.extract()
             if pieces and not marks:
                 for tag in root.find_all(("sup", "a", "span")):
-                    if _is_mark(tag):
+                    if _is_mark(tag) and _short_text(tag).startswith(("[", "(")):
                         marks.setdefault(_label_of(_short_text(tag)), []).append(tag)
             for label, text in pieces:
                 index = self._add(label, text)
@@ -522,6 +526,7 @@ class _Notes:
                     _replace_mark(waiting[0], index, label)
                 else:
                     root.append(NavigableString(_sentinel(index, None)))
+                    self.unmarked.add(index)
 
     def unmojibake(self, body: str) -> tuple[str, str | None]:
         """Convert legacy-font mojibake (TCVN3/VNI) in the body and the notes in one go, so
@@ -533,10 +538,20 @@ class _Notes:
         self.found = [(label, text) for (label, _), text in zip(self.found, texts)]
         return body, variant
 
-    def placed(self, anchors: dict[int, int], end: int) -> list[Note]:
-        """The notes in text order; a note whose mark was not read (outside the container) is dropped."""
+    def placed(self, anchors: dict[int, int], text: str) -> list[Note]:
+        """The notes in text order. A note without a mark element stands at the first free
+        ``[label]`` of the text, else at its end; a note whose mark was not read (outside
+        the container) is dropped."""
+        used = {at for i, at in anchors.items() if i not in self.unmarked}
+        for i in sorted(self.unmarked):
+            label, at = self.found[i][0], -1
+            while label and (at := text.find(f"[{label}]", at + 1)) in used:
+                pass
+            if at >= 0:
+                anchors[i] = at
+                used.add(at)
         order = sorted((anchors[i], i) for i in range(len(self.found)) if i in anchors)
-        return [Note(self.found[i][0], self.found[i][1], min(at, end), kind="footnote") for at, i in order]
+        return [Note(self.found[i][0], self.found[i][1], min(at, len(text)), kind="footnote") for at, i in order]
 
 
 def _under_any(tag: Tag, marks: set[int], root: Tag) -> bool:

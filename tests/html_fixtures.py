@@ -31,7 +31,7 @@ STYLES = ("vbpl", "vbpl_pre", "tvpl", "layout_table")
 _FIRST_NOTE = re.compile(r"^[ \t]*\[1\][ \t]")
 _NOTE_LINE = re.compile(r"^[ \t]*\[(\d{1,4})\][ \t]*(.*)$")
 _MARK = re.compile(r"\[(\d{1,4})\]")
-_ARTICLE = re.compile(r"^[ \t]*Điều[ \t]+(\d+\w?)[ \t]*([.:]?)(.*)$")
+_ARTICLE = re.compile(r"^[ \t]*Điều[ \t]+(\d+\w?)([ \t]*[.:]?)(.*)$")
 _CLAUSE = re.compile(r"^[ \t]*(\d{1,3})\.(.*)$")
 _CHAPTER = re.compile(r"^[ \t]*Chương[ \t]+([IVXLC]+|\d+)\b(.*)$")
 

@@ -399,6 +399,17 @@ def test_block_of_notes_at_the_end_without_links(tmp_path: Path) -> None:
         ("1", "Điều này được sửa đổi.", text.index("[1]")), ("2", "Khoản này được bổ sung,\nvà tiếp tục.", text.index("[2]"))]
 
 
+def test_unlinked_notes_find_their_plain_marks(tmp_path: Path) -> None:
+    body = """<div class="fulltext">
+<p>Điều 1. Diện tích tối thiểu 20 m<sup>2</sup>[2]; chiều cao[1] tối đa.</p><p>Điều 2. Hiệu lực</p>
+<div class="chu-thich"><p>[1] Cụm từ này được sửa đổi.</p><p>[2] Số liệu này được thay thế.</p><p>[3] Ghi chú thêm.</p></div>
+</div>"""
+    text, notes = notes_and_text(tmp_path, body)
+    assert text == "Điều 1. Diện tích tối thiểu 20 m2[2]; chiều cao[1] tối đa.\nĐiều 2. Hiệu lực"
+    assert [(n.label, n.anchor) for n in notes] == [("2", text.index("[2]")), ("1", text.index("[1]")),
+                                                    ("3", len(text))]
+
+
 def test_plain_footnote_paragraphs_stay_text_as_in_a_txt(tmp_path: Path) -> None:
     body = '<div class="fulltext"><p>Điều 1. Phạm vi[1]</p><p>[1] Điều này được sửa đổi.</p></div>'
     text, notes = notes_and_text(tmp_path, body)
