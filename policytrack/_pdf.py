@@ -1,7 +1,9 @@
 """PDF and OCR internals of ``policytrack.read``.
 
 Text comes from pdfplumber page by page. Pages without a text layer (scans) go to
-Tesseract (``tesseract`` program, language ``vie``) when it is installed. Then running
+Tesseract (``tesseract`` program, language ``vie``) when it is installed; each OCR'd page
+gets the mean confidence of its words (``PdfText.ocr_confidence``), and a page below
+``OCR_LOW_CONFIDENCE`` a warning, since a poor scan loses words and markers. Then running
 headers and footers (lines repeated at the top or bottom of most pages, page numbers
 allowed to vary) and bare page-number lines are dropped, and lines broken by the
 layout are joined again.
@@ -24,6 +26,8 @@ from .model import ReadError
 OCR_LANGUAGE = "vie"
 OCR_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
 OCR_TIMEOUT = 300
+#: Mean word confidence (0–100) under which an OCR'd page is worth checking by eye.
+OCR_LOW_CONFIDENCE = 60.0
 EDGE_LINES = 2
 
 _PAGE_NUMBER = re.compile(
@@ -37,7 +41,7 @@ _PAGE_NUMBER = re.compile(
 _MARKER = re.compile(
     rf"{units.alternation(units.heading_words())}\s"
     r"|\d+(?:\.\d+)*\s*[.)]"
-    rf"|{units.letter_class()}\d?\)"
+    rf"|{units.letter_class()}\d?\s?\)"
     r"|[-–—+•*]",
 )
 _SENTENCE_END = tuple(".:;!?")
@@ -45,21 +49,23 @@ _SENTENCE_END = tuple(".:;!?")
 
 @dataclass
 class PdfText:
-    """The text of a PDF as read: text, page start offsets, warnings, encoding."""
+    """The text of a PDF as read: text, page start offsets, warnings, encoding, and per
+    page the mean OCR word confidence (``None`` for a page with a text layer)."""
 
     text: str
     page_starts: list[int]
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
+    ocr_confidence: list[float | None] = field(default_factory=list)
 
 
 def read_pdf(path: Path) -> PdfText:
     """Read a PDF: per-page text (OCR where needed), cleaned and re-joined."""
-    pages, warnings = _extract_pages(path)
+    pages, warnings, confidence = _extract_pages(path)
     pages, encoding = _fix_legacy_fonts(pages, warnings)
     pages = remove_running_lines(pages)
     text, starts = join_pages(pages)
-    return PdfText(text, starts, warnings, encoding)
+    return PdfText(text, starts, warnings, encoding, confidence)
 
 
 def _open(path: Path):
@@ -81,17 +87,20 @@ def _describe(exc: Exception) -> str:
     return f"corrupt or unsupported PDF ({message})"
 
 
-def _extract_pages(path: Path) -> tuple[list[list[str]], list[str]]:
-    """Lines of every page; OCR for pages with no text layer. Raises when no text."""
+def _extract_pages(path: Path) -> tuple[list[list[str]], list[str], list[float | None]]:
+    """Lines of every page, warnings, and each page's OCR confidence (``None`` where not
+    OCR'd); OCR for pages with no text layer. Raises when no text."""
     warnings: list[str] = []
     pages: list[list[str]] = []
+    confidence: list[float | None] = []
     missing: list[int] = []
     with _open(path) as pdf:
         try:
             for number, page in enumerate(pdf.pages, start=1):
                 text = page.extract_text() or ""
+                confidence.append(None)
                 if not text.strip():
-                    text = _ocr_page(page, number, missing, warnings)
+                    text, confidence[-1] = _ocr_page(page, number, missing, warnings)
                 pages.append(text.splitlines())
         except ReadError:
             raise
@@ -103,22 +112,26 @@ def _extract_pages(path: Path) -> tuple[list[list[str]], list[str]]:
         raise ReadError(path, f"no page has a text layer ({_pages(missing)}) and {ocr_missing_reason()}")
     for number in missing:
         warnings.append(f"page {number} has no text layer and was skipped: {ocr_missing_reason()}")
-    return pages, warnings
+    return pages, warnings, confidence
 
 
 def _pages(numbers: list[int]) -> str:
     return ("page " if len(numbers) == 1 else "pages ") + ", ".join(map(str, numbers))
 
 
-def _ocr_page(page, number: int, missing: list[int], warnings: list[str]) -> str:
-    """OCR text of an image-only page, or "" (page number added to ``missing``)."""
+def _ocr_page(page, number: int, missing: list[int], warnings: list[str]) -> tuple[str, float | None]:
+    """OCR text of an image-only page and its mean word confidence, or ``("", None)``
+    (page number added to ``missing``) when OCR cannot run."""
     if ocr_missing_reason():
         missing.append(number)
-        return ""
+        return "", None
     image = page.to_image(resolution=300).original
-    text = ocr_image(image)
+    result = recognise(image)
     warnings.append(f"page {number} has no text layer: text recognised by OCR (check diacritics)")
-    return text
+    low = low_confidence_warning(number, result.confidence)
+    if low:
+        warnings.append(low)
+    return result.text, result.confidence
 
 
 def ocr_missing_reason() -> str | None:
@@ -139,8 +152,23 @@ def _tesseract_languages(program: str) -> set[str]:
     return {line.strip() for line in (result.stdout + result.stderr).splitlines()}
 
 
+@dataclass
+class OcrResult:
+    """What Tesseract read on one page: the text and the mean confidence (0–100) of its
+    words (0.0 when it recognised no word)."""
+
+    text: str
+    confidence: float
+
+
 def ocr_image(image) -> str:
     """Recognise Vietnamese text in a PIL image (or an image file path) with Tesseract."""
+    return recognise(image).text
+
+
+def recognise(image) -> OcrResult:
+    """Recognise a PIL image (or an image file path) once, with Tesseract's plain text and
+    its word table (``txt tsv`` outputs of one run) for the confidence."""
     program = shutil.which("tesseract") or "tesseract"
     with tempfile.TemporaryDirectory(prefix="policytrack-ocr-") as tmp:
         if isinstance(image, (str, Path)):
@@ -148,14 +176,41 @@ def ocr_image(image) -> str:
         else:
             source = str(Path(tmp) / "page.png")
             image.save(source)
+        base = Path(tmp) / "out"
         result = subprocess.run(
-            [program, source, "stdout", "-l", OCR_LANGUAGE],
+            [program, source, str(base), "-l", OCR_LANGUAGE, "txt", "tsv"],
             capture_output=True,
             timeout=OCR_TIMEOUT,
         )
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr.decode("utf-8", "replace").strip() or "tesseract failed")
-    return result.stdout.decode("utf-8", "replace")
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr.decode("utf-8", "replace").strip() or "tesseract failed")
+        text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+        table = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
+    return OcrResult(text, mean_word_confidence(table))
+
+
+def mean_word_confidence(tsv: str) -> float:
+    """The mean confidence of the words in Tesseract's TSV output (rows of level 5 with
+    text; blocks, lines and empty boxes carry -1 or no text), 0.0 when there is none."""
+    rows = tsv.splitlines()
+    if not rows:
+        return 0.0
+    header = rows[0].split("\t")
+    level, conf, text = header.index("level"), header.index("conf"), header.index("text")
+    values = []
+    for row in rows[1:]:
+        cells = row.split("\t")
+        if len(cells) > text and cells[level] == "5" and cells[text].strip() and float(cells[conf]) >= 0:
+            values.append(float(cells[conf]))
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+def low_confidence_warning(page: int, confidence: float | None) -> str | None:
+    """The warning for an OCR'd page whose words were recognised with low confidence."""
+    if confidence is None or confidence >= OCR_LOW_CONFIDENCE:
+        return None
+    return (f"page {page}: OCR confidence {confidence:.0f} is below {OCR_LOW_CONFIDENCE:.0f} "
+            f"(a poor scan: words, article and clause numbers may be lost; check it against the page)")
 
 
 def _fix_legacy_fonts(pages: list[list[str]], warnings: list[str]) -> tuple[list[list[str]], str | None]:

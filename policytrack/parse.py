@@ -10,7 +10,10 @@ start in a single C-level scan; Python then walks only the markers (not the line
 accepting or rejecting each by the state of the tree (a point needs a clause or an article,
 clause numbers run in sequence, nothing inside quoted replacement text counts). Rejected
 markers, and text that fits nowhere, stay as text of the nearest node with a warning: the
-parser never refuses input.
+parser never refuses input. Misprints and OCR misreads of a marker ("Điêu 5.", "Chương 1I",
+"1 .", "a )": ``misread``, ``misread_label`` and ``roman_misreads`` in ``data/units.yaml``)
+are read only on a heading-shaped line that continues its series, each with a warning
+naming the form and its line; in text read by OCR, specks before a marker are skipped.
 
 Provision ids are ``<document id>:<path>``; the path is built from these segments::
 
@@ -113,6 +116,12 @@ MARKER_RE = re.compile("^" + _MARKER_BODY, re.M)
 #: The same after a newline: a literal first character lets ``re`` jump from line to line
 #: instead of trying the whole alternation at every position (about twice as fast).
 _NL_MARKER_RE = re.compile("\n" + _MARKER_BODY, re.M)
+#: Specks of a scan that OCR reads as punctuation before a marker ("' Điều 2.", ".. 1.",
+#: "-_ Điều 2."). Skipped only in text read by OCR, and only where a marker follows (so
+#: "- Luật này …" stays a dash item); never a double quote: quoted amendments open with one.
+_SPECKS = r"(?P<specks>[`'.,:;_ˆ¬|°·~\-–]{1,3}[ \t]*)?"
+_OCR_MARKER_RE = re.compile("^[ \t]*" + _SPECKS + _MARKER_BODY, re.M)
+_OCR_NL_MARKER_RE = re.compile("\n[ \t]*" + _SPECKS + _MARKER_BODY, re.M)
 
 _ISSUED_WITH_LINE = re.compile(r"\(?Ban hành kèm theo [^\n.;:]{0,40}số [^\n;:]{3,80}?\)?\.?")
 _TRAILING_PAGE_NO = re.compile(r"\s+\d{1,4}$")
@@ -222,8 +231,17 @@ class _TreeBuilder:
     def add(self, m: re.Match, at: int) -> None:
         """Handle a marker whose line starts at ``at``."""
         self.at = at
+        top = self.stack[-1]
         # The outer named group closes last, so ``lastgroup`` is the marker kind.
         self.handlers[m.lastgroup](m)
+        if m.re.groupindex.get("specks") and m.group("specks") and self.stack[-1] is not top:
+            self._warn_specks(m)
+
+    def _warn_specks(self, m: re.Match) -> None:
+        """A marker read past specks of the scan before it: name what was skipped."""
+        line = self.text.count("\n", 0, self.at) + 1
+        self.warn(f"{m.group('specks').strip()!r} before {m.group(m.lastgroup).strip()!r} skipped "
+                  f"(OCR specks, line {line})", m.start("specks"), m.end("specks"))
 
     def _closing(self, m: re.Match) -> None:
         """Signature or ``Nơi nhận``: the body ends; markers are text until an annex."""
@@ -279,18 +297,22 @@ class _TreeBuilder:
         if not self._heading_line(m):
             return
         raw = m.group("chapter_n")
-        misread = m.group("chapter_misread")
-        if misread is not None:
-            raw = units.misread_roman(misread)
-            if raw is None:
-                return  # "Chương III1 (được bãi bỏ)": a footnote mark, not a numeral
-        n = int(raw) if raw.isdigit() else units.roman_to_int(raw)
-        if misread is not None or m.group("chapter_misprint"):
-            # read only where the scan leaves no doubt: the next chapter, with a title
-            if n != self.last_chapter + 1 or not self._titled(m):
+        misread = m.group("chapter_misprint") is not None
+        number = int(raw) if raw.isdigit() else None if m.group("chapter_misread") else units.roman_to_int(raw)
+        expected = self.last_chapter + 1
+        if number != expected:
+            # "Chương T", "Chương 1I", "Chương IL": read as the next chapter when a misread
+            # letter explains the number, never otherwise ("III1" is a flattened footnote mark)
+            fixed = units.misread_roman(raw)
+            if fixed is not None and units.roman_to_int(fixed) == expected and self._titled(m):
+                raw, number, misread = fixed, expected, True
+            elif number is None or misread:
+                return
+        if misread:
+            if not self._titled(m):
                 return
             self.warn_misread(m, "chapter", f"{units.UNITS['chapter'].word} {raw}")
-        self.last_chapter = n or self.last_chapter
+        self.last_chapter = number
         self._structural(m, "chapter", raw)
 
     def _section(self, m: re.Match) -> None:
@@ -601,13 +623,15 @@ def quoted_regions(text: str, start: int = 0, end: int | None = None) -> list[tu
     return regions
 
 
-def _markers(text: str, start: int, end: int):
-    """Every marker in ``[start, end)`` with the offset of its line start."""
+def _markers(text: str, start: int, end: int, ocr: bool = False):
+    """Every marker in ``[start, end)`` with the offset of its line start (in text read by
+    OCR, also a marker behind specks of the scan)."""
+    at_line, after_nl = (_OCR_MARKER_RE, _OCR_NL_MARKER_RE) if ocr else (MARKER_RE, _NL_MARKER_RE)
     if start == 0 or text[start - 1] == "\n":
-        first = MARKER_RE.match(text, start, end)
+        first = at_line.match(text, start, end)
         if first is not None:
             yield first, start
-    for m in _NL_MARKER_RE.finditer(text, start, end):
+    for m in after_nl.finditer(text, start, end):
         yield m, m.start() + 1
 
 
@@ -639,7 +663,8 @@ def _build_tree(source: Source, start: int, end: int, doc_id: str, body_start: i
     regions = [(qs, qe) for qs, qe in regions if qe >= 0]
     add = builder.add
     ri, n = 0, len(regions)
-    for m, pos in _markers(text, body_start, end):
+    ocr = any(c is not None for c in source.ocr_confidence)
+    for m, pos in _markers(text, body_start, end, ocr):
         if n:
             while ri < n and regions[ri][1] <= pos:
                 ri += 1

@@ -155,19 +155,23 @@ def _read_doc(path: Path, revisions: str = "accepted") -> Source:
 def _read_pdf(path: Path) -> Source:
     """.pdf: see ``policytrack._pdf``."""
     pdf = _pdf.read_pdf(path)
-    return _source(path, pdf.text, "pdf", pdf.encoding, pdf.warnings, page_starts=pdf.page_starts)
+    return _source(path, pdf.text, "pdf", pdf.encoding, pdf.warnings, page_starts=pdf.page_starts,
+                   ocr_confidence=pdf.ocr_confidence)
 
 
 def _read_image(path: Path) -> Source:
-    """Scanned page images: OCR with Tesseract."""
+    """Scanned page images: OCR with Tesseract, one page with its word confidence."""
     reason = _pdf.ocr_missing_reason()
     if reason:
         raise ReadError(path, f"an image has no text layer; {reason}")
     try:
-        text = _pdf.ocr_image(path)
+        result = _pdf.recognise(path)
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         raise ReadError(path, f"OCR failed ({exc})") from None
-    return _source(path, text, "image", None, ["text recognised by OCR (check diacritics)"])
+    warnings = ["text recognised by OCR (check diacritics)"]
+    low = _pdf.low_confidence_warning(1, result.confidence)
+    return _source(path, result.text, "image", None, warnings + ([low] if low else []),
+                   ocr_confidence=[result.confidence])
 
 
 def _read_html(path: Path) -> Source:

@@ -160,15 +160,18 @@ def _no_misread_is_a_heading(units: dict[str, Unit], path: Path) -> None:
 
 
 def _roman_misreads(data: dict, path: Path) -> dict[str, str]:
-    """``roman_misreads``: one character (not itself a roman letter) → the roman letter it stands for."""
+    """``roman_misreads``: one character → the roman letter it stands for (``L`` → ``I``
+    too: the parser applies the table only where the number as printed breaks the
+    sequence and the corrected one continues it)."""
     table = need_mapping(data.get("roman_misreads") or {}, path, "roman_misreads")
     out: dict[str, str] = {}
     for char, letter in table.items():
         char = str(char)  # YAML reads an unquoted 1 as a number
-        if len(char) != 1 or char in _ROMAN:
-            raise DataFileError(path, f"roman_misreads, {char}", "the key must be one character that is not a roman letter")
-        if letter not in _ROMAN:
-            raise DataFileError(path, f"roman_misreads, {char}", f"must be a roman letter ({', '.join(_ROMAN)})")
+        if len(char) != 1:
+            raise DataFileError(path, f"roman_misreads, {char}", "the key must be one character")
+        if letter not in _ROMAN or letter == char:
+            raise DataFileError(path, f"roman_misreads, {char}",
+                                f"must be another roman letter ({', '.join(_ROMAN)})")
         out[char] = letter
     return out
 
@@ -235,9 +238,11 @@ def to_roman(n: int) -> str:
 
 
 def misread_roman(token: str) -> str | None:
-    """The roman numeral a scan misprinted (``"1I"`` → ``"II"``, ``"T"`` → ``"I"``) by
-    ``roman_misreads``, or ``None`` when nothing was misread or the result is not a
-    well-formed numeral (``"III1"``, a flattened footnote mark, gives ``IIII``: no)."""
+    """The roman numeral ``token`` stands for if a scan misprinted it (``"1I"`` → ``"II"``,
+    ``"T"`` → ``"I"``, ``"IL"`` → ``"II"``) by ``roman_misreads``, or ``None`` when no
+    character is in the table or the result is not a well-formed numeral (``"III1"``, a
+    flattened footnote mark, gives ``IIII``: no). Whether it was misprinted is the
+    caller's to judge (``XL`` is also forty)."""
     fixed = "".join(ROMAN_MISREADS.get(ch, ch) for ch in token)
     if fixed == token or token.isdigit():  # "Chương 11" is chapter 11 in digits
         return None

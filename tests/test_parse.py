@@ -440,11 +440,14 @@ MISREADS = [
     # roman numerals: T, l and 1 for I, in a heading line that continues the chapters
     ("Chương T\nQUY ĐỊNH CHUNG\nĐiều 1. A\n", ["c1", "d1"], "'Chương T' read as Chương I (OCR misread, line 3)"),
     ("Chương l\nQUY ĐỊNH CHUNG\nĐiều 1. A\n", ["c1", "d1"], "'Chương l' read as Chương I"),
+    ("Chương Ï\nQUY ĐỊNH CHUNG\nĐiều 1. A\n", ["c1", "d1"], "'Chương Ï' read as Chương I"),
     ("Chương I\nCHUNG\nĐiều 1. A\nChương 1I\nQUẢN LÝ\nĐiều 2. B\n", ["c1", "d1", "c2", "d2"],
      "'Chương 1I' read as Chương II"),
     ("Chương I\nCHUNG\nChương II\nRIÊNG\nChương lII. ĐIỀU KHOẢN THI HÀNH\n", ["c1", "c2", "c3"],
      "'Chương lII.' read as Chương III"),
     ("Chương I\nCHUNG\nChuong II\nQUẢN LÝ\n", ["c1", "c2"], "'Chuong II' read as Chương II"),
+    # L for I, where L (fifty) would not continue the chapters
+    ("Chương L\nCHUNG\nĐiều 1. A\nChương IL\nRIÊNG\n", ["c1", "d1", "c2"], "'Chương IL' read as Chương II"),
     # a space before a clause's dot, a comma for it, a space before a point's bracket
     ("Điều 1. A\n1 . Cơ quan cấp phép.\n2 , Cơ quan kiểm tra.\n", ["d1", "d1.k1", "d1.k2"],
      "'1 .' read as khoản 1 (OCR misread, line 4)"),
@@ -480,6 +483,9 @@ NOT_MISREADS = [
     ("Chương 1I\nCHUNG\nĐiều 1. A\n", ["d1"]),
     # a consolidated text's flattened footnote mark is no numeral (IIII)
     ("Chương I\nA\nChương II\nB\nChương III1 (được bãi bỏ)\n", ["c1", "c2"]),
+    # XL is forty where forty is next; a chapter off the sequence is read as printed
+    ("Chương XXXIX\nA\nChương XL\nB\n", ["c39", "c40"]),
+    ("Chương I\nA\nChương V\nB\n", ["c1", "c5"]),
     # chapters numbered in digits are no misread at all
     ("Chương 10\nA\nChương 11\nĐIỀU KHOẢN CUỐI CÙNG\n", ["c10", "c11"]),
 ]

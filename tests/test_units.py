@@ -61,8 +61,9 @@ def _write(tmp_path, change):
     (lambda d: d["units"]["clause"].update(misread_label=["."]), "units, clause, misread_label", "a space and one of"),
     (lambda d: d["units"]["clause"].update(misread_label=" ."), "units, clause, misread_label", "a list"),
     (lambda d: d["units"]["article"].update(misread_label=[" ."]), "units, article, misread_label", "without a heading"),
-    (lambda d: d["roman_misreads"].update(I="I"), "roman_misreads, I", "not a roman letter"),
-    (lambda d: d["roman_misreads"].update(T="Q"), "roman_misreads, T", "must be a roman letter"),
+    (lambda d: d["roman_misreads"].update(I="I"), "roman_misreads, I", "another roman letter"),
+    (lambda d: d["roman_misreads"].update(T="Q"), "roman_misreads, T", "another roman letter"),
+    (lambda d: d["roman_misreads"].update(TT="I"), "roman_misreads, TT", "one character"),
 ])
 def test_a_bad_units_file_names_the_entry(tmp_path, change, entry, reason):
     path = _write(tmp_path, change)
@@ -91,12 +92,12 @@ def test_u_horn_is_a_point_letter():
 
 def test_the_shipped_misreads():
     assert {"Điêu", "ĐIÊU", "Dieu"} <= set(units.UNITS["article"].misread)
-    assert units.UNITS["clause"].misread_label == (" .", " ,") and units.UNITS["point"].misread_label == (" )",)
-    assert units.ROMAN_MISREADS == {"T": "I", "l": "I", "1": "I"}
+    assert units.UNITS["clause"].misread_label == (" .", " ,", ",", ";", ":") and units.UNITS["point"].misread_label == (" )",)
+    assert {"T": "I", "l": "I", "1": "I", "L": "I", "Ï": "I"}.items() <= units.ROMAN_MISREADS.items()
 
 
 @pytest.mark.parametrize("token, numeral", [
-    ("T", "I"), ("l", "I"), ("1I", "II"), ("Il", "II"), ("lV", "IV"), ("XT", "XI"),
+    ("T", "I"), ("l", "I"), ("1I", "II"), ("Il", "II"), ("lV", "IV"), ("XT", "XI"), ("L", "I"), ("IL", "II"),
     ("II", None),    # nothing misread
     ("11", None),    # a chapter numbered in digits
     ("III1", None),  # IIII is no numeral: a flattened footnote mark

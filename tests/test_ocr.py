@@ -1,0 +1,222 @@
+"""Scans and OCR: word confidence per page, specks before markers, and structure kept on
+fixtures built the way real scans are (a page rendered at 200 dpi, speckled, skewed and
+blurred). The few tests that run Tesseract skip when it or its Vietnamese data is missing."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from policytrack import _pdf, read
+from policytrack.model import DocumentMeta, Source
+from policytrack.parse import parse, parse_span
+from policytrack.sources import SourceRegister
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+needs_font = pytest.mark.skipif(not FONT.exists(), reason=f"font {FONT} not installed")
+needs_ocr = pytest.mark.skipif(_pdf.ocr_missing_reason() is not None,
+                               reason=_pdf.ocr_missing_reason() or "tesseract with 'vie' not installed")
+
+# A short law written for these tests: two chapters, three articles, clauses and points.
+LAW = """LUẬT
+BẢO VỆ CÂY XANH CÔNG CỘNG
+
+Chương I
+QUY ĐỊNH CHUNG
+
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định việc trồng, chăm sóc và bảo vệ cây xanh trong khu dân cư.
+
+Điều 2. Nguyên tắc bảo vệ cây xanh
+1. Cây xanh công cộng là tài sản chung của cộng đồng dân cư.
+2. Việc chặt hạ cây phải được cơ quan có thẩm quyền cho phép.
+3. Tổ chức, cá nhân có trách nhiệm:
+a) Giữ gìn cây xanh nơi mình sinh sống;
+b) Báo cho chính quyền khi phát hiện cây bị hư hại.
+
+Chương II
+QUẢN LÝ CÂY XANH
+
+Điều 3. Trách nhiệm của Ủy ban nhân dân
+1. Ủy ban nhân dân cấp xã lập danh mục cây xanh trên địa bàn.
+2. Ủy ban nhân dân cấp tỉnh bố trí kinh phí chăm sóc cây xanh."""
+LAW_UNITS = ["c1", "d1", "d2", "d2.k1", "d2.k2", "d2.k3", "d2.k3.a", "d2.k3.b", "c2", "d3", "d3.k1", "d3.k2"]
+NOTICE = """THÔNG BÁO
+Về việc tạm dừng cấp nước sinh hoạt
+Công ty cấp nước thông báo tạm dừng cấp nước từ 8 giờ đến 17 giờ ngày thứ bảy để sửa chữa
+đường ống chính. Đề nghị các hộ gia đình chủ động trữ nước trong thời gian tạm dừng."""
+
+
+def scan(text: str, *, seed: int, size_pt: float = 13, noise: float = 0.0001, blur: float = 0.6,
+         angle: float = 0.8, ink: int = 0, dpi: int = 200):
+    """``text`` as a scanner gives it back: an A4 page at ``dpi``, ``noise`` of its pixels
+    hit by specks of 1–3 px, rotated by ``angle`` degrees, blurred; ``ink`` is the grey of
+    the letters (0 black)."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    rnd = random.Random(seed)
+    width, height = int(8.27 * dpi), int(11.69 * dpi)
+    px = round(size_pt / 72 * dpi)
+    font = ImageFont.truetype(str(FONT), px)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    for k, line in enumerate(text.splitlines()):
+        draw.text((int(0.9 * dpi), int(0.8 * dpi) + k * int(px * 1.5)), line, fill=ink, font=font)
+    page = page.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    for _ in range(int(noise * width * height)):
+        x, y, size = rnd.randrange(width - 3), rnd.randrange(height - 3), rnd.choice((1, 2, 2, 3))
+        draw = ImageDraw.Draw(page)
+        draw.rectangle((x, y, x + size - 1, y + size - 1), fill=0)
+    return page.filter(ImageFilter.GaussianBlur(blur))
+
+
+def poor_scan(text: str):
+    """A page worth checking by eye: small grey letters, many specks, heavy blur."""
+    return scan(text, seed=11, size_pt=9, noise=0.006, blur=1.3, ink=80)
+
+
+def found_share(doc, expected: list[str]) -> float:
+    got = {p.path for p in doc.provisions()}
+    return sum(path in got for path in expected) / len(expected)
+
+
+# --- confidence: Tesseract's word table, the warning ------------------------------------
+
+TSV = "\n".join([
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+    "1\t1\t0\t0\t0\t0\t0\t0\t1654\t2339\t-1\t",
+    "4\t1\t1\t1\t1\t0\t180\t160\t300\t40\t-1\t",
+    "5\t1\t1\t1\t1\t1\t180\t160\t90\t40\t96.5\tĐiều",
+    "5\t1\t1\t1\t1\t2\t280\t160\t20\t40\t91.5\t1.",
+    "5\t1\t1\t1\t1\t3\t310\t160\t120\t40\t40\tPhạm",
+    "5\t1\t1\t1\t1\t4\t440\t160\t40\t40\t95\t ",
+])
+
+
+@pytest.mark.parametrize("tsv, mean", [
+    (TSV, 76.0),  # words only: blocks and lines carry -1, an empty box is no word
+    (TSV.split("\n")[0], 0.0),  # a page with no word
+    ("", 0.0),
+])
+def test_mean_word_confidence(tsv, mean):
+    assert _pdf.mean_word_confidence(tsv) == mean
+
+
+@pytest.mark.parametrize("confidence, warns", [(None, False), (95.0, False), (60.0, False), (59.9, True), (0.0, True)])
+def test_low_confidence_warning(confidence, warns):
+    warning = _pdf.low_confidence_warning(3, confidence)
+    assert (warning is not None) is warns
+    if warns:
+        assert warning.startswith(f"page 3: OCR confidence {confidence:.0f} is below 60")
+
+
+def _fake_ocr(monkeypatch, confidence: float, text: str = "Điều 1. Phạm vi\n1. Một.") -> None:
+    monkeypatch.setattr(_pdf, "ocr_missing_reason", lambda: None)
+    monkeypatch.setattr(_pdf, "recognise", lambda image: _pdf.OcrResult(text, confidence))
+
+
+@needs_font
+def test_pdf_confidence_is_none_for_text_pages(tmp_path, monkeypatch):
+    """A text page, a scanned page: one entry per page, the scanned one warned about."""
+    from fpdf import FPDF
+
+    png = tmp_path / "scan.png"
+    scan("Điều 2. Hiệu lực", seed=1).save(png)
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    pdf.cell(0, 7, "Điều 1. Phạm vi điều chỉnh")
+    pdf.add_page()
+    pdf.image(str(png), x=10, y=10, w=190)
+    pdf.output(str(tmp_path / "mixed.pdf"))
+    _fake_ocr(monkeypatch, 42.0)
+    source = read(tmp_path / "mixed.pdf")
+    assert source.ocr_confidence == [None, 42.0]
+    assert [w for w in source.warnings if "confidence" in w] == [_pdf.low_confidence_warning(2, 42.0)]
+
+
+@needs_font
+def test_image_confidence_is_one_page(tmp_path, monkeypatch):
+    png = tmp_path / "scan.png"
+    scan("Điều 1. Phạm vi", seed=1).save(png)
+    _fake_ocr(monkeypatch, 88.0)
+    source = read(png)
+    assert source.ocr_confidence == [88.0] and not [w for w in source.warnings if "confidence" in w]
+    _fake_ocr(monkeypatch, 30.0)
+    assert any(w.startswith("page 1: OCR confidence 30") for w in read(png).warnings)
+
+
+def test_text_files_have_no_confidence(tmp_path):
+    path = tmp_path / "luat.txt"
+    path.write_text("Điều 1. Phạm vi\n", encoding="utf-8")
+    assert read(path).ocr_confidence == []
+
+
+# --- specks of a scan before a marker (text read by OCR only) ------------------------------
+
+def _tree(text: str, ocr: bool):
+    source = Source(path="scan.png", text=text, format="image" if ocr else "txt",
+                    ocr_confidence=[85.0] if ocr else [])
+    return parse_span(source, 0, len(source.normalized), "X", DocumentMeta())
+
+
+SPECKS = [
+    ("' Điều 2. Hiệu lực", ["d1", "d1.k1", "d2"], "\"'\" before 'Điều 2.' skipped (OCR specks, line 3)"),
+    ("-_ Điều 2. Hiệu lực", ["d1", "d1.k1", "d2"], "'-_' before 'Điều 2.'"),
+    (".. 2. Hai.", ["d1", "d1.k1", "d1.k2"], "'..' before '2.'"),
+    ("__2; Hai.", ["d1", "d1.k1", "d1.k2"], "'2;' read as khoản 2"),
+    ("`a) một;", ["d1", "d1.k1", "d1.k1.a"], "'`' before 'a)'"),
+]
+
+
+@pytest.mark.parametrize("line, paths, warning", SPECKS)
+def test_specks_before_a_marker_are_skipped_in_ocr_text(line, paths, warning):
+    text = f"Điều 1. A\n1. Một.\n{line}\n"
+    doc = _tree(text, ocr=True)
+    assert [p.path for p in doc.provisions() if p.kind != "document"] == paths
+    assert any(warning in w.message for w in doc.warnings), [w.message for w in doc.warnings]
+    typed = _tree(text, ocr=False)  # a typed file is read as printed
+    assert [p.path for p in typed.provisions() if p.kind != "document"] == ["d1", "d1.k1"]
+
+
+@pytest.mark.parametrize("line, paths", [
+    ("- Luật này quy định việc thử.", ["d1", "d1.k1", "d1.k1.i1"]),  # a dash item stays one
+    ('"2. Khoản được thay thế."', ["d1", "d1.k1"]),  # a quoted line is not a clause
+    (". Tiếp theo là 2. Hai.", ["d1", "d1.k1"]),  # a marker only at the start
+])
+def test_what_specks_never_hide(line, paths):
+    doc = _tree(f"Điều 1. A\n1. Một.\n{line}\n", ocr=True)
+    assert [p.path for p in doc.provisions() if p.kind != "document"] == paths
+    assert not [w for w in doc.warnings if "specks" in w.message]
+
+
+# --- real OCR on rendered scans ---------------------------------------------------------------
+
+@needs_font
+@needs_ocr
+def test_scanned_image_keeps_its_structure(tmp_path):
+    png = tmp_path / "luat.png"
+    scan(LAW, seed=1).save(png, dpi=(200, 200))
+    source = read(png)
+    [confidence] = source.ocr_confidence
+    assert isinstance(confidence, float) and _pdf.OCR_LOW_CONFIDENCE <= confidence <= 100
+    [doc] = parse(source, SourceRegister([]))
+    assert found_share(doc, LAW_UNITS) >= 0.9, [p.path for p in doc.provisions()]
+
+
+@needs_font
+@needs_ocr
+def test_image_only_pdf_confidence_per_page_and_a_poor_page_warns(tmp_path):
+    path = tmp_path / "scan.pdf"
+    scan(LAW, seed=4).save(path, save_all=True, append_images=[poor_scan(NOTICE)], resolution=200)
+    source = read(path)
+    assert len(source.ocr_confidence) == 2 and all(isinstance(c, float) for c in source.ocr_confidence)
+    good, poor = source.ocr_confidence
+    assert poor < _pdf.OCR_LOW_CONFIDENCE <= good
+    low = [w for w in source.warnings if "OCR confidence" in w]
+    assert len(low) == 1 and low[0].startswith(f"page 2: OCR confidence {poor:.0f}")
+    doc = parse(source, SourceRegister([]))[0]
+    assert found_share(doc, LAW_UNITS) >= 0.9, [p.path for p in doc.provisions()]
