@@ -62,10 +62,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings as _warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from . import units
 from ._legacy import BinaryContent, decode_bytes, fix_mojibake
@@ -121,13 +122,17 @@ MIN_CONTAINER_CHARS = 200
 NESTED_SHARE = 0.8
 CHROME_MAX_SHARE = 0.5
 PROSE_CHARS = 200
+#: Characters of script code above which an empty page is said to be filled in by scripts.
+_SCRIPTED_CHARS = 200
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote body dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main ol p pre section table tbody thead tfoot tr td th ul caption center fieldset legend "
-    "details summary".split()
-)
+#: Elements that start and end a line.
+_BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre",
+    "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption", "center", "fieldset",
+    "legend", "details", "summary",
+))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.IGNORECASE)
 _FOOTNOTE_STYLE = re.compile(r"mso-element\s*:\s*(?:footnote|endnote)\b", re.IGNORECASE)
 _FOOTNOTE_ID = re.compile(r"_?(?:ftn|edn|fn|note|footnote)[-_:]?\d+", re.IGNORECASE)
@@ -195,14 +200,22 @@ def read_html(path: Path) -> HtmlText:
     text, anchors = _place_anchors(raw)
     if not text:
         raise ReadError(path, _no_text_reason(scripted))
-    warnings = list(warnings)
     if variant is not None:
         encoding = variant.split()[0]
-        warnings.append(f"the text is {encoding.upper()} mojibake (copied from a legacy font); converted to Unicode")
-    if page.fallback and not _ARTICLE_LINE.search(unicodedata.normalize("NFC", text)):
-        warnings.append("no content container (toanvancontent, fulltext, content1…) and no article heading "
-                        "('Điều …') found: the whole page body was read; check that it holds a legal text")
-    return HtmlText(text, encoding, warnings, notes.placed(anchors, text))
+    return HtmlText(text, encoding, [*warnings, *_warnings_about(text, variant, page.fallback)],
+                    notes.placed(anchors, text))
+
+
+def _warnings_about(text: str, variant: str | None, fallback: bool) -> list[str]:
+    """A legacy-font conversion; a page read without container nor article heading."""
+    found = []
+    if variant is not None:
+        name = variant.split()[0].upper()
+        found.append(f"the text is {name} mojibake (copied from a legacy font); converted to Unicode")
+    if fallback and not _ARTICLE_LINE.search(unicodedata.normalize("NFC", text)):
+        found.append("no content container (toanvancontent, fulltext, content1…) and no article heading "
+                     "('Điều …') found: the whole page body was read; check that it holds a legal text")
+    return found
 
 
 def _soup(markup: str) -> BeautifulSoup:
@@ -215,7 +228,7 @@ def _soup(markup: str) -> BeautifulSoup:
 
 
 def _no_text_reason(scripted: int) -> str:
-    if scripted > MIN_CONTAINER_CHARS:
+    if scripted > _SCRIPTED_CHARS:
         return ("no text found in the page: its text is probably filled in by scripts; open it in a browser "
                 "and save it again once the text shows (\"Webpage, complete\")")
     return "no text found in the page (markup only, or every element hidden)"
