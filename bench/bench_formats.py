@@ -32,7 +32,7 @@ from bench_parse import update_benchmarks  # noqa: E402
 START, END = "<!-- bench_formats:start -->", "<!-- bench_formats:end -->"
 #: Kinds of document in the sample, by the word of the file name that says the kind.
 KINDS = ("Luật", "Pháp lệnh", "Nghị định", "Thông tư", "VBHN", "Quyết định", "Nghị quyết", "Công văn")
-FORMATS = ("docx_numbered", "docx_tracked", "doc", "pdf", "html_vbpl", "html_pre", "html_tvpl", "scan")
+FORMATS = ("docx_numbered", "docx_tracked", "doc", "pdf", "html_vbpl", "html_pre", "html_tvpl", "html_layout", "scan")
 
 
 def sample(count: int, low: int = 5_000, high: int = 45_000) -> list[Path]:
@@ -74,7 +74,7 @@ def build(fmt: str, text: str, folder: Path, stem: str, cache: dict) -> tuple[Pa
     if fmt.startswith("html_"):
         from tests.html_fixtures import page_from_text
 
-        style = {"html_vbpl": "vbpl", "html_pre": "vbpl_pre", "html_tvpl": "tvpl"}[fmt]
+        style = {"html_vbpl": "vbpl", "html_pre": "vbpl_pre", "html_tvpl": "tvpl", "html_layout": "layout_table"}[fmt]
         path = folder / fmt / f"{stem}.html"
         path.write_text(page_from_text(text, style), encoding="utf-8")
         return path, {}
@@ -111,7 +111,7 @@ def run(docs: list[Path], formats: list[str]) -> tuple[dict, list[dict], dict]:
     rows, seconds = [], collections.Counter()
     with tempfile.TemporaryDirectory(prefix="pt-formats-") as tmp:
         folder = Path(tmp)
-        for sub in ("numbered", "plain", "tracked", "doc", "pdf", "scan", "html_vbpl", "html_pre", "html_tvpl"):
+        for sub in ("numbered", "plain", "tracked", "doc", "pdf", "scan", "html_vbpl", "html_pre", "html_tvpl", "html_layout"):
             (folder / sub).mkdir()
         for path in docs:
             text = path.read_text(encoding="utf-8")

@@ -49,8 +49,11 @@ class ReadError(PolicytrackError):
 class Note:
     """A footnote or endnote kept out of the body text, with where its mark stands.
 
-    ``anchor`` is the offset in ``Source.text`` just after the text its mark follows (the
-    mark itself is not in the body); ``label`` is the mark as printed ("1", "*").
+    ``anchor`` is an offset in ``Source.text``: in Word files the reference mark is not
+    text, so it is where the mark stood (just after the text the mark follows); in saved
+    portal pages the visible mark stays in the body written ``[n]``, as in a consolidated
+    text's .txt, and ``anchor`` is the offset of its ``[``. ``label`` is the mark as shown
+    ("1", "*", "iv"; "" for a tooltip over ordinary words).
     """
 
     label: str

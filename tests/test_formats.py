@@ -14,6 +14,7 @@ from policytrack.read import read
 
 from . import format_builders as fb
 from .conftest import REAL, require_real
+from .html_fixtures import page_from_text
 
 #: Two short texts of different kinds: a circular and a law.
 SAMPLE = ("11-2025-TT-BNV", "35-2013-QH13")
@@ -50,6 +51,15 @@ def test_tracked_changes_accepted_give_the_same_tree(law, tmp_path):
     assert any(f"{changes} tracked changes" in w for w in source.warnings), source.warnings
     assert fb.tree(parse(built)) == expected
     assert "Đoạn đã xóa trong dự thảo." in read(built, revisions="original").text
+
+
+@require_real
+@pytest.mark.parametrize("style", ["vbpl", "vbpl_pre", "tvpl", "layout_table"])
+def test_saved_portal_pages_give_the_same_tree(law, tmp_path, style):
+    stem, text, expected = law
+    page = tmp_path / f"{stem}.html"
+    page.write_text(page_from_text(text, style), encoding="utf-8")
+    assert fb.tree(parse(page)) == expected
 
 
 @require_real
