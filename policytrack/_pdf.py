@@ -45,6 +45,7 @@ _MARKER = re.compile(
     r"|[-–—+•*]",
 )
 _SENTENCE_END = tuple(".:;!?")
+_HEADING = re.compile(rf"{units.alternation(units.heading_words())}\s+[\dIVXLC]+\w?\s*[.:]")
 
 
 @dataclass
@@ -64,6 +65,7 @@ def read_pdf(path: Path) -> PdfText:
     pages, warnings, confidence = _extract_pages(path)
     pages, encoding = _fix_legacy_fonts(pages, warnings)
     pages = remove_running_lines(pages)
+    _mark_wraps(pages)
     text, starts = join_pages(pages)
     return PdfText(text, starts, warnings, encoding, confidence)
 
@@ -101,7 +103,9 @@ def _extract_pages(path: Path) -> tuple[list[list[str]], list[str], list[float |
                 confidence.append(None)
                 if not text.strip():
                     text, confidence[-1] = _ocr_page(page, number, missing, warnings)
-                pages.append(text.splitlines())
+                    pages.append(text.splitlines())
+                else:
+                    pages.append(_with_wraps(page, text.splitlines()))
         except ReadError:
             raise
         except Exception as exc:
@@ -113,6 +117,80 @@ def _extract_pages(path: Path) -> tuple[list[list[str]], list[str], list[float |
     for number in missing:
         warnings.append(f"page {number} has no text layer and was skipped: {ocr_missing_reason()}")
     return pages, warnings, confidence
+
+
+class Line(str):
+    """A line of a page with what its geometry says: ``wrapped`` is True when the first
+    word of the next line (on this page or the next) would not have fitted at its end, so
+    the layout broke the paragraph; False when it would have (the author's break); None
+    when unknown (OCR, or pdfplumber's positioned lines differ from the text)."""
+
+    wrapped: bool | None = None
+    #: Whether the line is set in bold (most of its characters), None when unknown.
+    bold: bool | None = None
+    #: Where the line ends, the page's right text edge, a space's width, and the width of
+    #: the line's first word (points); None without geometry.
+    end: float | None = None
+    right: float | None = None
+    space: float = 3.0
+    first_word: float | None = None
+
+
+#: Points of slack at the right margin when deciding whether a word would have fitted.
+_WRAP_SLACK = 2.0
+
+
+def _with_wraps(page, lines: list[str]) -> list[str]:
+    """``lines`` as ``Line`` objects carrying the page's geometry, when pdfplumber's
+    positioned lines are the same lines (else as they are)."""
+    try:
+        boxes = page.extract_text_lines()
+    except Exception:  # geometry is a help, never a reason to lose the text
+        return lines
+    if [b["text"].strip() for b in boxes] != [line.strip() for line in lines] or not boxes:
+        return lines
+    right = max(b["x1"] for b in boxes)
+    weights = [_is_bold(box) for box in boxes]
+    out = []
+    for line, box, bold in zip(lines, boxes, weights):
+        tagged = Line(line)
+        tagged.bold = bold if any(weights) else None
+        tagged.end, tagged.right, tagged.space = box["x1"], right, _space(box)
+        tagged.first_word = _first_word_width(box)
+        out.append(tagged)
+    return out
+
+
+def _mark_wraps(pages: list[list[str]]) -> None:
+    """Set ``Line.wrapped`` from each line and the line after it, across page breaks."""
+    flat = [line for lines in pages for line in lines]
+    for line, after in zip(flat, flat[1:]):
+        if isinstance(line, Line) and isinstance(after, Line) and line.end is not None and after.first_word is not None:
+            line.wrapped = line.end + line.space + after.first_word > line.right - _WRAP_SLACK
+
+
+def _is_bold(box: dict) -> bool:
+    chars = [c for c in box.get("chars") or [] if not c["text"].isspace()]
+    return bool(chars) and sum("bold" in (c.get("fontname") or "").lower() for c in chars) > len(chars) / 2
+
+
+def _space(box: dict) -> float:
+    chars = box.get("chars") or []
+    sizes = [c.get("size", 0) for c in chars if c.get("size")]
+    return 0.25 * (sum(sizes) / len(sizes)) if sizes else 3.0
+
+
+def _first_word_width(box: dict) -> float:
+    """Width of a line's first word: its characters up to the first space or gap (PDFs
+    often draw no space character, only a jump in position)."""
+    chars = box.get("chars") or []
+    end = box["x0"]
+    for c in chars:
+        gap = c["x0"] - end
+        if c["text"].isspace() or (end > box["x0"] and gap > 0.15 * (c.get("size") or 10)):
+            break
+        end = c["x1"]
+    return end - box["x0"]
 
 
 def _pages(numbers: list[int]) -> str:
@@ -265,14 +343,45 @@ def _repeated_signatures(pages: list[list[str]]) -> tuple[set[str], set[str]]:
     return result[0], result[1]
 
 
-def should_join(previous: str, line: str) -> bool:
-    """Is ``line`` the continuation of ``previous`` (a line broken by the layout)?"""
+#: A line that opens a clause, a point or a dash item: never a continuation.
+_LABEL = re.compile(rf"\d+(?:\.\d+)*\s*[.)](?:\s|$)|{units.letter_class()}\d?\)(?:\s|$)|[-–—+•*]\s")
+
+
+def should_join(previous: str, line: str, wrapped: bool | None = None, same_weight: bool | None = None) -> bool:
+    """Is ``line`` the continuation of ``previous`` (a line broken by the layout)?
+
+    ``wrapped`` is what the page geometry says of ``previous`` (see ``Line``): a line the
+    layout broke goes on with the next one whatever that starts with ("… khoản 3" /
+    "Điều 38 Luật …", a title in capitals over two lines), unless that opens a clause,
+    a point or a dash item. ``same_weight`` (both lines bold or both not; None when the
+    page has no bold) tells a heading's second line from the article's first sentence.
+    Without geometry, only a lower-case line continues.
+    """
     previous, line = previous.rstrip(), line.lstrip()
-    if not previous or not line or not line[0].islower():
+    if not previous or not line:
+        return False
+    if wrapped and _continues_by_layout(previous, line, same_weight):
+        return True
+    if not line[0].islower():
         return False
     if previous.endswith(_SENTENCE_END) or _is_upper_heading(previous):
         return False
     return _MARKER.match(line) is None
+
+
+def _continues_by_layout(previous: str, line: str, same_weight: bool | None) -> bool:
+    """Where the layout broke ``previous``, does ``line`` go on with it? Not after a
+    sentence end, not a label; a title in capitals goes on only in capitals; a heading
+    ("Điều 3. …") goes on in the same weight (bold), or, where the page shows no weight,
+    with a lower-case word or a number (a capital after a heading is most often the
+    article's first sentence)."""
+    if previous.endswith(_SENTENCE_END) or _LABEL.match(line) or _HEADING.match(line) or same_weight is False:
+        return False
+    if _is_upper_heading(previous):
+        return _is_upper_heading(line) and _MARKER.match(line) is None
+    if _HEADING.match(previous) and same_weight is None:
+        return line[0].islower() or line[0].isdigit()
+    return True
 
 
 def _is_upper_heading(line: str) -> bool:
@@ -284,16 +393,21 @@ def join_pages(pages: list[list[str]]) -> tuple[str, list[int]]:
     """Join page lines into one text, re-joining broken lines; return it and page starts."""
     out: list[str] = []
     marks: list[tuple[int, int]] = []
+    wrapped: bool | None = None
+    bold: bool | None = None
     for lines in pages:
         mark: tuple[int, int] | None = None
         for line in lines:
+            flag, weight = getattr(line, "wrapped", None), getattr(line, "bold", None)
+            same = None if bold is None or weight is None else bold == weight
             line = line.rstrip()
-            if out and should_join(out[-1], line):
+            if out and should_join(out[-1], line, wrapped, same):
                 column = len(out[-1]) + 1
                 out[-1] += " " + line.lstrip()
             else:
                 column = 0
                 out.append(line)
+            wrapped, bold = flag, weight
             if mark is None:
                 mark = (len(out) - 1, column)
         marks.append(mark if mark is not None else (len(out), 0))

@@ -296,6 +296,31 @@ def test_should_join(previous: str, line: str, joined: bool) -> None:
     assert _pdf.should_join(previous, line) is joined
 
 
+@pytest.mark.parametrize(
+    ("previous", "line", "same_weight", "joined"),
+    [
+        # the layout broke the line: what follows goes on, whatever its first letter
+        ("trách nhiệm quy định tại khoản 3", "Điều 38 Luật Quy hoạch đô thị", None, True),
+        ("QUY ĐỊNH VỀ PHÂN ĐỊNH THẨM QUYỀN CỦA CHÍNH QUYỀN ĐỊA", "PHƯƠNG 02 CẤP", True, True),
+        # ... but not a label, a heading, a new sentence, or a change of weight
+        ("các trường hợp sau đây gồm có", "1. Trường hợp thứ nhất", None, False),
+        ("các trường hợp sau đây gồm có", "b) trường hợp thứ hai", None, False),
+        ("TRÁCH NHIỆM QUẢN LÝ HOẠT ĐỘNG DẠY THÊM, HỌC THÊM", "Điều 8. Trách nhiệm", True, False),
+        ("Mục 1. ĐĂNG KÝ HỘ TỊCH TẠI ỦY BAN NHÂN DÂN CẤP XÃ", "Điều 15. Đăng ký khai sinh", True, False),
+        ("Câu này đã kết thúc.", "Câu sau", None, False),
+        ("TRÁCH NHIỆM CỦA CÁC CƠ QUAN TRONG CÔNG TÁC", "Điều khoản chung", None, False),
+        # a heading over two lines: the same weight says it goes on; without weight only a
+        # lower-case word does (a capital is most often the article's first sentence)
+        ("Điều 6. Giải quyết việc nuôi con quy định tại Điều 81 của", "Luật Hôn nhân và gia đình", True, True),
+        ("Điều 6. Giải quyết việc nuôi con quy định tại Điều 81 của", "Luật Hôn nhân và gia đình", False, False),
+        ("Điều 3. Xác định lãi suất trong hợp đồng thuộc trường hợp áp dụng", "Hợp đồng vay tài sản", None, False),
+        ("Điều 3. Xác định lãi suất trong hợp đồng thuộc trường", "hợp áp dụng Bộ luật", None, True),
+    ],
+)
+def test_should_join_where_the_layout_broke_the_line(previous, line, same_weight, joined) -> None:
+    assert _pdf.should_join(previous, line, wrapped=True, same_weight=same_weight) is joined
+
+
 def _rendered_text_image(path: Path, lines: list[str]) -> Path:
     from PIL import Image, ImageDraw, ImageFont
 
