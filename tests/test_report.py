@@ -235,16 +235,6 @@ def test_a_rerun_keeps_a_report_file_a_person_edited(tmp_path):
     assert not third.problems and len(list(out.glob("*.edited-*"))) == 1
 
 
-def test_a_folder_without_manifest_keeps_office_files_only(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "brief.docx").write_bytes(b"someone's own file")
-    (out / "register.csv").write_text("old export\n", encoding="utf-8")
-    result = build_report(ROOT / "recommendations.csv", ROOT / "corpus", out, quiet=True)
-    assert [p.where for p in result.problems] == [str(out / "brief.docx")]
-    assert [p.read_bytes() for p in out.glob("brief.edited-*.docx")] == [b"someone's own file"]
-
-
 def test_a_failing_step_is_listed_and_the_other_parts_are_written(tmp_path, monkeypatch):
     import policytrack.report.charts
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,14 @@ from .brief import plan_brief
 from .brief_docx import write_brief
 from .dashboard import write_dashboard
 from .exports import write_corpus_summary, write_exports
-from .folder import MANIFEST, keep_edited_copies, record_written
+from .folder import (
+    MANIFEST,
+    Published,
+    keep_edited_copies,
+    manifest_trouble,
+    new_stage,
+    publish,
+)
 from .problems import Problem, ReportResult
 
 log = logging.getLogger("policytrack.report")
@@ -62,9 +70,17 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
                                                  "please report it with this message"))
         return None
 
+    trouble = attempt("report folder", str(out / MANIFEST), lambda: manifest_trouble(out))
+    if trouble:
+        log.warning("%s", trouble)
+        problems.append(Problem("report folder", str(out / MANIFEST), trouble, "note"))
     for old, kept in attempt("report folder", str(out), lambda: keep_edited_copies(out)) or []:
-        problems.append(Problem("report folder", str(old), f"changed since the last report: kept as {kept.name}",
-                                "note"))
+        problems.append(Problem("report folder", str(old), f"edited since the last report, or not written by it: kept as "
+                                f"{kept.name}", "note"))
+    # The files are written into a staging folder, then moved into place by ``publish``, with
+    # the manifest as its journal (without a staging folder, straight into ``out``).
+    stage = attempt("report folder", str(out), lambda: new_stage(out))
+    dest = stage or out
     _say(f"corpus: reading {corpus_folder}", started, quiet)
     # One sources register for the corpus and the register: the corpus folder's, else the
     # one beside the register (corpus/sources.csv), as Register.load would choose.
@@ -76,7 +92,7 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     if corpus is not None:
         problems.extend(Problem("corpus", err.path, f"{err.reason} (file skipped)") for err in corpus.errors)
         _say(f"summary: {len(corpus.docs)} documents, {len(corpus.errors)} files skipped", started, quiet)
-        result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, out)) or []
+        result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, dest)) or []
     register = attempt("register", str(register_path), lambda: Register.load(register_path, sources=sources))
     links = charts = None
     if register is not None:
@@ -90,10 +106,10 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
         _say("charts and exports: drawing, writing", started, quiet)
         charts = attempt("charts", str(out), lambda: report_charts(register, links, corpus, lang)) or []
         for chart in charts:
-            path = attempt("charts", chart.name, lambda c=chart: c.save_png(out / "charts" / f"{c.name}.png"))
+            path = attempt("charts", chart.name, lambda c=chart: c.save_png(dest / "charts" / f"{c.name}.png"))
             if path:
                 result.written.append(path)
-        result.written += attempt("exports", str(out), lambda: write_exports(register, links, out, lang)) or []
+        result.written += attempt("exports", str(out), lambda: write_exports(register, links, dest, lang)) or []
     _say("brief and dashboard: writing", started, quiet)
     brief = None
     if register is None or corpus is None or links is None:
@@ -105,11 +121,24 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
         brief_charts = charts if lang == "vi" else attempt("charts", str(out),
                                                            lambda: report_charts(register, links, corpus))
         brief = attempt("brief", str(out / "brief.docx"),
-                        lambda: write_brief(plan_brief(register, links, corpus, document), out,
+                        lambda: write_brief(plan_brief(register, links, corpus, document), dest,
                                             charts=brief_charts or ()))
     dashboard = attempt("dashboard", str(out / "dashboard.html"),
-                        lambda: write_dashboard(register, links, out, lang, charts=charts or (), problems=problems))
+                        lambda: write_dashboard(register, links, dest, lang, charts=charts or (), problems=problems))
     result.written += [p for p in (dashboard, brief) if p]
-    attempt("report folder", str(out / MANIFEST), lambda: record_written(out, result.written))
+    if stage is not None:
+        _publish(attempt("report folder", str(out / MANIFEST), lambda: publish(stage, out, result.written)), result)
+        shutil.rmtree(stage, ignore_errors=True)
     _say(f"done: {len(result.written)} files, {len(problems)} problems", started, quiet)
     return result
+
+
+def _publish(done: Published | None, result: ReportResult) -> None:
+    """The files ``publish`` put in place become ``result.written``; what stood in their
+    way, or kept them out, is listed."""
+    result.written = done.written if done is not None else []
+    for old, kept in done.kept if done is not None else []:
+        result.problems.append(Problem("report folder", str(old), f"changed during the run: kept as {kept.name}",
+                                       "note"))
+    result.problems.extend(Problem("report folder", str(path), why) for path, why in
+                           (done.failed if done is not None else []))
