@@ -9,8 +9,15 @@ Entries are pickles, because a parsed corpus must load fast. Unpickling runs cod
 every entry is signed with HMAC-SHA256 under a secret that only this user can read
 (``.key`` in the cache folder, mode 0600, owned by the user); an entry whose signature does
 not verify, such as a file another user placed in a shared folder, is never unpickled and
-counts as a miss. A key file that is not the user's own, or that others can read, disables
-the cache with a warning rather than trusting it.
+counts as a miss. The signature covers the kind and key the entry is stored under, so an
+entry copied under another name is refused too. A key file that is not the user's own, or
+that others can read, disables the cache with a warning rather than trusting it.
+
+Every read checks what it gets: an entry must hold what its kind holds (``EXPECTED``: a list
+of ``Document`` for ``docs``…), and the JSON side files (the file index) are signed and
+checked the same way (``EXPECTED_JSON``). Anything else (truncated, altered, of another
+entry, of the wrong type, malformed) is a miss with a warning naming the file, never an
+error: the caller computes the value again and the next ``put`` replaces the file.
 
 >>> cache = Cache(None)                 # a disabled cache: every get misses
 >>> cache.get("parse", "abc") is None
@@ -25,18 +32,23 @@ import json
 import logging
 import os
 import pickle
+import re
 import secrets
 import stat
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ._files import atomic_write
 
-__all__ = ["Cache", "code_digest", "default_dir"]
+__all__ = ["EXPECTED", "EXPECTED_JSON", "Cache", "Check", "Expect", "ExpectIndex", "code_digest", "default_dir"]
 
 log = logging.getLogger(__name__)
-_MAGIC = b"PTC1"
+_MAGIC = b"PTC2"  # PTC1 entries (no label) are refused as from an older version
+_HEAD = 38  # magic, signature, label length
+_JSON_MAGIC = b"PTJ1"
+_HEX = re.compile(r"[0-9a-f]{64}")
 _KEY_FILE = ".key"
 
 
@@ -120,57 +132,222 @@ class Cache:
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / f"{kind}-{key}.pkl"
 
+    def _read(self, path: Path) -> bytes | None:
+        """The bytes of a cache file; ``None`` when absent (quietly) or unreadable (with a warning)."""
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("ignoring cache file %s: cannot be read (%s)", path, exc.strerror or exc)
+            return None
+
     # --- entries ---------------------------------------------------------------------------
-    def get(self, kind: str, key: str) -> Any | None:
-        """The value stored under ``kind``/``key``, or ``None`` (absent, unreadable, or not
-        signed with this user's key: such a file is never unpickled)."""
+    def get(self, kind: str, key: str, expect: Check | None = None) -> Any | None:
+        """The value stored under ``kind``/``key``, or ``None``: absent, unreadable, truncated,
+        not signed with this user's key (never unpickled), signed for another entry, or not
+        what ``expect`` (default: ``EXPECTED[kind]``) accepts. Each but the first is a warning
+        naming the file; none is an error."""
         if self.folder is None:
             return None
         path = self._path(kind, key)
-        try:
-            blob = path.read_bytes()
-        except OSError:
+        blob = self._read(path)
+        secret = self._key() if blob is not None else None
+        if blob is None or secret is None:
             return None
-        secret = self._key()
-        if secret is None:
-            return None
-        head, mac, payload = blob[:4], blob[4:36], blob[36:]
-        if head != _MAGIC or not hmac.compare_digest(mac, hmac.new(secret, payload, hashlib.sha256).digest()):
-            log.warning("ignoring cache entry %s: not signed by this user's cache key", path)
+        payload, why = _unseal(secret, blob, _label(kind, key))
+        if why:
+            log.warning("ignoring cache entry %s: %s", path, why)
             return None
         try:
-            return pickle.loads(payload)
+            value = pickle.loads(payload)
         except Exception as exc:  # noqa: BLE001 - a signed but unloadable entry (old classes) is a miss
             log.warning("ignoring unreadable cache entry %s: %s", path, exc)
             return None
+        check = expect or EXPECTED.get(kind)
+        if check is not None and not check.accepts(value):
+            log.warning("ignoring cache entry %s: holds %s, where %s belongs", path, _describe(value), check)
+            return None
+        return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` (atomically; a failure to write is a warning, never an error)."""
-        if self.folder is None:
-            return
-        secret = self._key()
+        secret = self._key() if self.folder is not None else None
         if secret is None:
             return
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        mac = hmac.new(secret, payload, hashlib.sha256).digest()
+        path = self._path(kind, key)
         try:
-            atomic_write(self._path(kind, key), _MAGIC + mac + payload)
-        except OSError as exc:
-            log.warning("cannot write cache entry %s: %s", self._path(kind, key), exc)
-
-    # --- plain JSON (never executed) --------------------------------------------------------
-    def read_json(self, name: str) -> Any | None:
-        if self.folder is None:
-            return None
-        try:
-            return json.loads((self.folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-
-    def write_json(self, name: str, value: Any) -> None:
-        if self.folder is None:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - what cannot be pickled is simply not cached
+            log.warning("cannot write cache entry %s: %s cannot be pickled (%s)", path, _describe(value), exc)
             return
         try:
-            atomic_write(self.folder / name, json.dumps(value))
+            atomic_write(path, _seal(secret, _label(kind, key), payload))
         except OSError as exc:
-            log.warning("cannot write %s: %s", self.folder / name, exc)
+            log.warning("cannot write cache entry %s: %s", path, exc)
+
+    # --- plain JSON (never executed, still signed: it says which entry belongs to which file) ---
+    def read_json(self, name: str, expect: Check | None = None) -> Any | None:
+        """The JSON value written by ``write_json(name, …)``, or ``None``: absent, unreadable,
+        not signed with this user's key (altered, or from an older version), not JSON, or not
+        what ``expect`` (default: ``EXPECTED_JSON[name]``) accepts. A caller that gets
+        ``None`` rebuilds the file; each case but the first is a warning naming it."""
+        if self.folder is None:
+            return None
+        path = self.folder / name
+        blob = self._read(path)
+        secret = self._key() if blob is not None else None
+        if blob is None or secret is None:
+            return None
+        body, why = _unseal_json(secret, blob, name)
+        try:
+            value = json.loads(body) if not why else None
+        except ValueError as exc:
+            why = f"not JSON ({exc})"
+        check = expect or EXPECTED_JSON.get(name)
+        if not why and check is not None and not check.accepts(value):
+            why = f"holds {_describe(value)}, where {check} belongs"
+        if why:
+            log.warning("ignoring cache file %s (it will be rebuilt): %s", path, why)
+            return None
+        return value
+
+    def write_json(self, name: str, value: Any) -> None:
+        """Store ``value`` as signed JSON (atomically; a failure is a warning, never an error)."""
+        secret = self._key() if self.folder is not None else None
+        if secret is None:
+            return
+        path = self.folder / name
+        try:
+            atomic_write(path, _seal_json(secret, name, json.dumps(value)))
+        except (OSError, TypeError, ValueError) as exc:
+            log.warning("cannot write %s: %s", path, exc)
+
+
+# --- signing --------------------------------------------------------------------------------
+def _label(kind: str, key: str) -> bytes:
+    return f"{kind}/{key}".encode()
+
+
+def _mac(secret: bytes, *parts: bytes) -> bytes:
+    """HMAC-SHA256 over ``parts``, each prefixed by its length so that no two splits agree."""
+    h = hmac.new(secret, digestmod=hashlib.sha256)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.digest()
+
+
+def _seal(secret: bytes, label: bytes, payload: bytes) -> bytes:
+    """An entry's bytes: magic, signature, the label (kind and key) it is stored under, the
+    pickle. The label is signed with the pickle, so an entry copied under another name is refused."""
+    return _MAGIC + _mac(secret, label, payload) + len(label).to_bytes(2, "big") + label + payload
+
+
+def _unseal(secret: bytes, blob: bytes, label: bytes) -> tuple[bytes, str | None]:
+    """``(pickle, None)`` when ``blob`` is this user's entry for ``label``, else ``(b"", why)``."""
+    if blob[:4] != _MAGIC:
+        return b"", "not a cache entry of this version"
+    if len(blob) < _HEAD:
+        return b"", f"truncated ({len(blob)} bytes)"
+    size = int.from_bytes(blob[36:38], "big")
+    if len(blob) < _HEAD + size:
+        return b"", f"truncated ({len(blob)} bytes)"
+    stored, payload = blob[_HEAD:_HEAD + size], blob[_HEAD + size:]
+    if not hmac.compare_digest(blob[4:36], _mac(secret, stored, payload)):
+        return b"", "not signed by this user's cache key (altered, truncated, or placed by someone else)"
+    if stored != label:
+        return b"", f"holds the entry {stored.decode('utf-8', 'replace')}, not {label.decode('utf-8')}"
+    return payload, None
+
+
+def _seal_json(secret: bytes, name: str, text: str) -> bytes:
+    """A JSON side file: a first line with the magic and the signature (over its name and
+    body), then the JSON."""
+    body = text.encode("utf-8")
+    return _JSON_MAGIC + b" " + _mac(secret, name.encode("utf-8"), body).hex().encode() + b"\n" + body
+
+
+def _unseal_json(secret: bytes, blob: bytes, name: str) -> tuple[bytes, str | None]:
+    """``(JSON body, None)`` when ``blob`` is this user's side file ``name``, else ``(b"", why)``."""
+    head, _, body = blob.partition(b"\n")
+    magic, _, mac = head.partition(b" ")
+    if magic != _JSON_MAGIC:
+        return b"", "not a signed cache file (altered, or from an older version)"
+    expected = _mac(secret, name.encode("utf-8"), body).hex().encode()
+    if not hmac.compare_digest(mac, expected):
+        return b"", "not signed by this user's cache key (altered, truncated, or placed by someone else)"
+    return body, None
+
+
+# --- what entries hold ----------------------------------------------------------------------
+class Check(Protocol):
+    """What ``get`` and ``read_json`` check a value with: ``accepts``, and ``str()`` for the warning."""
+
+    def accepts(self, value: Any) -> bool: ...
+
+
+def _type_names(value: Any) -> set[str]:
+    return {f"{c.__module__}.{c.__qualname__}" for c in type(value).__mro__}
+
+
+def _describe(value: Any) -> str:
+    """``a list of 3 str`` or ``a dict``: what a rejected value is, for the warning."""
+    if isinstance(value, (list, tuple)) and value:
+        kinds = sorted({type(v).__name__ for v in value})
+        return f"a {type(value).__name__} of {len(value)} {'/'.join(kinds)}"
+    return f"a {type(value).__name__}"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a cache value must be: an instance of the type named ``name`` (``module.Class``,
+    named rather than imported: the cache sits below the modules whose types it checks), or,
+    with ``each``, a list of them; ``fields`` are attributes that must hold the named types."""
+
+    name: str
+    each: bool = False
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def _one(self, value: Any) -> bool:
+        return self.name in _type_names(value) and all(
+            type_name in _type_names(getattr(value, attr, None)) for attr, type_name in self.fields)
+
+    def accepts(self, value: Any) -> bool:
+        if self.each:
+            return isinstance(value, list) and all(self._one(v) for v in value)
+        return self._one(value)
+
+    def __str__(self) -> str:
+        return f"a list of {self.name}" if self.each else f"a {self.name}"
+
+
+@dataclass(frozen=True)
+class ExpectIndex:
+    """A file index: a mapping of paths to ``[size, mtime_ns, digest, salt]`` (the rows
+    ``Corpus.load`` keeps to know which entry holds which file without re-reading it)."""
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, dict) and all(isinstance(path, str) and _index_row(row)
+                                               for path, row in value.items())
+
+    def __str__(self) -> str:
+        return "a file index (path → [size, mtime_ns, digest, salt])"
+
+
+def _index_row(row: Any) -> bool:
+    return (isinstance(row, list) and len(row) == 4
+            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in row[:2])
+            and all(isinstance(h, str) and _HEX.fullmatch(h) for h in row[2:]))
+
+
+#: What each kind of entry the package stores holds; ``get`` refuses anything else.
+EXPECTED: dict[str, Check] = {
+    "docs": Expect("policytrack.model.Document", each=True, fields=(("source", "policytrack.model.Source"),)),
+    "tags": Expect("builtins.dict", each=True),
+    "references": Expect("policytrack.citations.model.Reference", each=True),
+    "link-index": Expect("policytrack.linking.LinkIndex"),
+    "topic-model": Expect("policytrack.tagging.learned.TopicModel"),
+}
+#: The same for the JSON side files.
+EXPECTED_JSON: dict[str, Check] = {"index.json": ExpectIndex()}
