@@ -97,12 +97,48 @@ def _skipped_cause(doc, text: str, w) -> str | None:
     return "source: the skipped number or letter is printed nowhere in the provision"
 
 
+_RESTART = re.compile(r"^(khoản (\S+) after khoản (\S+)|khoản (\S+) out of sequence \(after (\S+)\)|điểm (\S+)\) out of order \(after (\S+)\))")
+_UNIT_LIKE_HEADING = re.compile(r"^[ \t]*(?:\d+(?:\.\d+)+\.?[ \t]|[IVXLl]+[ \t]*[-–.][ \t]|[A-ZĐ][A-ZĐ0-9ÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ ,;:()/-]{6,}$)")
+
+
+def _restart_cause(doc, text: str, w) -> str | None:
+    """For a clause or point series that begins again or goes back (kept as text): what the
+    raw text shows around it, read from the lines before the restart."""
+    m = _RESTART.match(w.message)
+    if m is None or (m.group(4) and not _goes_back(m.group(4), m.group(5))):
+        return None
+    if any(p.path.startswith("pl") and p.start <= w.start < p.end for p in doc.provisions("annex")):
+        return "source: the rows of a list, table or form in an annex"
+    line_start = text.rfind("\n", 0, w.start) + 1
+    here = text[line_start:text.find("\n", w.start) if "\n" in text[w.start:] else len(text)]
+    before = [ln for ln in text[max(0, line_start - 2000):line_start].split("\n") if ln.strip()]
+    previous = before[-1] if before else ""
+    if "\t" in here:
+        return "source: the rows of a table"
+    if (m.group(2) and m.group(2) == m.group(3)) or (m.group(6) and m.group(6) == m.group(7)):
+        return "source: the same number or letter printed twice"
+    if any(ln.lstrip().startswith(("“", '"')) for ln in before[-40:]):
+        return "source: the numbering of quoted text (another document's wording)"
+    holder = max((p for p in doc.root.walk() if p.start <= w.start < p.end and p.kind != "document"),
+                 key=lambda p: p.start, default=doc.root)
+    if _UNIT_LIKE_HEADING.match(previous) or any(
+            _UNIT_LIKE_HEADING.match(ln) for ln in text[holder.start:line_start].split("\n")[1:]):
+        return "source: a list under a heading the structure does not number (a decimal part '3.4.', a part 'II-', a title in capitals)"
+    if previous.rstrip().endswith(":"):
+        return "source: a sub-list introduced by a colon inside the unit"
+    return "not yet explained"
+
+
+def _goes_back(number: str, after: str) -> bool:
+    return after == "none" or (number.isdigit() and after.isdigit() and int(number) <= int(after))
+
+
 def consistency():
     """Findings over every file: what the parser reports as out of sequence, and why."""
     from policytrack import parse
 
     totals = collections.Counter()
-    gaps, no_article, warning_kinds, skips = [], [], collections.Counter(), []
+    gaps, no_article, warning_kinds, skips, restarts = [], [], collections.Counter(), [], []
     for path in sorted(REAL.glob("*.txt")):
         docs = parse(path)
         text = docs[0].source.text
@@ -147,6 +183,9 @@ def consistency():
                 skipped = _skipped_cause(doc, text, w)
                 if skipped is not None:
                     skips.append((path.name, w.message, line(w.start), skipped))
+                restarted = _restart_cause(doc, text, w)
+                if restarted is not None:
+                    restarts.append((path.name, w.message, line(w.start), restarted))
                 kind = re.sub(r"\d+", "N", w.message.split(":")[0])
                 kind = re.sub(r"^repeated provision .*", "repeated provision (renamed ~N)", kind)
                 kind = re.sub(r"^(khoản N)$", r"\1 fused to its text", kind)
@@ -154,7 +193,7 @@ def consistency():
                 kind = re.sub(r"after \S+\)", "after x)", kind)
                 warning_kinds[kind] += 1
             totals["header_warnings"] += len(doc.meta.warnings)
-    return totals, gaps, no_article, warning_kinds, skips
+    return totals, gaps, no_article, warning_kinds, skips, restarts
 
 
 def resolution():
@@ -180,7 +219,7 @@ def _f(x) -> str:
 
 
 def render(cit: dict, struct, cons, res: dict, cmd: str) -> str:
-    totals, gaps, no_article, kinds, skips = cons
+    totals, gaps, no_article, kinds, skips, restarts = cons
     skip_causes = collections.Counter(c.split(":")[0] + (": " + c.split(": ", 1)[1] if c.startswith("source") else "")
                                       for *_, c in skips)
     skip_rows = "\n".join(f"| {k} | {n} |" for k, n in skip_causes.most_common())
@@ -196,6 +235,12 @@ def render(cit: dict, struct, cons, res: dict, cmd: str) -> str:
     gap_causes = collections.Counter(c.split(":")[0] for *_, c in gaps)
     gap_rows = "\n".join(f"| {f[:55]} | {what} | {ln} | {cause} |" for f, what, ln, cause in gaps)
     kind_rows = "\n".join(f"| {k} | {n} |" for k, n in kinds.most_common(12))
+    restart_rows = "\n".join(f"| {k} | {n} |" for k, n in collections.Counter(c for *_, c in restarts).most_common())
+    unexplained = collections.defaultdict(list)
+    for f, msg, ln, c in restarts:
+        if c == "not yet explained":
+            unexplained[f].append(str(ln))
+    open_restarts = "\n".join(f"- `{f[:60]}`: lines {', '.join(lines)}" for f, lines in sorted(unexplained.items())) or "none"
     reason_rows = "\n".join(f"| {k} | {n} |" for k, n in res["reasons"].items())
     return f"""{START}
 ## Real law: citations, structure, consistency, resolution (issue 11)
@@ -249,10 +294,18 @@ text of the provision that holds it:
 
 {('Skips where the number is printed (parser defects, open):' + chr(10) + chr(10) + '| file | warning | line | cause |' + chr(10) + '|---|---|---|---|' + chr(10) + defect_rows) if defect_rows else 'No skip is a parser defect: every skipped number or letter is absent from the provision.'}
 
-The parser's warnings by kind. The clause and point series it kept as text are numbered
-lists that begin again inside a provision (a sub-list under a clause, a table of contents,
-the rows of a form in an annex printed without "Phụ lục", decimal-numbered parts such as
-"3.4." of guidance texts); they are counted here and not yet each explained:
+Clause and point series that begin again or go back ({len(restarts)}; the parser keeps the
+unit as text of the one above, with a warning), each read against the lines before it:
+
+| cause | series |
+|---|---|
+{restart_rows}
+
+Not yet explained (a misprint of the source or a parser defect, open), by file and line:
+
+{open_restarts}
+
+The parser's warnings by kind:
 
 | warning | count |
 |---|---|

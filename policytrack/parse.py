@@ -105,7 +105,8 @@ _MARKER_BODY = (
     r"|(?P<dash>[-–+•](?=[ \t]))"
     # "I. MỤC TIÊU", "II. NHIỆM VỤ": the roman-numbered parts of a decision's article or
     # of a text without articles (cited as "mục I", "Mục II Điều 1").
-    r"|(?P<roman>(?P<roman_n>[IVX]{1,5})\.(?=[ \t]))"
+    # Party resolutions write them with a dash: "II- MỤC TIÊU", "III - NHIỆM VỤ, GIẢI PHÁP".
+    r"|(?P<roman>(?P<roman_n>[IVX]{1,5})(?:\.(?=[ \t])|[ \t]?[-–](?=[ \t]+[^\W\d_]{2})))"
     r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
     r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"
     r"|(?P<issued_with>\(?Ban hành kèm theo)"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policytrack.model import DocumentMeta, Source
-from policytrack.parse import parse_span, quoted_regions
+from policytrack.parse import parse_span, parse_text, quoted_regions
 from policytrack.units import POINT_LETTERS, roman_to_int
 
 from .conftest import PROJECT_SOURCES, REAL, REAL_GOLD, SHARED, require_real, require_shared
@@ -504,3 +504,16 @@ def test_eth_for_d_bar_is_read_by_normalisation_without_a_warning():
     doc = tree("LUẬT\nTHỬ\nÐiều 1. Phạm vi\nÐIỀU 2. HIỆU LỰC\n")
     assert paths(doc) == ["d1", "d2"] and not doc.warnings
     assert doc["d1"].text.startswith("Ðiều 1.")
+
+
+@pytest.mark.parametrize("heading", ["II- MỤC TIÊU", "II - MỤC TIÊU", "II– Mục tiêu", "II. MỤC TIÊU"])
+def test_roman_parts_written_with_a_dash(heading):
+    text = f"NGHỊ QUYẾT\nVỀ THỬ\n\nI- TÌNH HÌNH\n1. Một.\n2. Hai.\n{heading}\n1. Ba.\n2. Bốn.\n"
+    doc = parse_text(text)[0]
+    assert [p.path for p in doc.root.walk() if p.kind != "document"] == ["m1", "m1.k1", "m1.k2", "m2", "m2.k1", "m2.k2"]
+    assert not doc.warnings
+
+
+def test_a_dash_after_a_roman_numeral_in_running_text_is_no_part():
+    doc = parse_text("NGHỊ QUYẾT\nVỀ THỬ\n\nI- TÌNH HÌNH\n1. Một.\nII- 5 năm.\n2. Hai.\n")[0]
+    assert [p.path for p in doc.root.walk() if p.kind != "document"] == ["m1", "m1.k1", "m1.k2"]
