@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def _new_file_mode() -> int:
@@ -45,3 +45,32 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
             os.fsync(fh.fileno())
 
     return atomic_save(path, save)
+
+
+def temporary_files(path: Path) -> list[Path]:
+    """The temporary files ``atomic_save`` makes for ``path`` that are still there: left by a
+    process killed while writing (any other run removes its own)."""
+    path = Path(path)
+    prefix, suffix = f".{path.stem}.tmp-", path.suffix
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    return sorted(path.parent / n for n in names if n.startswith(prefix) and n.endswith(suffix))
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (renames, removals) to disk where the system allows it
+    (POSIX; Windows has no handle on a folder to flush, and some file systems refuse)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
