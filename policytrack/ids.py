@@ -19,10 +19,10 @@ import unicodedata
 from functools import lru_cache
 
 from .model import DocumentMeta
-from .units import UNITS, id_letters, ordinal, roman_to_int
+from .units import ID_LETTERS, ORDINAL_WORD, ORDINALS, UNITS, id_letters, ordinal, roman_to_int, to_roman
 
 __all__ = ["segment", "join", "slug", "canonical_number", "number_key", "document_id", "safe_id",
-           "is_iso_date"]
+           "is_iso_date", "provision_words"]
 
 
 def _roman_or_digits(raw: str) -> int | None:
@@ -127,3 +127,78 @@ def is_iso_date(value: str) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+
+_REPEAT = re.compile(r"~(\d+)$")
+_PREFIXED = re.compile(r"(?P<kind>pl|tm|p|c|m|d|k|i)(?P<number>\d+[a-z]*|(?<=pl)[a-z]*)")
+_PREFIX_KIND = {"p": "part", "c": "chapter", "m": "section", "tm": "subsection", "d": "article", "k": "clause",
+                "pl": "annex", "i": "dash"}
+
+
+def _printed_letters(spelled: str) -> str:
+    """The printed letters of an id segment: ``dd`` → ``đ``, ``uw`` → ``ư``."""
+    for letter, spelling in sorted(ID_LETTERS.items(), key=lambda kv: -len(kv[1])):
+        spelled = spelled.replace(spelling, letter)
+    return spelled
+
+
+def _ordinal_word(n: int) -> str:
+    """``2`` → ``hai``: the first word ``data/units.yaml`` lists for it (digits beyond)."""
+    return next((word for word, value in ORDINALS.items() if value == n), str(n))
+
+
+def _segment_kind(seg: str, parent: str) -> tuple[str, str]:
+    """``(kind, number)`` of one path segment. Letters alone are a point (``b``, ``dd``);
+    letters and digits after a point of those letters are its sub-point (``a1`` under
+    ``a``; so ``c2`` under point ``c`` is a sub-point, not Chương II, and ``i1`` under point
+    ``i`` a sub-point, not a dash item: the id cannot tell those two apart)."""
+    letters = re.fullmatch(r"([a-z]+)(\d+)", seg)
+    if letters and parent.isalpha() and letters.group(1) == parent:
+        return "subpoint", seg
+    m = _PREFIXED.fullmatch(seg)
+    if m is not None:
+        return _PREFIX_KIND[m.group("kind")], m.group("number")
+    if re.fullmatch(r"[a-z]+", seg):
+        return "point", seg
+    if letters:
+        return "subpoint", seg
+    raise ValueError(f"not a provision path segment: {seg!r}")
+
+
+def _segment_words(kind: str, number: str) -> str:
+    """One unit in words: the unit word of ``data/units.yaml`` and its printed number."""
+    if kind == "dash":
+        return f"gạch đầu dòng thứ {_ordinal_word(int(number))}"
+    if kind == "part":
+        return f"{UNITS['part'].cited[0]} {ORDINAL_WORD} {_ordinal_word(int(number))}"
+    if kind == "chapter":
+        return f"{UNITS['chapter'].cited[0]} {to_roman(int(number))}"
+    if kind == "annex":
+        label = to_roman(int(number)) if number.isdigit() else number.upper()
+        return f"{UNITS['annex'].cited[0]} {label}".rstrip()
+    unit = "point" if kind == "subpoint" else kind
+    return f"{UNITS[unit].cited[0]} {_printed_letters(number)}"
+
+
+def provision_words(path: str) -> str:
+    """A provision path as a Vietnamese text cites it, innermost unit first:
+    ``d8.k3.b`` → ``điểm b khoản 3 Điều 8``; ``c2.m1`` → ``Mục 1 Chương II``. A full id
+    (``<document id>:<path>``) gives its path's words; a repeated path (``d5~2``) says
+    which occurrence. Unit words, point letters and ordinals come from
+    ``data/units.yaml``, so names follow the parser's vocabulary.
+
+    >>> provision_words("d8.k3.dd"), provision_words("pl2"), provision_words("d5a.k1.a.i2")
+    ('điểm đ khoản 3 Điều 8', 'Phụ lục II', 'gạch đầu dòng thứ hai điểm a khoản 1 Điều 5a')
+    """
+    path = path.rsplit(":", 1)[-1]
+    words, parent = [], ""
+    for seg in path.split("."):
+        repeat = _REPEAT.search(seg)
+        seg = _REPEAT.sub("", seg)
+        kind, number = _segment_kind(seg, parent)
+        if kind == "subpoint" and parent.isalpha():
+            words.pop()  # "điểm a1 khoản 3", not "điểm a1 điểm a khoản 3"
+        words.append(_segment_words(kind, number) + (f" (lần thứ {repeat.group(1)})" if repeat else ""))
+        parent = seg
+    return " ".join(reversed(words))

@@ -51,3 +51,39 @@ def test_document_id():
                                        ("hôm qua", False), ("", False)])
 def test_is_iso_date(value, ok):
     assert ids.is_iso_date(value) is ok
+
+
+@pytest.mark.parametrize("path, words", [
+    ("d8", "Điều 8"), ("d5a", "Điều 5a"), ("d5dd.k1", "khoản 1 Điều 5đ"),
+    ("d8.k3", "khoản 3 Điều 8"), ("d8.k3.b", "điểm b khoản 3 Điều 8"), ("d8.k3.dd", "điểm đ khoản 3 Điều 8"),
+    ("d8.k3.uw", "điểm ư khoản 3 Điều 8"), ("d8.k2.c", "điểm c khoản 2 Điều 8"), ("d8.k2.i", "điểm i khoản 2 Điều 8"),
+    ("d8.k3.a.a1", "điểm a1 khoản 3 Điều 8"), ("d8.k3.c.c2", "điểm c2 khoản 3 Điều 8"),
+    ("d8.k3.a.i2", "gạch đầu dòng thứ hai điểm a khoản 3 Điều 8"), ("d8.k1.i1", "gạch đầu dòng thứ nhất khoản 1 Điều 8"),
+    ("c4", "Chương IV"), ("c2.m1", "Mục 1 Chương II"), ("c2.m1.tm3", "Tiểu mục 3 Mục 1 Chương II"),
+    ("p1", "Phần thứ nhất"), ("p4.c1", "Chương I Phần thứ tư"),
+    ("pl", "Phụ lục"), ("pl2", "Phụ lục II"), ("pla", "Phụ lục A"), ("pl1.d2", "Điều 2 Phụ lục I"),
+    ("k1", "khoản 1"), ("d5~2", "Điều 5 (lần thứ 2)"),
+    ("72/2020/QH14:d8.k3.b", "điểm b khoản 3 Điều 8"), ("luat-x@du-thao-2:d13.k4", "khoản 4 Điều 13"),
+])
+def test_provision_words(path, words):
+    assert ids.provision_words(path) == words
+
+
+@pytest.mark.parametrize("path", ["", "d8..", "D8", "d8.k3.B"])
+def test_provision_words_refuses_what_is_not_a_path(path):
+    with pytest.raises(ValueError):
+        ids.provision_words(path)
+
+
+def test_provision_words_name_every_parsed_unit(tmp_path):
+    """Every path the parser gives a sample document reads back as words with no id in them."""
+    import re
+
+    from policytrack import parse
+
+    from .conftest import ROOT
+
+    [doc] = parse(ROOT / "corpus" / "mau-luat-tai-nguyen-nuoc-du-thao-1.txt")
+    for prov in doc.root.walk():
+        if prov.path:
+            assert not re.search(r"\b(?:d\d|k\d|dd\b|uw\b)", ids.provision_words(prov.path)), prov.path
