@@ -179,12 +179,58 @@ def _decode_html(data: bytes) -> tuple[str, str, list[str]]:
     return decode_bytes(data)
 
 
+#: Pages nested deeper than Python's default recursion allows (generated pages, broken
+#: editors) are read again in a thread with a deep stack, up to this many levels.
+DEEP_RECURSION = 60_000
+_DEEP_STACK = 512 * 1024 * 1024
+
+
 def read_html(path: Path) -> HtmlText:
     """Read a saved page: the main content as lines, its footnotes as ``Note``s (see module)."""
     try:
         markup, encoding, warnings = _decode_html(path.read_bytes())
     except BinaryContent as exc:
         raise ReadError(path, str(exc)) from None
+    try:
+        return _read_markup(path, markup, encoding, warnings)
+    except RecursionError:
+        return _read_deep(path, markup, encoding, warnings)
+
+
+def _read_deep(path: Path, markup: str, encoding: str, warnings: list[str]) -> HtmlText:
+    """``_read_markup`` in a thread with a deep stack and recursion limit: bs4 walks the tree
+    recursively, and a page nesting thousands of elements would otherwise fail."""
+    import sys
+    import threading
+
+    result: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            result["page"] = _read_markup(path, markup, encoding, warnings)
+        except RecursionError:
+            result["error"] = ReadError(path, f"the page nests its elements deeper than {DEEP_RECURSION:,} levels")
+        except Exception as exc:  # handed back to the caller's thread as it is
+            result["error"] = exc
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        sys.setrecursionlimit(DEEP_RECURSION)
+        threading.stack_size(_DEEP_STACK)
+        worker = threading.Thread(target=work, name="policytrack-deep-html")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    if "error" in result:
+        raise result["error"]
+    page = result["page"]
+    page.warnings.append("the page nests its elements very deeply; read with a deep stack")
+    return page
+
+
+def _read_markup(path: Path, markup: str, encoding: str, warnings: list[str]) -> HtmlText:
     soup = _soup(markup)
     scripted = sum(len(tag.get_text()) for tag in soup.find_all("script"))
     for tag in soup.find_all(NON_TEXT_TAGS):

@@ -481,3 +481,28 @@ def test_http_equiv_windows_1258(tmp_path: Path) -> None:
     source = read(save(tmp_path, markup, charset="windows-1258"))
     assert source.encoding == "windows-1258"
     assert "Điều 2. Hiệu lực thi hành" in nfc(source.text)
+
+
+def test_a_page_nested_thousands_deep_is_read(tmp_path):
+    page = tmp_path / "sau.html"
+    page.write_text("<html><body>" + "<div>" * 3000 + "<p>Điều 1. Phạm vi</p><p>1. Một.</p>" + "</div>" * 3000
+                    + "</body></html>", encoding="utf-8")
+    from policytrack.parse import parse
+
+    [doc] = parse(page)
+    assert [p.path for p in doc.root.walk() if p.kind != "document"] == ["d1", "d1.k1"]
+    assert any("deep" in w for w in doc.source.warnings)
+
+
+def test_a_page_nested_beyond_reason_is_a_clear_error_and_the_folder_goes_on(tmp_path, capsys):
+    import json
+
+    from policytrack.cli import main
+
+    (tmp_path / "xau.html").write_text("<html><body>" + "<div>" * 70_000 + "Điều 1. X" + "</div>" * 70_000
+                                       + "</body></html>", encoding="utf-8")
+    (tmp_path / "tot.txt").write_text("LUẬT\nTHỬ\n\nĐiều 1. Phạm vi\n1. Một.\n", encoding="utf-8")
+    assert main(["parse", str(tmp_path), "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)["documents"]) == 1
+    assert "xau.html" in err and "deeper than" in err
