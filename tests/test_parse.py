@@ -517,3 +517,8 @@ def test_roman_parts_written_with_a_dash(heading):
 def test_a_dash_after_a_roman_numeral_in_running_text_is_no_part():
     doc = parse_text("NGHỊ QUYẾT\nVỀ THỬ\n\nI- TÌNH HÌNH\n1. Một.\nII- 5 năm.\n2. Hai.\n")[0]
     assert [p.path for p in doc.root.walk() if p.kind != "document"] == ["m1", "m1.k1", "m1.k2"]
+
+
+def test_articles_above_9999_are_articles():
+    doc = parse_text("LUẬT\nTHỬ\n\nĐiều 9999. A\n1. Một.\nĐiều 10000. B\n1. Hai.\n")[0]
+    assert [p.path for p in doc.root.walk() if p.kind != "document"] == ["d9999", "d9999.k1", "d10000", "d10000.k1"]
