@@ -8,11 +8,15 @@ test, a folder); ``Corpus.load(folder)`` reads a folder: files are parsed on all
 each file's documents are cached (``policytrack.cache``) under a key of the file's bytes,
 its name, the sources register and the code, so a second load of an unchanged corpus only
 checks file sizes and times and loads the signed entries. A file that cannot be read is
-recorded in ``corpus.errors`` with its reason and never stops the others.
+recorded in ``corpus.errors`` with its reason and never stops the others; so are folders
+that cannot be read, broken links and link loops (``scan_folder``). Files that are not
+documents (unsupported types, a second link to a file read) are listed in
+``corpus.skipped``: nothing in the folder is passed over without a word.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import logging
@@ -31,7 +35,7 @@ from .read import SUPPORTED_EXTENSIONS
 from .sources import FILE_NAME, SourceRegister
 from .text import match_key
 
-__all__ = ["Corpus", "LoadError", "corpus_files"]
+__all__ = ["Corpus", "FolderContents", "LoadError", "corpus_files", "scan_folder"]
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +55,138 @@ class LoadError:
     reason: str
 
 
+@dataclass
+class FolderContents:
+    """What a corpus folder holds: its document ``files`` (in path order), ``errors`` (what
+    could not be looked into or followed: unreadable folders, broken links, link loops) and
+    ``skipped`` (files that are not documents: an unsupported type, a second way to a file
+    or folder already read). Hidden entries, folder notes (README.md …), the folder's
+    ``sources.csv`` and the cache folder are left out without a word."""
+
+    files: list[Path]
+    errors: list[LoadError]
+    skipped: list[LoadError]
+
+
+def scan_folder(folder: Path, exclude: Iterable[Path] = ()) -> FolderContents:
+    """Walk ``folder`` recursively. A linked folder is followed once (a link to a shared
+    folder is common), never into a loop: folders are tracked by their real paths, and the
+    real tree is walked before any link, so a link never hides the folder it points to.
+    ``exclude``: folders left out silently (the cache)."""
+    walk = _FolderWalk(folder, exclude)
+    walk.run()
+    return FolderContents(walk.documents(), walk.errors, walk.skipped)
+
+
 def corpus_files(folder: Path) -> list[Path]:
-    """The document files of a folder, recursively, in path order (hidden files and folder
-    notes such as README.md left out)."""
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and p.name.lower() not in FOLDER_NOTES
-    )
+    """The document files of a folder, recursively, in path order (see ``scan_folder``)."""
+    return scan_folder(folder).files
+
+
+class _FolderWalk:
+    """One walk of a corpus folder (see ``scan_folder``)."""
+
+    def __init__(self, root: Path, exclude: Iterable[Path]):
+        self.root = root
+        self.exclude = {os.path.realpath(p) for p in exclude}
+        self.errors: list[LoadError] = []
+        self.skipped: list[LoadError] = []
+        self.folders: dict[str, Path] = {}  # real path -> the path it was read by
+        self.candidates: list[tuple[bool, Path, str]] = []  # (through a link, path, real path)
+        self.links: list[tuple[Path, str]] = []  # linked folders, followed after the tree
+
+    def run(self) -> None:
+        self.folders[os.path.realpath(self.root)] = self.root
+        self._walk(self.root)
+        while self.links:
+            self._follow(*self.links.pop(0))
+
+    def _walk(self, folder: Path) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except PermissionError:
+            self.errors.append(LoadError(str(folder), "unreadable folder: permission denied"))
+            return
+        except OSError as exc:
+            self.errors.append(LoadError(str(folder), f"unreadable folder: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            if not entry.name.startswith("."):
+                self._entry(Path(entry.path), entry)
+
+    def _entry(self, path: Path, entry: os.DirEntry) -> None:
+        linked = entry.is_symlink()
+        if linked:
+            broken = _broken_link(path)
+            if broken:
+                self.errors.append(LoadError(str(path), broken))
+                return
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError as exc:
+            self.errors.append(LoadError(str(path), f"cannot be read: {exc.strerror or exc}"))
+            return
+        real = os.path.realpath(path)
+        if is_dir and linked:
+            self.links.append((path, real))
+        elif is_dir:
+            self._folder(path, real)
+        elif is_file:
+            self._file(path, real, linked)
+        else:
+            self.skipped.append(LoadError(str(path), "not a regular file (a device, socket or pipe)"))
+
+    def _follow(self, link: Path, real: str) -> None:
+        """A linked folder: read once, unless it holds the link itself (a loop)."""
+        here = os.path.realpath(link.parent)
+        if os.path.commonpath([real, here]) == real:
+            self.errors.append(LoadError(str(link), f"link loop → {os.readlink(link)} (a folder that holds the link)"))
+        else:
+            self._folder(link, real, linked=True)
+
+    def _folder(self, path: Path, real: str, linked: bool = False) -> None:
+        """Walk a folder unless it is the cache or was read already (by another way)."""
+        if real in self.exclude:
+            return
+        if real in self.folders:
+            way = "link to a folder" if linked else "folder"
+            self.skipped.append(LoadError(str(path), f"{way} already read as {self.folders[real]}"))
+            return
+        self.folders[real] = path
+        self._walk(path)
+
+    def _file(self, path: Path, real: str, linked: bool) -> None:
+        name = path.name.lower()
+        if name in FOLDER_NOTES or name == FILE_NAME:  # a sources.csv is the register beside its files
+            return
+        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+            kind = path.suffix or "(none)"
+            self.skipped.append(LoadError(str(path), f"unsupported file type '{kind}' (not read)"))
+            return
+        self.candidates.append((linked, path, real))
+
+    def documents(self) -> list[Path]:
+        """The document files, each real file once (by its own path rather than a link's)."""
+        kept: dict[str, Path] = {}
+        for _linked, path, real in sorted(self.candidates):
+            if real in kept:
+                self.skipped.append(LoadError(str(path), f"the same file as {kept[real]} (read once)"))
+            else:
+                kept[real] = path
+        return sorted(kept.values())
+
+
+def _broken_link(path: Path) -> str | None:
+    """Why a link cannot be followed (its target missing, or links that loop), or ``None``."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        target = os.readlink(path)
+        if exc.errno == errno.ELOOP:
+            return f"link loop → {target}"
+        return f"broken link → {target}"
+    return None
 
 
 def _parse_file(path: str, sources: SourceRegister) -> tuple[str, list[Document] | None, str | None]:
@@ -77,13 +204,16 @@ class Corpus:
     against (``sources``), and a cache for what is computed from them.
 
     ``documents`` may hold two documents with one id (two files of one law): the later is
-    renamed ``<id>~2``, with a warning. ``folder``, ``files`` and ``errors`` describe where
-    the documents came from (``Corpus.load`` fills them).
+    renamed ``<id>~2``, with a warning. ``folder``, ``files``, ``errors`` (what could not be
+    loaded, and why) and ``skipped`` (what was deliberately not read, and why: files of an
+    unsupported type, second links to what was read) describe where the documents came
+    from (``Corpus.load`` fills them; see ``scan_folder``).
     """
 
     def __init__(self, documents: Iterable[Document] = (), sources: SourceRegister | None = None, *,
                  cache: Cache | None = None, folder: str | os.PathLike | None = None,
-                 files: Iterable[Path] = (), errors: Iterable[LoadError] = ()):
+                 files: Iterable[Path] = (), errors: Iterable[LoadError] = (),
+                 skipped: Iterable[LoadError] = ()):
         if isinstance(documents, (str, os.PathLike)):
             raise TypeError(f"Corpus() takes documents; to read the folder {documents!s} use Corpus.load(folder)")
         self.sources = sources if sources is not None else SourceRegister([])
@@ -91,6 +221,7 @@ class Corpus:
         self.folder = Path(folder) if folder is not None else None
         self.files = list(files)
         self.errors = list(errors)
+        self.skipped = list(skipped)
         self.cache_hits = 0
         self.docs: list[Document] = []
         used: set[str] = set()
@@ -132,7 +263,8 @@ class Corpus:
         cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
         loader = _FolderLoader(folder, sources, cache, workers or os.cpu_count() or 1)
         docs = loader.run(progress)
-        corpus = cls(docs, sources, cache=cache, folder=folder, files=loader.files, errors=loader.errors)
+        corpus = cls(docs, sources, cache=cache, folder=folder, files=loader.files, errors=loader.errors,
+                     skipped=loader.skipped)
         corpus.cache_hits = loader.cache_hits
         return corpus
 
@@ -266,8 +398,14 @@ class _FolderLoader:
 
     def __init__(self, folder: Path, sources: SourceRegister, cache: Cache, workers: int):
         self.folder, self.sources, self.cache, self.workers = folder, sources, cache, workers
-        self.files = corpus_files(folder)
+        contents = scan_folder(folder, exclude=[cache.folder] if cache.folder else [])
+        self.files = contents.files
         self.errors: list[LoadError] = []
+        for err in contents.errors:
+            self.error(Path(err.path), err.reason)
+        self.skipped = contents.skipped
+        for item in self.skipped:
+            log.info("%s: %s (skipped)", item.path, item.reason)
         self.cache_hits = 0
         self.salt = cache.key("parse", CACHE_VERSION, sources.digest)
 
