@@ -13,7 +13,10 @@ policytrack.vocab.DataFileError: citations.yaml: document_types: must be a list 
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
+import re
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,8 @@ import yaml
 
 from .model import PolicytrackError
 
-__all__ = ["DataFileError", "DATA", "read_yaml", "digest", "need_mapping", "need_strings", "need_text", "need_bool"]
+__all__ = ["DataFileError", "DATA", "read_yaml", "digest", "need_mapping", "need_strings", "need_text", "need_bool",
+           "BriefSettings", "BRIEF_SETTINGS", "load_brief_settings", "PLACEHOLDER"]
 
 #: The folder of the packaged data files.
 DATA = Path(__file__).with_name("data")
@@ -86,3 +90,110 @@ def need_bool(mapping: dict, key: str, file: object, entry: str, default: bool =
     if not isinstance(value, bool):
         raise DataFileError(file, entry, f"'{key}' must be true or false")
     return value
+
+
+# --- the brief's settings ---------------------------------------------------------------------
+
+#: The settings file of the consultation brief, looked for beside the register.
+BRIEF_SETTINGS = "brief_settings.yaml"
+#: A value still to be filled in: text in square brackets ("[Họ và tên]").
+PLACEHOLDER = re.compile(r"\[[^\[\]]+\]")
+
+
+@dataclass(frozen=True)
+class BriefSettings:
+    """Who sends the consultation brief, to whom, and who signs it (``brief_settings.yaml``).
+
+    The defaults are placeholders in square brackets, which the brief highlights, so a
+    letter never goes out with an invented organisation."""
+
+    organisation: str = "[TÊN TỔ CHỨC]"
+    parent: str = "[TÊN CƠ QUAN CHỦ QUẢN]"
+    number: str = "…/…"
+    place: str = "Hà Nội"
+    date: _dt.date | None = None  # None: the day the brief is written
+    recipients: tuple[str, ...] = ("[Cơ quan chủ trì soạn thảo]",)
+    on_behalf: str = ""
+    position: str = "[CHỨC VỤ NGƯỜI KÝ]"
+    signer: str = "[Họ và tên]"
+    copies_to: tuple[str, ...] = ("Như trên;", "Lưu: VT.")
+
+    def placeholders(self) -> list[str]:
+        """The entries still holding a placeholder, as the file names them."""
+        names = {"organisation": "organisation, name", "parent": "organisation, parent", "on_behalf":
+                 "signature, on_behalf", "position": "signature, position", "signer": "signature, name"}
+        out = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            texts = value if isinstance(value, tuple) else (value if isinstance(value, str) else "",)
+            if any(PLACEHOLDER.search(t) for t in texts):
+                out.append(names.get(f.name, f.name))
+        return out
+
+
+_SETTINGS_KEYS = {"organisation": {"name", "parent"}, "signature": {"on_behalf", "position", "name"},
+                  "number": None, "place": None, "date": None, "recipients": None, "copies_to": None}
+
+
+def _settings_text(mapping: dict, key: str, file: object, entry: str, default: str, *, blank: bool = True) -> str:
+    """A text entry: absent gives ``default``; empty is allowed only where ``blank``."""
+    if key not in mapping:
+        return default
+    value = "" if mapping[key] is None else mapping[key]
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise DataFileError(file, entry, "must be a text")
+    value = str(value).strip()
+    if not value and not blank:
+        raise DataFileError(file, entry, "must not be empty")
+    return value
+
+
+def _settings_date(value: Any, file: object) -> _dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.date):  # YAML reads 2025-03-01 as a date
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DataFileError(file, "date", f"{value!r} is not a date written YYYY-MM-DD (or leave it empty)") from None
+
+
+def _settings_keys(data: dict, file: object) -> None:
+    """A misspelt key would be silently ignored: name it instead."""
+    for key, value in data.items():
+        if key not in _SETTINGS_KEYS:
+            raise DataFileError(file, str(key), f"unknown entry (known: {', '.join(_SETTINGS_KEYS)})")
+        allowed = _SETTINGS_KEYS[key]
+        if allowed is not None:
+            for sub in need_mapping(value or {}, file, key):
+                if sub not in allowed:
+                    raise DataFileError(file, f"{key}, {sub}", f"unknown entry (known: {', '.join(sorted(allowed))})")
+
+
+def load_brief_settings(path: str | Path) -> BriefSettings:
+    """Read and check ``brief_settings.yaml``: every mistake is a ``DataFileError`` naming
+    the entry (``signature, name: must not be empty``). Entries left out keep their
+    placeholder defaults; ``parent`` and ``on_behalf`` may be empty (no parent body, a
+    signer signing in their own name)."""
+    path = Path(path)
+    data = need_mapping(read_yaml(path) or {}, path, "")
+    _settings_keys(data, path)
+    default = BriefSettings()
+    org = data.get("organisation") or {}
+    sign = data.get("signature") or {}
+    lists = {}
+    for key in ("recipients", "copies_to"):
+        lists[key] = need_strings(data.get(key), path, key) or getattr(default, key)
+    return BriefSettings(
+        organisation=_settings_text(org, "name", path, "organisation, name", default.organisation, blank=False),
+        parent=_settings_text(org, "parent", path, "organisation, parent", default.parent),
+        number=_settings_text(data, "number", path, "number", default.number, blank=False),
+        place=_settings_text(data, "place", path, "place", default.place, blank=False),
+        date=_settings_date(data.get("date"), path),
+        recipients=lists["recipients"],
+        on_behalf=_settings_text(sign, "on_behalf", path, "signature, on_behalf", default.on_behalf),
+        position=_settings_text(sign, "position", path, "signature, position", default.position, blank=False),
+        signer=_settings_text(sign, "name", path, "signature, name", default.signer, blank=False),
+        copies_to=lists["copies_to"],
+    )

@@ -8,8 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from ..vocab import BRIEF_SETTINGS, BriefSettings, DataFileError, load_brief_settings
 from .brief import plan_brief
 from .brief_docx import write_brief
+from .charts import brief_charts
 from .dashboard import write_dashboard
 from .exports import write_corpus_summary, write_exports
 from .folder import (
@@ -31,14 +33,16 @@ def _say(message: str, started: float, quiet: bool) -> None:
 
 
 def build_report(register_path: str | Path, corpus_folder: str | Path, out: str | Path, *, lang: str = "vi",
-                 document: str | None = None, progress: bool | None = None, quiet: bool = False) -> ReportResult:
+                 document: str | None = None, progress: bool | None = None, quiet: bool = False,
+                 brief_settings: str | Path | None = None) -> ReportResult:
     """Write every part of the report into ``out``; never stops at the first problem.
 
     Steps: parse the corpus (a progress bar when asked, or for a large folder), summary,
     load and check the register, link, charts, exports, dashboard, brief. A file that
     cannot be read, a register that does not validate or a step that fails becomes a
     ``Problem`` in the result (and in the dashboard); the steps that do not depend on it
-    still run. Progress lines go to stderr unless ``quiet``.
+    still run. Progress lines go to stderr unless ``quiet``. The brief's sender and signer
+    come from ``brief_settings`` (default: ``brief_settings.yaml`` beside the register).
 
     >>> result = build_report("recommendations.csv", "corpus", "reports")   # doctest: +SKIP
     >>> [str(p) for p in result.problems]                                     # doctest: +SKIP
@@ -53,6 +57,7 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     from .charts import report_charts
 
     out, result, started = Path(out), ReportResult(), time.perf_counter()
+    settings_path = Path(brief_settings) if brief_settings else Path(register_path).parent / BRIEF_SETTINGS
     problems = result.problems
 
     def attempt(step: str, where: str, action):
@@ -117,12 +122,8 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
                "the corpus could not be read" if corpus is None else "the links could not be made")
         problems.append(Problem("brief", str(out / "brief.docx"), f"not written: {why}"))
     else:
-        # The brief goes to a Vietnamese drafting committee: Vietnamese whatever ``lang`` is.
-        brief_charts = charts if lang == "vi" else attempt("charts", str(out),
-                                                           lambda: report_charts(register, links, corpus))
         brief = attempt("brief", str(out / "brief.docx"),
-                        lambda: write_brief(plan_brief(register, links, corpus, document), dest,
-                                            charts=brief_charts or ()))
+                        lambda: _write_brief(register, links, corpus, document, dest, settings_path, problems))
     dashboard = attempt("dashboard", str(out / "dashboard.html"),
                         lambda: write_dashboard(register, links, dest, lang, charts=charts or (), problems=problems))
     result.written += [p for p in (dashboard, brief) if p]
@@ -131,6 +132,31 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
         shutil.rmtree(stage, ignore_errors=True)
     _say(f"done: {len(result.written)} files, {len(problems)} problems", started, quiet)
     return result
+
+
+def _brief_settings(path: Path, problems: list[Problem]) -> BriefSettings:
+    """The brief's settings; a missing file gives the placeholders and a note, a wrong one
+    the placeholders and an error naming the entry. Placeholders left in it are
+    highlighted in the brief itself."""
+    if not path.exists():
+        problems.append(Problem("brief", str(path), "no settings file: the sender, number and signer of the brief "
+                                "are placeholders (copy brief_settings.yaml from the project and fill it in)", "note"))
+        return BriefSettings()
+    try:
+        return load_brief_settings(path)
+    except DataFileError as exc:
+        problems.append(Problem("brief", str(path), f"{exc.entry + ': ' if exc.entry else ''}{exc.reason} "
+                                "(the brief was written with placeholders)"))
+        return BriefSettings()
+
+
+def _write_brief(register, links, corpus, document: str | None, dest: Path, settings_path: Path,
+                 problems: list[Problem]) -> Path:
+    """The brief, always in Vietnamese (it goes to a Vietnamese drafting committee): the
+    plan, the charts of its own recommendations, the sender from the settings file."""
+    plan = plan_brief(register, links, corpus, document)
+    charts = brief_charts(register, links, corpus, [e.recommendation for e in plan.entries])
+    return write_brief(plan, dest, charts=charts, settings=_brief_settings(settings_path, problems))
 
 
 def _publish(done: Published | None, result: ReportResult) -> None:

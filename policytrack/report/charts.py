@@ -18,6 +18,7 @@ The numbers are computed here; the drawing is in ``policytrack.report.drawing``:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,8 +63,14 @@ def _status_colors(register, lang: str) -> dict[str, str]:
             for i, s in enumerate(register.statuses.statuses)}
 
 
-def adoption_funnel(register, lang: str = "vi") -> Chart:
-    """How many recommendations reached each stage of ``funnel`` in ``statuses.yaml``.
+def _rows(register, only: Collection[str] | None) -> list[dict]:
+    """The register's rows, or only those whose id is in ``only``."""
+    return [row for row in register if only is None or row["id"] in only]
+
+
+def adoption_funnel(register, lang: str = "vi", only: Collection[str] | None = None) -> Chart:
+    """How many recommendations reached each stage of ``funnel`` in ``statuses.yaml``
+    (of those in ``only`` when given: the brief charts its own recommendations).
 
     A recommendation counts in a stage when its current status, or any status in its
     history, belongs to that stage, so one that was in a draft and then dropped still
@@ -72,7 +79,7 @@ def adoption_funnel(register, lang: str = "vi") -> Chart:
     import pandas as pd
 
     history = register.history_frame()
-    seen: dict[str, set[str]] = {row["id"]: {row["status"]} for row in register}
+    seen: dict[str, set[str]] = {row["id"]: {row["status"]} for row in _rows(register, only)}
     for entry in history.to_dict("records") if not history.empty else []:
         for key in ("old_status", "new_status"):
             if entry.get(key) and entry["id"] in seen:
@@ -144,8 +151,9 @@ def targeted_topics(register, links, corpus) -> dict[str, tuple[str, set[str]]]:
     return result
 
 
-def topic_heatmap(register, links, corpus, lang: str = "vi") -> Chart:
-    """Themes × subtopics: how many recommendations of a theme target text on a subtopic.
+def topic_heatmap(register, links, corpus, lang: str = "vi", only: Collection[str] | None = None) -> Chart:
+    """Themes × subtopics: how many recommendations of a theme target text on a subtopic
+    (of those in ``only`` when given: the brief charts its own recommendations).
 
     The targeted text is the linked provisions when the corpus holds them, otherwise the
     recommendation's own wording (see ``targeted_topics``); the chart's note says how many
@@ -155,13 +163,14 @@ def topic_heatmap(register, links, corpus, lang: str = "vi") -> Chart:
     from ..tagging import load_taxonomy
 
     taxonomy = load_taxonomy()
-    topics = targeted_topics(register, links, corpus)
+    rows = _rows(register, only)
+    topics = {k: v for k, v in targeted_topics(register, links, corpus).items() if only is None or k in only}
     name = (lambda key: taxonomy.subtopics[key].label_vi) if lang == "vi" else (lambda key: taxonomy.subtopics[key].label_en)
-    themes = sorted({row["theme"] or "—" for row in register}, key=_theme_order)
+    themes = sorted({row["theme"] or "—" for row in rows}, key=_theme_order)
     columns = [name(key) for key in taxonomy.subtopics]
     frame = pd.DataFrame(0, index=pd.Index(themes, name="theme"), columns=columns)
     ids: dict[tuple[str, str], list[str]] = {}
-    for row in register:
+    for row in rows:
         theme = row["theme"] or "—"
         for key in sorted(topics[row["id"]][1] & set(taxonomy.subtopics)):
             frame.loc[theme, name(key)] += 1
@@ -209,3 +218,10 @@ def report_charts(register, links, corpus, lang: str = "vi") -> list[Chart]:
     """The charts of the report, in the order the dashboard shows them."""
     return [adoption_funnel(register, lang), status_by_theme(register, lang),
             topic_heatmap(register, links, corpus, lang), status_timeline(register, lang)]
+
+
+def brief_charts(register, links, corpus, recommendations: Collection[str]) -> list[Chart]:
+    """The charts of a consultation brief: the funnel and the topic heatmap of the
+    recommendations in it (not of the whole register), in Vietnamese."""
+    only = set(recommendations)
+    return [adoption_funnel(register, "vi", only), topic_heatmap(register, links, corpus, "vi", only)]

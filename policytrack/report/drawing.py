@@ -155,12 +155,30 @@ class ChartDrawing:
 
     # --- PNG (brief, papers) --------------------------------------------------------------------
 
-    def _size(self) -> tuple[float, float]:
+    def _size(self, width: float | None = None) -> tuple[float, float]:
+        """Figure size in inches. With ``width`` (a page's text width), the chart is drawn
+        that wide and as tall as its wrapped labels need (``_fitted_labels``)."""
         rows = self.frame["id"].nunique() if self.kind == "timeline" else len(self.frame.index)
         height = 1.2 + 0.32 * max(rows, 1)
+        if self.kind == "heatmap" and width is not None:
+            _, columns = self._fitted_labels()
+            lines = max((c.count("\n") + 1 for c in columns), default=1)
+            longest = max((len(line) for c in columns for line in c.split("\n")), default=4)
+            # title, one row of cells per theme, and the slanted column labels below
+            return width, 0.7 + 0.3 * max(rows, 1) + 0.045 * longest + 0.12 * lines
         if self.kind == "heatmap":
             return 2.5 + 0.32 * max(len(self.frame.columns), 1), height + 1.6
-        return 7.5, height
+        return (width or 7.5), height
+
+    def _fitted_labels(self) -> tuple[list[str], list[str]]:
+        """Row and column labels of a heatmap wrapped to fit a page: rows on lines of 30
+        characters, columns on at most three lines of 22, so no label takes half a page."""
+        import textwrap
+
+        def wrap(text: str, width: int, lines: int) -> str:
+            return "\n".join(textwrap.wrap(str(text), width, max_lines=lines, placeholder="…")) or str(text)
+
+        return ([wrap(r, 30, 2) for r in self.frame.index], [wrap(c, 22, 3) for c in self.frame.columns])
 
     def figure(self):
         """The chart as a matplotlib figure made through pyplot, so a notebook shows it."""
@@ -170,16 +188,17 @@ class ChartDrawing:
         self._draw(fig)
         return fig
 
-    def save_png(self, path: str | Path, dpi: int = 150) -> Path:
-        """Write the chart as PNG, atomically. Drawn without pyplot: no window, no backend."""
+    def save_png(self, path: str | Path, dpi: int = 150, width: float | None = None) -> Path:
+        """Write the chart as PNG, atomically. Drawn without pyplot: no window, no backend.
+        ``width`` (inches) fits the chart to a page: labels wrapped, title kept whole."""
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=self._size())
-        self._draw(fig)
+        fig = Figure(figsize=self._size(width))
+        self._draw(fig, fitted=width is not None)
         self.png = atomic_save(Path(path), lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
         return self.png
 
-    def _draw(self, fig) -> None:
+    def _draw(self, fig, fitted: bool = False) -> None:
         import numpy as np
         from matplotlib.ticker import MaxNLocator
 
@@ -213,14 +232,19 @@ class ChartDrawing:
             ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
         else:
             ax.imshow(frame.values, cmap="Blues", aspect="auto", vmin=0)
-            ax.set_xticks(range(len(frame.columns)), [str(c) for c in frame.columns], rotation=55, ha="right", fontsize=8)
-            ax.set_yticks(range(len(rows)), rows, fontsize=8)
+            row_labels, column_labels = self._fitted_labels() if fitted else (rows, [str(c) for c in frame.columns])
+            ax.set_xticks(range(len(frame.columns)), column_labels, rotation=55, ha="right",
+                          rotation_mode="anchor" if fitted else "default", fontsize=7 if fitted else 8)
+            ax.set_yticks(range(len(rows)), row_labels, fontsize=7 if fitted else 8)
             top = max(int(frame.values.max()), 1)
             for (i, j), value in np.ndenumerate(frame.values):
                 if value:
                     ax.text(j, i, int(value), ha="center", va="center", fontsize=7,
                             color="white" if value > top / 2 else "black")
-        ax.set_title(self.title, fontsize=11)
+        if fitted:  # over the whole figure, so a narrow plot area never cuts it
+            fig.suptitle(self.title, fontsize=11)
+        else:
+            ax.set_title(self.title, fontsize=11)
         if self.kind in ("bars", "stacked"):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.spines[["top", "right"]].set_visible(False)
