@@ -279,11 +279,52 @@ def link(register: Register, corpus: Corpus, *, k: int = 5, retrieve: bool = Tru
             rank += 1
             detail = "" if best == art else f"; best match in {best.split(':', 1)[1]}"
             boosted = " (+topic)" if art in boost else ""
+            words = shared_words(query, _passage(corpus, art, best), terms)
             rows.append({"recommendation": rec, "provision": art, "method": "retrieved", "score": round(score, 4),
-                         "rank": rank, "explanation": f"shared words: {', '.join(terms)}{detail}{boosted}"})
+                         "rank": rank, "explanation": f"shared words: {', '.join(words)}{detail}{boosted}"})
             if rank >= k:
                 break
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
+
+
+MAX_PHRASE = 12  # syllables; a longer shared stretch (a quoted sentence) is cut with "…"
+
+
+def _passage(corpus: Corpus, article: str, best: str) -> str:
+    """The text the index scored for ``best``: its article's heading, then its own text."""
+    return f"{corpus.provision(article).heading or ''} {corpus.provision(best).text}"
+
+
+def shared_words(query: str, passage: str, terms: list[str]) -> list[str]:
+    """The words behind the shared index ``terms`` (syllables and syllable pairs, best
+    first), for a person to read: each term widened to the longest stretch of syllables the
+    query and the passage both contain around it. The index counts "tế tuần" and "ban
+    nhân"; the explanation says "kinh tế tuần hoàn" and "ủy ban nhân dân". A term inside a
+    stretch already listed is not repeated."""
+    q, p = TOKEN.findall(_prep(query)), TOKEN.findall(_prep(passage))
+    phrases: list[str] = []
+    for term in terms:
+        run = _longest_shared_run(q, p, term.split())
+        phrase = " ".join(run[:MAX_PHRASE]) + (" …" if len(run) > MAX_PHRASE else "")
+        if not any(f" {phrase} " in f" {other} " for other in phrases):
+            phrases = [other for other in phrases if f" {other} " not in f" {phrase} "] + [phrase]
+    return phrases
+
+
+def _longest_shared_run(q: list[str], p: list[str], words: list[str]) -> list[str]:
+    """The longest run of syllables common to ``q`` and ``p`` that contains ``words``."""
+    n, best = len(words), words
+    for i in (i for i in range(len(q) - n + 1) if q[i:i + n] == words):
+        for j in (j for j in range(len(p) - n + 1) if p[j:j + n] == words):
+            start_q, start_p = i, j
+            while start_q and start_p and q[start_q - 1] == p[start_p - 1]:
+                start_q, start_p = start_q - 1, start_p - 1
+            end_q, end_p = i + n, j + n
+            while end_q < len(q) and end_p < len(p) and q[end_q] == p[end_p]:
+                end_q, end_p = end_q + 1, end_p + 1
+            if end_q - start_q > len(best):
+                best = q[start_q:end_q]
+    return best
 
 
 def _topic_articles(corpus: Corpus) -> dict[str, set[str]]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
+from dataclasses import dataclass
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -197,3 +199,110 @@ def load_brief_settings(path: str | Path) -> BriefSettings:
         signer=_settings_text(sign, "name", path, "signature, name", default.signer, blank=False),
         copies_to=lists["copies_to"],
     )
+
+
+# --- labels of the register's themes and of the dashboard -------------------------------------
+
+LANGS = ("vi", "en")
+THEMES_PATH = DATA / "themes.yaml"
+DASHBOARD_LABELS_PATH = DATA / "dashboard_labels.yaml"
+__all__ += ["Themes", "load_themes", "DashboardLabels", "load_dashboard_labels"]
+
+
+@dataclass(frozen=True)
+class Themes:
+    """The names of the register's themes (``data/themes.yaml``), per language."""
+
+    labels: dict[str, dict[str, str]]
+
+    def label(self, theme: str, lang: str = "vi") -> str:
+        """The theme's name in ``lang``; a theme the file does not list keeps its own spelling."""
+        entry = self.labels.get(theme)
+        return entry[lang] if entry else theme
+
+
+def load_themes(path: str | Path = THEMES_PATH) -> Themes:
+    """The theme names of ``themes.yaml``, checked: every theme needs ``label_vi`` and ``label_en``."""
+    data = need_mapping(read_yaml(path), path, "")
+    themes = need_mapping(data.get("themes"), path, "themes")
+    labels = {}
+    for key, entry in themes.items():
+        where = f"themes: {key!r}"
+        entry = need_mapping(entry, path, where)
+        labels[str(key)] = {lang: need_text(entry, f"label_{lang}", path, where).strip() for lang in LANGS}
+    return Themes(labels)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One English sentence policytrack writes, as a pattern, and its Vietnamese."""
+
+    pattern: re.Pattern
+    vi: str
+
+
+def _message(entry: Any, path: object, where: str) -> Message:
+    entry = need_mapping(entry, path, where)
+    en, vi = need_text(entry, "en", path, where), need_text(entry, "vi", path, where)
+    names = _PLACEHOLDER.findall(en)
+    if sorted(set(names)) != sorted(set(_PLACEHOLDER.findall(vi))) or len(set(names)) != len(names):
+        raise DataFileError(path, where, "the {names} in braces must be the same in 'en' and 'vi', each once")
+    pieces, last = [], 0
+    for m in _PLACEHOLDER.finditer(en):
+        body = r"\d{4}-\d{2}-\d{2}" if m.group(1).startswith("date") else ".+"
+        pieces += [re.escape(en[last:m.start()]), f"(?P<{m.group(1)}>{body})"]
+        last = m.end()
+    return Message(re.compile("".join(pieces) + re.escape(en[last:]), re.S), vi)
+
+
+@dataclass(frozen=True)
+class DashboardLabels:
+    """The words of the dashboard (``data/dashboard_labels.yaml``): ``groups[group][key][lang]``
+    and the English messages with their Vietnamese."""
+
+    groups: dict[str, dict[str, dict[str, str]]]
+    messages: tuple[Message, ...]
+
+    def page(self, lang: str) -> dict[str, str]:
+        """Every word of the page in ``lang``."""
+        return {key: entry[lang] for key, entry in self.groups["page"].items()}
+
+    def word(self, group: str, key: str, lang: str) -> str:
+        """``key`` of ``group`` in ``lang``; a key the file does not list is shown as it is."""
+        entry = self.groups[group].get(key)
+        return entry[lang] if entry else key
+
+    def translate(self, message: str, lang: str, depth: int = 4) -> str:
+        """``message`` in ``lang``: for Vietnamese, the first sentence that fits the whole of
+        it, with the texts in its braces translated in turn (``depth`` levels)."""
+        if lang == "en" or not message or depth == 0:
+            return message
+        for entry in self.messages:
+            m = entry.pattern.fullmatch(message)
+            if m:
+                parts = {name: self.translate(value, lang, depth - 1) for name, value in m.groupdict().items()}
+                return _PLACEHOLDER.sub(lambda p: parts[p.group(1)], entry.vi)
+        return message
+
+
+DASHBOARD_GROUPS = ("page", "link_methods", "provenance", "steps")
+
+
+def load_dashboard_labels(path: str | Path = DASHBOARD_LABELS_PATH) -> DashboardLabels:
+    """The dashboard's words, checked: every entry of every group needs a non-empty ``vi``
+    and ``en``; every message the same {names} in both languages."""
+    data = need_mapping(read_yaml(path), path, "")
+    groups = {}
+    for group in DASHBOARD_GROUPS:
+        entries = need_mapping(data.get(group), path, group)
+        groups[group] = {str(key): {lang: need_text(need_mapping(entry, path, f"{group}: {key}"), lang, path,
+                                                    f"{group}: {key}") for lang in LANGS}
+                         for key, entry in entries.items()}
+    raw = data.get("messages") or []
+    if not isinstance(raw, list):
+        raise DataFileError(path, "messages", "must be a list")
+    messages = tuple(_message(entry, path, f"messages, entry {i}") for i, entry in enumerate(raw, start=1))
+    return DashboardLabels(groups, messages)

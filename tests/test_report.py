@@ -92,6 +92,9 @@ def test_english_dashboard(tmp_path):
                  "--out", str(tmp_path), "--lang", "en"]) == 0
     page, data = dashboard_data(tmp_path / "dashboard.html")
     assert '<html lang="en">' in page and data["labels"]["status"] == "Status" and "Adoption funnel" in page
+    r01 = data["recs"][0]
+    assert r01["theme_label"] == "1. Defining water security" and r01["status_label"] == "Adopted"
+    assert all(link["method"] in {"explicit", "retrieved", "confirmed"} for r in data["recs"] for link in r["links"])
 
 
 def test_a_broken_register_is_reported_in_the_dashboard_and_the_rest_is_written(tmp_path, capsys):
@@ -168,7 +171,7 @@ def test_dashboard_renders_in_headless_chromium(shipped, monkeypatch, tmp_path):
         shown = [r.get_attribute("data-id") for r in browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")]
         assert shown == ids and ids
         browser.find_element(By.ID, "unpick").click()
-        Select(browser.find_element(By.ID, "f-theme")).select_by_visible_text("1 water security definition")
+        Select(browser.find_element(By.ID, "f-theme")).select_by_visible_text("1. Định nghĩa an ninh tài nguyên nước")
         assert [r.get_attribute("data-id") for r in browser.find_elements(By.CSS_SELECTOR, "#recs tr.rec")] == ["R01", "R02"]
         Select(browser.find_element(By.ID, "f-theme")).select_by_index(0)
         Select(browser.find_element(By.ID, "f-status")).select_by_value("adopted")

@@ -18,6 +18,7 @@ The numbers are computed here; the drawing is in ``policytrack.report.drawing``:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,11 +103,12 @@ def status_by_theme(register, lang: str = "vi") -> Chart:
 
     statuses = list(register.statuses.statuses)
     labels = [register.statuses.label(s, lang) for s in statuses]
-    themes = sorted({row["theme"] or "—" for row in register}, key=_theme_order)
+    theme_of = _theme_labels(lang)
+    themes = sorted({theme_of(row["theme"]) for row in register}, key=_theme_order)
     frame = pd.DataFrame(0, index=pd.Index(themes, name="theme"), columns=labels)
     ids: dict[tuple[str, str], list[str]] = {}
     for row in register:
-        theme, label = row["theme"] or "—", register.statuses.label(row["status"], lang)
+        theme, label = theme_of(row["theme"]), register.statuses.label(row["status"], lang)
         frame.loc[theme, label] += 1
         ids.setdefault((theme, label), []).append(row["id"])
     frame = frame.loc[:, frame.any()] if not frame.empty else frame
@@ -114,9 +116,17 @@ def status_by_theme(register, lang: str = "vi") -> Chart:
 
 
 def _theme_order(theme: str):
-    """Numbered themes in number order ("2 …" before "10 …"), the rest after them."""
-    head = theme.split(" ", 1)[0]
-    return (0, int(head), theme) if head.isdigit() else (1, 0, theme)
+    """Numbered themes in number order ("2 …" or "2. …" before "10 …"), the rest after them."""
+    head = re.match(r"\d+", theme)
+    return (0, int(head.group()), theme) if head else (1, 0, theme)
+
+
+def _theme_labels(lang: str):
+    """The register's theme → its name in ``lang`` (``data/themes.yaml``); "—" for none."""
+    from ..vocab import load_themes
+
+    themes = load_themes()
+    return lambda theme: themes.label(theme, lang) if theme else "—"
 
 
 def targeted_topics(register, links, corpus) -> dict[str, tuple[str, set[str]]]:
@@ -166,12 +176,13 @@ def topic_heatmap(register, links, corpus, lang: str = "vi", only: Collection[st
     rows = _rows(register, only)
     topics = {k: v for k, v in targeted_topics(register, links, corpus).items() if only is None or k in only}
     name = (lambda key: taxonomy.subtopics[key].label_vi) if lang == "vi" else (lambda key: taxonomy.subtopics[key].label_en)
-    themes = sorted({row["theme"] or "—" for row in rows}, key=_theme_order)
+    theme_of = _theme_labels(lang)
+    themes = sorted({theme_of(row["theme"]) for row in rows}, key=_theme_order)
     columns = [name(key) for key in taxonomy.subtopics]
     frame = pd.DataFrame(0, index=pd.Index(themes, name="theme"), columns=columns)
     ids: dict[tuple[str, str], list[str]] = {}
     for row in rows:
-        theme = row["theme"] or "—"
+        theme = theme_of(row["theme"])
         for key in sorted(topics[row["id"]][1] & set(taxonomy.subtopics)):
             frame.loc[theme, name(key)] += 1
             ids.setdefault((theme, name(key)), []).append(row["id"])
