@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from dataclasses import dataclass
-import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
