@@ -88,7 +88,8 @@ class ChartDrawing:
         rows, cols = list(self.frame.index), list(self.frame.columns)
         short = [str(c) if len(str(c)) <= 32 else str(c)[:31] + "…" for c in cols]
         longest = max((len(c) for c in short), default=4)
-        left, cell, head = self._label_width(rows), 22, 16 + int(5.2 * longest)
+        # a label rotated by 55° rises about 0.82 of its length (~7 px a character at 11 px)
+        left, cell, head = self._label_width(rows), 22, 16 + int(5.9 * longest)
         top = max(int(self.frame.values.max()), 1)
         parts = []
         for j, col in enumerate(cols):
@@ -107,7 +108,7 @@ class ChartDrawing:
                     shape += (f'<text x="{left + j * cell + (cell - 2) / 2}" y="{y + 15}" text-anchor="middle" '
                               f'font-size="10" fill="{"#fff" if opacity > 0.6 else "#1d2b36"}">{value}</text>')
                 parts.append(self._mark(row, col, f"{row} · {col}: {value}", shape))
-        return self._svg_frame(left + len(cols) * cell + int(3.8 * longest), head + len(rows) * cell + 8, parts)
+        return self._svg_frame(left + len(cols) * cell + int(4.2 * longest), head + len(rows) * cell + 8, parts)
 
     def _timeline_axis(self):
         """Rows (recommendations, by first event), the events' dates, the axis start and its
