@@ -3,8 +3,10 @@ reported in the report itself; the dashboard as a browser shows it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shutil
 
 import docx
@@ -68,23 +70,91 @@ def test_charts_are_written_as_png(shipped):
             assert image.format == "PNG"
 
 
-def test_brief_has_headings_toc_charts_page_numbers_and_one_font(shipped):
+#: Provision paths and document ids, which must never reach the letter's text.
+INTERNAL_ID = re.compile(r"\bd\d+[a-z]*\.k\d+|\bd\d+\.[a-z]|@du-thao|[\w/-]+:d\d+|→")
+
+
+def _all_text(brief) -> str:
+    cells = [c.text for t in brief.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in brief.paragraphs] + cells)
+
+
+def test_brief_is_a_comment_letter_on_the_draft_the_corpus_holds(shipped):
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
     brief = docx.Document(shipped / "brief.docx")
-    styles = [(p.style.name, p.text) for p in brief.paragraphs]
-    assert styles[0][0] == "Title"
-    for heading in ("Mục lục", "Tổng quan", "Các khuyến nghị"):
-        assert ("Heading 1", heading) in styles
-    recs = [text for style, text in styles if style == "Heading 2"]
-    assert recs and all(text.startswith("R") for text in recs)
-    assert any("corpus/sources.csv" in text for _, text in styles)  # the law's text is not in corpus/
-    assert len(brief.inline_shapes) == 2  # funnel and topic heatmap
-    assert "PAGE" in brief.sections[0].footer.paragraphs[0]._p.xml
-    toc = next(p for p in brief.paragraphs if "TOC" in p._p.xml)
-    assert "Các khuyến nghị" in toc.text and recs[0] in toc.text  # readable before Word updates the field
-    assert "updateFields" in brief.settings.element.xml
-    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        fonts = brief.styles[name].element.rPr.rFonts
-        assert "Theme" not in fonts.xml and fonts.get(docx.oxml.ns.qn("w:cs")) == "Times New Roman"
+    section = brief.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                     section.right_margin)]
+    assert 20 <= margins[0] <= 25 and 20 <= margins[1] <= 25 and 30 <= margins[2] <= 35 and 15 <= margins[3] <= 20
+    normal = brief.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and 13 <= normal.font.size.pt <= 14
+    assert normal.element.rPr.find(qn("w:lang")).get(qn("w:val")) == "vi-VN"
+    runs = list(brief.element.body.iter(qn("w:r")))
+    assert runs and all(r.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "vi-VN" for r in runs)
+    props = brief.core_properties
+    assert props.author == "[TÊN TỔ CHỨC]" and props.author != "python-docx"  # the shipped placeholder
+    assert props.title == "Góp ý dự thảo Luật Tài nguyên nước (mẫu)" and props.subject
+    assert abs(props.created.year - dt.date.today().year) <= 1 and props.modified == props.created
+    head = brief.tables[0].rows[0].cells
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head[1].text and "Độc lập - Tự do - Hạnh phúc" in head[1].text
+    assert "Số: " in head[0].text and "V/v góp ý dự thảo Luật Tài nguyên nước (mẫu)" in head[0].text
+    assert re.search(r"Hà Nội, ngày \d\d tháng \d+ năm \d{4}", head[1].text)
+    text = _all_text(brief)
+    assert "Kính gửi:" in text and "Nơi nhận:" in text and "Trên đây là ý kiến góp ý" in text
+    table = brief.tables[1]
+    assert [c.text for c in table.rows[0].cells] == ["Điều, khoản", "Quy định tại dự thảo",
+                                                     "Nội dung góp ý, đề xuất sửa đổi", "Lý do"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert sum(c.width for c in table.rows[1].cells) <= Mm(166)
+    assert len(table.rows) > 5 and any(re.match(r"Khoản \d+ Điều \d+", r.cells[0].text) for r in table.rows[1:])
+    assert "Đã sửa so với Dự thảo 1" in text  # the targeted clause's own change, in context
+    assert not INTERNAL_ID.search(text), INTERNAL_ID.search(text).group()
+    assert "Trạng thái:" not in text and "Bản góp ý" not in text
+    assert len(brief.inline_shapes) == 2  # funnel and topic heatmap, in the annex
+    header = section.header.paragraphs[0]._p.xml
+    assert "PAGE" in header and section.different_first_page_header_footer
+
+
+def test_brief_charts_count_only_the_recommendations_in_the_brief(shipped):
+    import policytrack as pt
+    from policytrack.report import plan_brief
+    from policytrack.report.charts import brief_charts
+
+    corpus = pt.Corpus.load(ROOT / "corpus")
+    register = pt.Register.load(ROOT / "recommendations.csv")
+    links = pt.link(register, corpus)
+    plan = plan_brief(register, links, corpus)
+    assert plan.held and plan.document == "luat-tai-nguyen-nuoc-mau@du-thao-2" and plan.previous_name == "Dự thảo 1"
+    ids = [e.recommendation for e in plan.entries]
+    assert 0 < len(ids) < len(register)
+    funnel, heatmap = brief_charts(register, links, corpus, ids)
+    assert funnel.frame["count"].max() == len(ids)
+    assert {i for members in heatmap.ids.values() for i in members} <= set(ids)
+    from PIL import Image
+
+    with Image.open(heatmap.save_png(shipped / "fitted.png", width=6.2)) as image:
+        width, height = image.size
+    assert width == round(6.2 * 150) and height < 1.2 * width  # fits a page, labels do not fill half of it
+
+
+def test_a_missing_settings_file_gives_placeholders_and_a_note(tmp_path):
+    shutil.copy(ROOT / "recommendations.csv", tmp_path / "recommendations.csv")
+    result = build_report(tmp_path / "recommendations.csv", ROOT / "corpus", tmp_path / "out", quiet=True)
+    [note] = [p for p in result.problems if p.step == "brief"]
+    assert note.severity == "note" and "brief_settings.yaml" in note.where and not result.errors
+    assert docx.Document(tmp_path / "out" / "brief.docx").core_properties.author == "[TÊN TỔ CHỨC]"
+
+
+def test_a_wrong_settings_file_is_an_error_naming_the_entry(tmp_path):
+    shutil.copy(ROOT / "recommendations.csv", tmp_path / "recommendations.csv")
+    (tmp_path / "brief_settings.yaml").write_text("signature:\n  name: ''\n", encoding="utf-8")
+    result = build_report(tmp_path / "recommendations.csv", ROOT / "corpus", tmp_path / "out", quiet=True)
+    [error] = result.errors
+    assert error.step == "brief" and "signature, name" in error.what
+    assert (tmp_path / "out" / "brief.docx").exists()
 
 
 def test_english_dashboard(tmp_path):
@@ -190,17 +260,16 @@ def test_brief_quotes_the_targeted_provisions_when_the_corpus_holds_the_text(tmp
     assert main(["report", "--corpus", str(SHARED / "corpus"), "--register", str(ROOT / "recommendations.csv"),
                  "--out", str(out), "--document", "72/2020/QH14"]) == 0
     brief = docx.Document(out / "brief.docx")
-    quotes = [p for p in brief.paragraphs if p.style.name == "Intense Quote"]
-    assert quotes and all(q.text.startswith("Nội dung hiện hành của d") for q in quotes)
-    import re
-
+    table = brief.tables[1]
+    assert any(re.match(r"(Điểm [a-zđ] )?(Khoản \d+ )?Điều \d+", r.cells[0].text) for r in table.rows[1:])
+    assert not INTERNAL_ID.search(_all_text(brief))
     page = (out / "dashboard.html").read_text(encoding="utf-8")
     # the heatmap now reads the linked provisions of the recommendations that target this law
     [from_provisions] = re.findall(r"(\d+) khuyến nghị theo nội dung điều khoản mục tiêu", page)
     assert int(from_provisions) > 0
 
 
-def test_brief_renders_with_its_vietnamese_text_and_contents(shipped, tmp_path):
+def test_brief_renders_as_a_letter_in_libreoffice(shipped, tmp_path):
     """Open the brief as a word processor does (LibreOffice, to PDF) and read the pages back."""
     import subprocess
 
@@ -212,11 +281,14 @@ def test_brief_renders_with_its_vietnamese_text_and_contents(shipped, tmp_path):
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(shipped / "brief.docx")], check=True, capture_output=True, timeout=180)
     with pdfplumber.open(tmp_path / "brief.pdf") as pdf:
-        first = pdf.pages[0].extract_text()
-        assert len(pdf.pages) >= 3 and pdf.pages[-1].extract_text().strip().splitlines()[-1].strip().isdigit()
-    assert "Bản góp ý" in first and "Mục lục" in first
-    heads = [p.text for p in docx.Document(shipped / "brief.docx").paragraphs if p.style.name == "Heading 2"]
-    assert heads[0] in " ".join(first.split())  # the table of contents lists the recommendations
+        pages = [page.extract_text() or "" for page in pdf.pages]
+        sizes = {(round(float(page.width)), round(float(page.height))) for page in pdf.pages}
+    assert sizes == {(595, 842)}  # A4 in points
+    assert 3 <= len(pages) <= 15  # a letter, its table and the annex: not one page per word, not empty
+    first = " ".join(pages[0].split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first and "Kính gửi:" in first and "Điều, khoản" in first
+    assert pages[1].strip().splitlines()[0].strip() == "2"  # page numbers from the second page, at the top
+    assert any("Nơi nhận:" in page for page in pages) and "Phụ lục" in " ".join(pages[-2:])
 
 
 def test_a_rerun_keeps_a_report_file_a_person_edited(tmp_path):
