@@ -58,19 +58,28 @@ def document_record(doc: Document) -> dict:
     }
 
 
-def _inputs(path: Path) -> list[Path]:
-    from .read import SUPPORTED_EXTENSIONS
+def _inputs(path: Path) -> tuple[list[Path], int]:
+    """The document files of ``path`` (a file, or a folder walked as ``Corpus.load`` walks
+    it: notes such as README.md left out), and 1 when part of the folder could not be
+    looked into; what was not read, and why, is said on stderr."""
+    from .corpus import scan_folder
 
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_EXTENSIONS)
-    return [path]
+    if not path.is_dir():
+        return [path], 0
+    contents = scan_folder(path)
+    for err in contents.errors:
+        print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
+    for note in contents.skipped:
+        print(f"policytrack: {note.path}: {note.reason}", file=sys.stderr)
+    return contents.files, 1 if contents.errors else 0
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from .parse import parse
 
-    status, documents = 0, []
-    for path in _inputs(Path(args.path)):
+    paths, status = _inputs(Path(args.path))
+    documents = []
+    for path in paths:
         try:
             docs = parse(path)
         except PolicytrackError as exc:
@@ -115,6 +124,8 @@ def _open_corpus(folder: str):
         return None
     for err in corpus.errors:
         print(f"policytrack: {err.path}: {err.reason} (skipped)", file=sys.stderr)
+    for note in corpus.skipped:
+        print(f"policytrack: {note.path}: {note.reason}", file=sys.stderr)
     return corpus
 
 

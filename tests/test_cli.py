@@ -57,3 +57,16 @@ def test_summary_writes_reports(tmp_path, capsys):
     summary = (tmp_path / "out" / "corpus_summary.md").read_text(encoding="utf-8")
     assert "1 documents" in summary
     assert (tmp_path / "out" / "provisions.csv").read_text(encoding="utf-8").count("\n") == 4
+
+
+def test_parse_of_a_folder_walks_it_as_the_corpus_does(tmp_path, capsys):
+    (tmp_path / "luat.txt").write_text(LAW, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Ghi chú của nhóm\n", encoding="utf-8")
+    (tmp_path / "bang.xlsx").write_bytes(b"PK")
+    (tmp_path / "mat").symlink_to(tmp_path / "khong-co")
+    assert main(["parse", str(tmp_path), "--json"]) == 1  # a broken link is an error
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)["documents"]) == 1  # README.md is a note, not a document
+    assert "bang.xlsx" in err and "unsupported" in err
+    assert "mat" in err and "broken link" in err
+
