@@ -910,9 +910,10 @@ def _parse_history(path: Path, data: bytes | None, statuses: StatusVocabulary) -
         result.fatal.append(RegisterProblem(file, 0, "", f"not a text file ({exc})"))
         return result
     if legacy:
-        result.notes.append(RegisterProblem(file, 0, "", f"not UTF-8: read as {legacy}; check the accents; the "
-                                                         "next save rewrites it in UTF-8 and keeps the original as "
-                                                         f"{path.name}.legacy.bak"))
+        what = ("UTF-8 with damaged bytes: they were replaced by U+FFFD" if legacy.startswith("utf-8")
+                else f"not UTF-8: read as {legacy}; check the accents")
+        result.notes.append(RegisterProblem(file, 0, "", f"{what}; the next save rewrites it in UTF-8 and keeps "
+                                                         f"the original as {path.name}.legacy.bak"))
     table = _read_table(text, file)
     result.fatal.extend(table.header_problems)
     missing = [c for c in ("when", "id", "new_status") if table.columns and c not in table.columns]
