@@ -59,7 +59,9 @@ from .vocab import DATA, DataFileError, read_yaml
 
 __all__ = [
     "COLUMNS",
+    "DERIVED_COLUMNS",
     "HISTORY_COLUMNS",
+    "REGISTER_PROPERTY",
     "LOCK_TIMEOUT",
     "RecommendationRow",
     "Register",
@@ -78,6 +80,12 @@ COLUMNS = (
     "status", "status_date", "evidence", "responsible_body", "source", "provenance", "notes",
 )
 HISTORY_COLUMNS = ("when", "id", "document_version", "old_status", "new_status", "evidence", "who", "note")
+#: Columns an export computes (``policytrack.report.exports``); a workbook read back leaves them out.
+DERIVED_COLUMNS = ("status_label", "last_change", "linked_provisions", "suggested_provisions")
+#: The workbook property naming the register CSV an Excel export was made from.
+REGISTER_PROPERTY = "policytrack register"
+#: Files ``Register.load`` reads as an Excel workbook.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Seconds a save (or a load that must finish an interrupted save) waits for the lock.
 LOCK_TIMEOUT = 60.0
 _ID = re.compile(r"^R\d{2,3}$")
@@ -283,8 +291,11 @@ class Register:
 
     # --- loading and validation ------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | Path, *, sources=None, statuses: StatusVocabulary | None = None) -> Register:
-        """Read and validate a register CSV (and its history file, when present).
+    def load(cls, path: str | Path, *, sources=None, statuses: StatusVocabulary | None = None,
+             save_to: str | Path | None = None, who: str | None = None) -> Register:
+        """Read and validate a register CSV (and its history file, when present), or a
+        workbook edited in Excel (``.xlsx``: see ``_load_workbook``; ``save_to`` and ``who``
+        apply to a workbook only).
 
         ``sources`` is the ``SourceRegister`` target documents are checked against (default:
         ``corpus/sources.csv`` beside the register, else ``sources.csv`` beside it; with
@@ -295,6 +306,8 @@ class Register:
         """
         path = Path(path)
         statuses = statuses or load_statuses()
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            return cls._load_workbook(path, sources=sources, statuses=statuses, save_to=save_to, who=who)
         snapshot = _Store(path).read()
         text, bom = _register_text(path, snapshot.register)
         table = _read_table(text, str(path))
@@ -325,6 +338,62 @@ class Register:
         for message in snapshot.recovered:
             _warnings.warn(message, RegisterRecovered, stacklevel=2)
         return register
+
+    @classmethod
+    def _load_workbook(cls, path: Path, *, sources, statuses: StatusVocabulary, save_to: str | Path | None,
+                       who: str | None) -> Register:
+        """The register as edited in Excel: the sheet "register" (else the first), read by
+        its headers (Vietnamese, English or the column names), dates and numbers turned back
+        into the register's text, and checked exactly like the CSV, every problem named by
+        the workbook's row. The result is the register CSV the workbook applies to (its
+        target: ``save_to``, else the register the export names, else ``<name>.csv`` beside
+        the workbook) with the edits made: a changed status goes through ``set_status`` (so
+        ``save()`` appends it to the history), every other column is taken as it is, a new
+        id is a new row, and a row left out of the workbook is kept (with a warning). The
+        workbook itself is never written."""
+        sheet = _read_workbook(path)
+        target = _workbook_target(path, save_to, sheet.register)
+        sources = sources if sources is not None else _sources_near(target)
+        base = cls.load(target, sources=sources, statuses=statuses) if target.exists() else None
+        before = {row["id"]: row["status"] for row in base.rows} if base is not None else {}
+        problems = list(sheet.problems)
+        for line, record in sheet.records:
+            why = _reconcile_status(record, before.get(record["id"]), statuses)
+            if why:
+                problems.append(RegisterProblem(str(path), line, "status", why, record["id"]))
+        records = [(line, {c: v for c, v in r.items() if c not in DERIVED_COLUMNS}) for line, r in sheet.records]
+        rows = [record for _, record in records]
+        edited = cls(rows, path, statuses=statuses, sources=sources, columns=sheet.columns,
+                     _lines=[line for line, _ in records])
+        problems += edited._problems()
+        changes = _status_changes(records, base, str(path), statuses) if base is not None else []
+        if problems or any(isinstance(c, RegisterProblem) for c in changes):
+            raise RegisterError(path, problems + [c for c in changes if isinstance(c, RegisterProblem)])
+        if base is None:
+            edited.path, edited._lines = target, []
+            edited.warnings.append(f"{target} does not exist: the workbook's rows are the register, with no history")
+            return edited
+        base._take_edits(rows, sheet.columns, changes, who or sheet.author or f"Excel ({path.name})",
+                         f"edited in {path.name}")
+        return base
+
+    def _take_edits(self, rows: list[dict[str, str]], columns: list[str], changes: list[tuple[str, str, str]],
+                    who: str, note: str) -> None:
+        """Put a workbook's rows (already checked) into this register: columns as they are,
+        each status change ``(id, status, when)`` through ``set_status``."""
+        self.columns += [c for c in columns if c not in self.columns]
+        known = {row["id"]: row for row in self.rows}
+        for row in rows:
+            if row["id"] not in known:
+                self.rows.append(dict(row))
+                continue
+            current = known[row["id"]]
+            current.update({c: v for c, v in row.items() if c != "status"})
+        for rec_id, status, when in changes:
+            self.set_status(rec_id, status, evidence=known[rec_id]["evidence"], who=who, note=note, when=when)
+        missing = sorted(set(known) - {row["id"] for row in rows})
+        if missing:
+            self.warnings.append(f"not in the workbook, kept as they are: {', '.join(missing)}")
 
     @property
     def history_path(self) -> Path | None:
@@ -447,6 +516,8 @@ class Register:
         target = Path(path) if path else self.path
         if target is None:
             raise RegisterError("register", ["no path to save to"])
+        if target.suffix.lower() in WORKBOOK_SUFFIXES:
+            raise RegisterError(target, ["a register is saved as CSV, never over a workbook: give a .csv path"])
         self.validate()
         store = _Store(target)
         with store.locked(timeout):
@@ -735,6 +806,154 @@ def _file_lock(lock_path: Path, timeout: float, owner: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+# --- reading a workbook edited in Excel ----------------------------------------------------------
+
+@dataclass
+class _Sheet:
+    """The register sheet of a workbook as read: columns, records by row number, problems,
+    the register CSV the export names (``None``: none) and who last saved the workbook."""
+
+    columns: list[str]
+    records: list[tuple[int, dict[str, str]]]
+    problems: list[RegisterProblem]
+    register: str | None
+    author: str
+
+
+def _open_workbook(path: Path):
+    """The workbook with the values Excel computed (a formula cell reads as its result)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(path, data_only=True)
+    except OSError as exc:
+        raise RegisterError(path, [f"cannot read: {exc.strerror or exc}"]) from exc
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise RegisterError(path, [f"not an Excel workbook that can be read ({exc}); save it as .xlsx"]) from exc
+
+
+def _read_workbook(path: Path) -> _Sheet:
+    """Read the sheet "register" (else the first) by its headers; see ``Register._load_workbook``."""
+    from .vocab import load_column_labels
+
+    book = _open_workbook(path)
+    ws = book["register"] if "register" in book.sheetnames else book.worksheets[0]
+    labels, file = load_column_labels(), str(path)
+    values = ws.iter_rows(values_only=True)
+    header = [labels.column("register", _cell_text(v)) if _cell_text(v) else "" for v in next(values, ())]
+    problems = _header_problems(header, file, 1)
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        problems.append(RegisterProblem(file, 1, "", f"missing column(s): {', '.join(missing)} (sheet {ws.title!r})"))
+    records = []
+    if not problems:
+        for line, cells in enumerate(values, start=2):
+            texts = [_cell_text(v, name == "status_date") for name, v in zip(header + [""] * len(cells), cells)]
+            if not any(t.strip() for t in texts):
+                continue  # an empty (formatted) row
+            if any(t.strip() for name, t in zip(header + [""] * len(cells), texts) if not name):
+                problems.append(RegisterProblem(file, line, "", "a value in a column without a header: name the column"))
+                continue
+            record = {name: text for name, text in zip(header, texts) if name}
+            record.update({c: record.get(c, "").strip() for c in COLUMNS})
+            records.append((line, record))
+    columns = [c for c in header if c and c not in DERIVED_COLUMNS]
+    prop = book.custom_doc_props[REGISTER_PROPERTY] if REGISTER_PROPERTY in book.custom_doc_props.names else None
+    return _Sheet(columns, records, problems, str(prop.value) if prop is not None else None,
+                  (book.properties.lastModifiedBy or "").strip())
+
+
+def _cell_text(value: object, is_date: bool = False) -> str:
+    """A cell's value as the register writes it: a date as YYYY-MM-DD (with its time when it
+    has one), a whole number without ``.0``; in a date column, a text ``dd/mm/yyyy`` (how
+    dates are written in Vietnam) as YYYY-MM-DD too."""
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(timespec="seconds")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    if is_date:
+        match = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            candidate = f"{year:04d}-{month:02d}-{day:02d}"
+            return candidate if is_iso_date(candidate) else text
+    return text
+
+
+def _status_code(text: str, statuses: StatusVocabulary) -> str:
+    """A status as a person may write it in Excel, its key or its label in either
+    language, as its key; anything else as it is (validation names it)."""
+    from .vocab import header_key
+
+    if text in statuses:
+        return text
+    for name, entry in statuses.statuses.items():
+        if header_key(text) in {header_key(entry.get("label_vi", "")), header_key(entry.get("label_en", "")),
+                                header_key(name)}:
+            return name
+    return text
+
+
+def _reconcile_status(record: dict[str, str], before: str | None, statuses: StatusVocabulary) -> str | None:
+    """Settle the status of a workbook row from its status column and its label column
+    (the one a person sees first): the one changed since the export (``before``: the
+    register's status) wins; both changed to different statuses is a problem."""
+    code = record["status"] = _status_code(record["status"], statuses)
+    label = (record.get("status_label") or "").strip()
+    shown = _status_code(label, statuses) if label else code
+    if shown == code:
+        return None
+    if shown not in statuses:
+        return f"the status label {label!r} is not a known status"
+    if code == before:  # only the label was changed
+        record["status"] = shown
+        return None
+    if shown == before:  # only the status column was changed; the label is as exported
+        return None
+    return f"the status column says {code!r} but the label column says {label!r}: change one so they agree"
+
+
+def _workbook_target(path: Path, save_to: str | Path | None, recorded: str | None) -> Path:
+    """Where a workbook's register is saved (a CSV, never the workbook)."""
+    if save_to is not None:
+        target = Path(save_to)
+    elif recorded and Path(recorded).is_file():
+        target = Path(recorded)
+    else:
+        target = path.with_suffix(".csv")
+    if target.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise RegisterError(path, [f"save_to {target} is a workbook: a register is saved as CSV"])
+    return target
+
+
+def _status_changes(records: list[tuple[int, dict[str, str]]], base: Register, file: str,
+                    statuses: StatusVocabulary) -> list[tuple[str, str, str | None] | RegisterProblem]:
+    """Each status the workbook changes, as (id, new status, when: the status date typed
+    with it, else ``None`` for now), or the problem of a transition the vocabulary refuses."""
+    known = {row["id"]: row for row in base.rows}
+    out: list[tuple[str, str, str | None] | RegisterProblem] = []
+    for line, record in records:
+        old = known.get(record["id"])
+        if old is None or record["status"] == old["status"]:
+            continue
+        if not statuses.allowed(old["status"], record["status"]):
+            allowed = ", ".join(statuses.statuses[old["status"]].get("next", [])) or "none"
+            out.append(RegisterProblem(file, line, "status", f"{old['status']} → {record['status']} is not an "
+                                                             f"allowed transition (allowed: {allowed})", record["id"]))
+            continue
+        date = record["status_date"]
+        out.append((record["id"], record["status"], date if date and date != old["status_date"] else None))
+    return out
 
 
 # --- reading CSV files people edit -----------------------------------------------------------------

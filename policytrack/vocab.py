@@ -304,3 +304,59 @@ def load_dashboard_labels(path: str | Path = DASHBOARD_LABELS_PATH) -> Dashboard
         raise DataFileError(path, "messages", "must be a list")
     messages = tuple(_message(entry, path, f"messages, entry {i}") for i, entry in enumerate(raw, start=1))
     return DashboardLabels(groups, messages)
+
+
+# --- column headers of the Excel register ------------------------------------------------------
+
+SHEETS = ("register", "links", "history")
+__all__ += ["ColumnLabels", "load_column_labels", "SHEETS"]
+
+
+def header_key(text: str) -> str:
+    """How a header is compared when a workbook is read back: NFC, case and spacing folded."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+@dataclass(frozen=True)
+class ColumnLabels:
+    """The headers of the Excel register (``columns`` in ``data/dashboard_labels.yaml``):
+    ``sheets[sheet][column][lang]``."""
+
+    sheets: dict[str, dict[str, dict[str, str]]]
+
+    def header(self, sheet: str, column: str, lang: str = "vi") -> str:
+        """The header of ``column`` in ``lang``; a column the file does not list keeps its name."""
+        entry = self.sheets[sheet].get(column)
+        return entry[lang] if entry else column
+
+    def column(self, sheet: str, header: str) -> str:
+        """The column a header names: its label in either language or the column's own name
+        (case and spacing aside); any other header is returned as it is (a person's column)."""
+        for column, entry in self.sheets[sheet].items():
+            if header_key(header) in {header_key(column), *(header_key(t) for t in entry.values())}:
+                return column
+        return header.strip()
+
+
+def load_column_labels(path: str | Path = DASHBOARD_LABELS_PATH) -> ColumnLabels:
+    """The workbook's headers, checked: every column of every sheet needs a non-empty ``vi``
+    and ``en``, and within a sheet no header (in either language, or a column's own name)
+    may name two columns, since a workbook is read back by its headers."""
+    data = need_mapping(read_yaml(path), path, "")
+    groups = need_mapping(data.get("columns"), path, "columns")
+    sheets: dict[str, dict[str, dict[str, str]]] = {}
+    for sheet in SHEETS:
+        entries = need_mapping(groups.get(sheet), path, f"columns: {sheet}")
+        sheets[sheet], owner = {}, {}
+        for column, entry in entries.items():
+            where = f"columns: {sheet}: {column}"
+            entry = need_mapping(entry, path, where)
+            sheets[sheet][str(column)] = {lang: need_text(entry, lang, path, where).strip() for lang in LANGS}
+            for text in (str(column), *sheets[sheet][str(column)].values()):
+                other = owner.setdefault(header_key(text), str(column))
+                if other != str(column):
+                    raise DataFileError(path, where, f"the header {text!r} also names column {other!r}: "
+                                                     "headers must be unique within a sheet")
+    return ColumnLabels(sheets)
