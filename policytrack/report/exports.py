@@ -144,8 +144,9 @@ def _cleaned(frame) -> tuple[object, list[tuple[int, str]]]:
 
 
 def _csv_text(frame) -> str:
-    """CSV with a BOM (Excel on Windows then reads UTF-8), formula starts neutralised."""
-    return "\ufeff" + frame.map(csv_safe).to_csv(index=False)
+    """CSV with a BOM (Excel on Windows then reads UTF-8), formula starts neutralised.
+    Lines end in CRLF, as Excel writes them; it also makes csv quote a value holding a bare CR."""
+    return "\ufeff" + frame.map(csv_safe).to_csv(index=False, lineterminator="\r\n")
 
 
 def write_exports(register, links, out: Path, lang: str = "vi", notes: list[str] | None = None) -> list[Path]:
