@@ -154,9 +154,24 @@ def _write_brief(register, links, corpus, document: str | None, dest: Path, sett
                  problems: list[Problem]) -> Path:
     """The brief, always in Vietnamese (it goes to a Vietnamese drafting committee): the
     plan, the charts of its own recommendations, the sender from the settings file."""
+    if document is not None:
+        _check_brief_document(document, register, corpus)
     plan = plan_brief(register, links, corpus, document)
     charts = brief_charts(register, links, corpus, [e.recommendation for e in plan.entries])
     return write_brief(plan, dest, charts=charts, settings=_brief_settings(settings_path, problems))
+
+
+def _check_brief_document(document: str, register, corpus) -> None:
+    """Refuse a ``document`` the brief cannot be about (a typo would give an empty brief):
+    it must be held by the corpus or targeted by the register. The error lists both."""
+    from ..model import PolicytrackError
+
+    held = [d.id for d in corpus]
+    targeted = sorted({row["target_document"] for row in register if row["target_document"]} - set(held))
+    if document in held or document in targeted:
+        return
+    raise PolicytrackError(f"no document '{document}' to brief on: choose one the corpus holds ({', '.join(held) or 'none'})"
+                           + (f" or one the register targets ({', '.join(targeted)})" if targeted else ""))
 
 
 def _publish(done: Published | None, result: ReportResult) -> None:
