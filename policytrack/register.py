@@ -19,7 +19,10 @@ temporary files are removed. See docs/RELIABILITY.md, "The register".
 
 Hand-edited files are read with care: extra columns are kept, in order; a row csv cannot
 read, a row with the wrong number of values and a value that swallowed the next rows (a
-stray quote) are reported by line (``RegisterProblem``), never dropped silently.
+stray quote) are reported by line (``RegisterProblem``), never dropped silently. A workbook
+edited in Excel (``Register.load("reports/register.xlsx")``) is read back by its headers,
+checked the same way by row, and applied to the register CSV it was exported from; its
+status changes go through the history (``Register._load_workbook``).
 """
 
 from __future__ import annotations

@@ -47,6 +47,9 @@ def test_exports_hold_the_register_with_statuses_and_links(shipped):
     assert set(sheets) == {"register", "links", "history"} and len(sheets["register"]) == 47
     register = pd.read_csv(shipped / "register.csv")
     assert {"status_label", "linked_provisions", "suggested_provisions", "last_change"} <= set(register.columns)
+    # the two statuses the team inferred from the enacted law: on the history sheet and as the last change
+    assert set(sheets["history"]["Mã khuyến nghị"]) >= {"R01", "R12"}
+    assert register.set_index("id").loc["R01", "last_change"] == "2023-11-27"
     links = pd.read_csv(shipped / "links.csv")
     # the shipped register targets real laws the repository does not hold: nothing fictional is suggested
     assert links[links["provision"].notna()]["provision"].str.contains("MAU").sum() == 0
