@@ -114,7 +114,9 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
             path = attempt("charts", chart.name, lambda c=chart: c.save_png(dest / "charts" / f"{c.name}.png"))
             if path:
                 result.written.append(path)
-        result.written += attempt("exports", str(out), lambda: write_exports(register, links, dest, lang)) or []
+        cleaned: list[str] = []
+        result.written += attempt("exports", str(out), lambda: write_exports(register, links, dest, lang, cleaned)) or []
+        problems.extend(Problem("exports", str(out / "register.xlsx"), note, "note") for note in cleaned)
     _say("brief and dashboard: writing", started, quiet)
     brief = None
     if register is None or corpus is None or links is None:
