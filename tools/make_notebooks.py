@@ -49,7 +49,6 @@ From a terminal, `make demo` writes every report into `reports/` (see the README
 """),
     md("## 1 · A folder of documents"),
     code("""
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -58,6 +57,7 @@ from IPython.display import display
 import policytrack as pt
 
 pd.set_option("display.max_colwidth", 90)
+OUT = Path("output")                      # notebooks/output/: what this notebook writes (not committed)
 corpus = pt.Corpus.load("../corpus")      # every .txt/.docx/.doc/.pdf/.html in the folder, parsed and cached
 print(f"{len(corpus)} documents; files skipped: {len(corpus.errors)}")
 corpus.documents()[["id", "type", "number", "title", "date", "is_draft", "articles"]]
@@ -93,7 +93,8 @@ register = pt.Register.load("../recommendations.csv")
 links = pt.link(register, corpus)
 funnel = pt.charts.adoption_funnel(register, lang="en")
 display(funnel)                       # hover a bar: the recommendations behind it
-fig = funnel.figure()                 # the same chart as a picture, for a paper
+png = funnel.save_png(OUT / "funnel.png")   # the same chart as a picture, for a paper
+print("picture:", png.resolve())
 """),
     md("""
 ## 6 · The whole report in one call
@@ -104,8 +105,9 @@ browser) and the consultation brief (`brief.docx`). Problems (an unreadable file
 register row) are listed in the dashboard and never stop the rest.
 """),
     code("""
-out = Path(tempfile.mkdtemp()) / "reports"
+out = OUT / "reports"
 result = pt.build_report("../recommendations.csv", "../corpus", out, quiet=True)
+print("written to", out.resolve())
 print("problems:", [str(p) for p in result.problems] or "none")
 pd.DataFrame({"file": [str(p.relative_to(out)) for p in result.written],
               "bytes": [p.stat().st_size for p in result.written]})
@@ -263,19 +265,33 @@ for letter in letters:
 """),
     md("## The citation graph of the sample corpus"),
     code("""
+import textwrap
+
 graph = samples.citation_graph()
 documents = [n for n, d in graph.nodes(data=True) if d.get("kind") in ("document", "external")]
 doc_graph = nx.DiGraph()
 for src, dst, data in graph.edges(data=True):
     if src in documents and dst in documents and src != dst:
-        doc_graph.add_edge(src, dst, relation=data["relation"])
-fig, ax = plt.subplots(figsize=(8, 5))
-pos = nx.spring_layout(doc_graph, seed=3, k=1.2)
-colors = ["#2b8cbe" if graph.nodes[n].get("kind") == "document" else "#bbbbbb" for n in doc_graph]
-nx.draw_networkx(doc_graph, pos, ax=ax, node_color=colors, node_size=900, font_size=7, arrowsize=14)
-nx.draw_networkx_edge_labels(doc_graph, pos, ax=ax, font_size=6,
-                             edge_labels={(u, v): d["relation"] for u, v, d in doc_graph.edges(data=True)})
-ax.set_title("Documents citing documents (blue: text in the corpus; grey: known by number or name only)")
+        doc_graph.add_edge(src, dst, relation=data["relation"] or "cites")
+# The documents of the corpus on an inner circle, the ones known by number or name only
+# around them; edges coloured by relation instead of labelled (labels would cross).
+held = [n for n in doc_graph if graph.nodes[n].get("kind") == "document"]
+pos = nx.shell_layout(doc_graph, [held, [n for n in doc_graph if n not in held]])
+relations = sorted({d["relation"] for _, _, d in doc_graph.edges(data=True)})
+palette = dict(zip(relations, plt.cm.tab10.colors))
+fig, ax = plt.subplots(figsize=(11, 8))
+nx.draw_networkx_nodes(doc_graph, pos, ax=ax, node_size=500,
+                       node_color=["#2b8cbe" if n in held else "#bbbbbb" for n in doc_graph])
+nx.draw_networkx_edges(doc_graph, pos, ax=ax, node_size=500, arrowsize=12, connectionstyle="arc3,rad=0.08",
+                       edge_color=[palette[d["relation"]] for _, _, d in doc_graph.edges(data=True)])
+labels = {n: textwrap.fill(n.replace("@", " @"), 18) for n in doc_graph}
+for n, (x, y) in pos.items():
+    ax.text(x, y - 0.09, labels[n], ha="center", va="top", fontsize=8,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+ax.legend(handles=[plt.Line2D([], [], color=palette[r], label=r) for r in relations], title="relation",
+          loc="lower right", frameon=False)
+ax.set_title("Documents citing documents\\n(blue: text in the corpus; grey: known by number or name only)")
+ax.margins(0.18)
 ax.axis("off")
 plt.tight_layout()
 plt.show()
@@ -377,15 +393,24 @@ def article_id(pid):
     keep = [seg for seg in head if seg.startswith("d")][:1]
     return f"{doc}:{keep[0]}" if keep else None
 
+def short(article: str) -> str:
+    # "luat-…@du-thao-1:d11" as "dự thảo 1 · Đ11": a column label that fits
+    doc, _, path = article.partition(":")
+    base, _, draft = doc.partition("@")
+    name = draft.replace("du-thao-", "dự thảo ") if draft else base
+    return f"{name} · Đ{path[1:]}"
+
 sub = tags[tags["subtopic"].notna()].copy()
 sub["article"] = sub["provision_id"].map(article_id)
 sub["label"] = [taxonomy.label_vi(f"{t}.{s}") for t, s in zip(sub["topic"], sub["subtopic"])]
 heat = sub.dropna(subset=["article"]).groupby(["label", "article"]).size().unstack(fill_value=0)
 heat = heat.loc[:, heat.sum().sort_values(ascending=False).index[:30]]
-fig, ax = plt.subplots(figsize=(12, 0.35 * len(heat) + 2))
-ax.imshow(heat.values, aspect="auto", cmap="Blues")
-ax.set_yticks(range(len(heat)), heat.index, fontsize=8)
-ax.set_xticks(range(heat.shape[1]), [c.replace(":", " ") for c in heat.columns], fontsize=6, rotation=90)
+fig, ax = plt.subplots(figsize=(13, 0.4 * len(heat) + 2.5))
+image = ax.imshow(heat.values, aspect="auto", cmap="Blues")
+ax.set_yticks(range(len(heat)), heat.index, fontsize=9)
+ax.set_xticks(range(heat.shape[1]), [short(c) for c in heat.columns], fontsize=8, rotation=55,
+              ha="right", rotation_mode="anchor")
+fig.colorbar(image, ax=ax, label="tagged provisions", shrink=0.8, pad=0.01)
 ax.set_title("Tagged provisions per article and subtopic (30 most-tagged articles)")
 plt.tight_layout()
 plt.show()
@@ -458,16 +483,67 @@ frame["status"].map(lambda s: register.statuses.label(s, "vi")).value_counts().p
 axes[0].set_title("Trạng thái / status")
 frame.groupby(["target_document", "provenance"]).size().unstack(fill_value=0).plot.barh(ax=axes[1], stacked=True)
 axes[1].set_title("Văn bản mục tiêu / target document")
+axes[1].legend(title="provenance", loc="center right")
+for ax in axes:
+    ax.set_ylabel("")
 plt.tight_layout()
 plt.show()
 """),
     md("## The links of one recommendation, with their explanations"),
     code("""
 links = pt.link(register, corpus, k=3)
-rec = links[links["method"] == "retrieved"]["recommendation"].iloc[0]
+# A link reaches a provision only in a document whose text is in the corpus (`doc:d8.k3`), else
+# it stops at the document (`72/2020/QH14`) or is not made (no provision, and the reason why).
+def lands_on_what(target) -> str:
+    if pd.isna(target):
+        return "nothing"
+    return "a document" if target in corpus or corpus.sources.get(target) else "a provision"
+
+lands_on = links["provision"].map(lands_on_what)
+display(links.assign(lands_on=lands_on).groupby(["method", "lands_on"]).size().unstack(fill_value=0))
+print("why most are not made:")
+display(links[lands_on == "nothing"]["explanation"].str.replace(r"^cites «[^»]*»: ", "", regex=True)
+        .value_counts().head(3).rename("links").to_frame())
+best = links[lands_on == "a provision"] if (lands_on == "a provision").any() else links[lands_on == "a document"]
+rec = best["recommendation"].iloc[0]
 print(rec, "—", register[rec]["title"])
 print(register[rec]["text_vi"])
 links[links["recommendation"] == rec]
+"""),
+    md("""
+The shipped register targets real laws and decrees; `../corpus` holds only the fictional
+samples, so its links stop at the document. Against a text the corpus holds, links reach the
+articles: here a small register of our own, two illustrative recommendations on the sample
+drafts, each linked to the unit it names (`explicit`) and to the article that matches its
+wording best (`retrieved`).
+"""),
+    code("""
+import csv
+import shutil
+from pathlib import Path
+
+work = Path("output") / "04_demo"        # beside this notebook (notebooks/output/ is not committed)
+shutil.rmtree(work, ignore_errors=True)  # a fresh register each run: its history is kept beside it
+work.mkdir(parents=True)
+blank = dict.fromkeys(pt.register.COLUMNS, "")
+rows = [
+    {**blank, "id": "R01", "title": "Công khai thông tin xả thải", "topics": "discharge_control",
+     "text_vi": "Đề nghị giữ quy định công khai thông tin xả nước thải.",
+     "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-1", "target_provisions": "Điều 13",
+     "status": "proposed", "source": "notebook demo", "provenance": "illustrative", "notes": "illustrative"},
+    {**blank, "id": "R02", "title": "Công khai dữ liệu quan trắc", "topics": "discharge_control",
+     "text_vi": "Đề nghị công khai dữ liệu quan trắc nước thải tự động cho người dân.",
+     "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-2", "target_provisions": "khoản 4 Điều 13",
+     "status": "proposed", "source": "notebook demo", "provenance": "illustrative", "notes": "illustrative"},
+]
+with open(work / "demo.csv", "w", encoding="utf-8", newline="") as fh:
+    writer = csv.DictWriter(fh, fieldnames=list(pt.register.COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+print("demo register:", (work / "demo.csv").resolve())
+demo = pt.Register.load(work / "demo.csv")
+demo_links = pt.link(demo, corpus, k=1)
+demo_links
 """),
     md("""
 ## Draft 1 → draft 2 → enacted: what changed, and what it suggests
@@ -489,29 +565,7 @@ print(f"draft 2 {changed.old[0]} → enacted {changed.new[0]}")
 HTML(final.diff_html(changed))
 """),
     code("""
-import csv, tempfile
-from pathlib import Path
-
-# A small register of our own to show the suggestions: the shipped register targets real
-# documents, whose drafts are not in the corpus.
-tmp = Path(tempfile.mkdtemp()) / "demo.csv"
-blank = dict.fromkeys(pt.register.COLUMNS, "")
-rows = [
-    {**blank, "id": "R01", "title": "Công khai thông tin xả thải", "topics": "discharge_control",
-     "text_vi": "Đề nghị giữ quy định công khai thông tin xả nước thải.",
-     "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-1", "target_provisions": "Điều 13",
-     "status": "proposed", "source": "notebook demo", "provenance": "illustrative", "notes": "illustrative"},
-    {**blank, "id": "R02", "title": "Công khai dữ liệu quan trắc", "topics": "discharge_control",
-     "text_vi": "Đề nghị công khai dữ liệu quan trắc nước thải tự động cho người dân.",
-     "target_document": "luat-tai-nguyen-nuoc-mau@du-thao-2", "target_provisions": "khoản 4 Điều 13",
-     "status": "proposed", "source": "notebook demo", "provenance": "illustrative", "notes": "illustrative"},
-]
-with open(tmp, "w", encoding="utf-8", newline="") as fh:
-    writer = csv.DictWriter(fh, fieldnames=list(pt.register.COLUMNS))
-    writer.writeheader()
-    writer.writerows(rows)
-demo = pt.Register.load(tmp)
-demo_links = pt.link(demo, corpus, k=1)
+# The suggestions for the two illustrative recommendations above.
 print("Draft 1 → draft 2:")
 display(pt.suggest_statuses(drafts, demo_links, demo))
 print("Draft 2 → enacted:")
@@ -545,7 +599,6 @@ second part uses a small illustrative register of our own against the sample dra
 """),
     code("""
 import csv
-import tempfile
 from pathlib import Path
 
 import docx
@@ -572,7 +625,9 @@ counted from draft 1.
 """),
     code("""
 DRAFT = "luat-tai-nguyen-nuoc-mau@du-thao-2"
-work = Path(tempfile.mkdtemp())
+work = Path("output") / "05_brief"     # beside this notebook (notebooks/output/ is not committed)
+work.mkdir(parents=True, exist_ok=True)
+print("writing into", work.resolve())
 blank = dict.fromkeys(pt.register.COLUMNS, "")
 rows = [
     ("R01", "Công khai dữ liệu quan trắc", "minh bạch", "Đề nghị công khai dữ liệu quan trắc nước thải tự động cho người dân.", "Điều 13"),
@@ -607,8 +662,7 @@ HTML('<div style="white-space: pre-wrap">' + " ".join(parts) + "</div>")
     md("## 3 · The charts that open the brief"),
     code("""
 charts = pt.charts.report_charts(demo, demo_links, corpus, lang="vi")
-display(charts[2])                    # interactive: hover a cell for the recommendations behind it
-fig = charts[2].figure()              # the picture the brief embeds
+charts[2]                             # hover a cell for the recommendations behind it; the brief embeds it as a picture
 """),
     md("""
 ## 4 · Adjust the selection
@@ -624,7 +678,7 @@ chosen.frame()[["recommendation", "title", "provision", "change"]]
     code("""
 path = write_brief(chosen, work, charts=charts, name="gop-y-du-thao-2.docx")
 written = docx.Document(path)
-print(path.name, f"{path.stat().st_size:,} bytes, {len(written.inline_shapes)} charts")
+print(path.resolve(), f"{path.stat().st_size:,} bytes, {len(written.inline_shapes)} charts")
 pd.DataFrame([(p.style.name, p.text) for p in written.paragraphs if p.style.name.startswith(("Title", "Heading"))],
              columns=["style", "text"])
 """),
