@@ -110,6 +110,9 @@ _MARKER_BODY = (
     r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
     r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"
     r"|(?P<issued_with>\(?Ban hành kèm theo)"
+    # In text read by OCR only (see ``_roman_ocr``): a part heading whose dot was lost or
+    # whose numeral was misread ("II MỤC TIỂU", "L. QUAN ĐIỂM").
+    r"|(?P<roman_ocr>(?P<roman_ocr_n>[IVXLTl1]{1,5})[.,]?(?=[ \t]+[^\W\d_]{2}))"
     r")"
 )
 #: A marker at a line start (``match`` at a line's first character).
@@ -170,7 +173,8 @@ class _TreeBuilder:
         self.seen: dict[str, int] = {}
         self.annex_keys: set[str] = set()
         structural = ("part", "chapter", "section", "subsection", "article", "clause", "point", "dash", "closing",
-                      "roman")
+                      "roman", "roman_ocr")
+        self.ocr = any(c is not None for c in source.ocr_confidence)
         self.open_handlers = {kind: getattr(self, "_" + kind) for kind in structural}
         self.open_handlers["annex"] = lambda m: self._annex(m, "annex")
         self.open_handlers["issued_with"] = lambda m: self._annex(m, "issued_with")
@@ -535,6 +539,31 @@ class _TreeBuilder:
             if n != 1 or holder.last_roman == 0:
                 self.warn(f"{raw}. out of sequence (after {holder.last_roman or 'none'}): kept as text", self.at, m.end())
                 return
+        self._open_roman(m, raw, n, article, holder)
+
+    def _roman_ocr(self, m: re.Match) -> None:
+        """In text read by OCR, a roman part heading whose dot was lost or whose numeral was
+        misread ("II MỤC TIỂU", "L. QUAN ĐIỂM"): a part only where its title is in capitals
+        and the numeral, read back (``roman_misreads``), is the next part of the sequence."""
+        if not self.ocr:
+            return
+        raw = m.group("roman_ocr_n")
+        line_end = self.text.find("\n", m.end())
+        title = [c for c in self.text[m.end():line_end if line_end >= 0 else self.end] if c.isalpha()]
+        article = self._innermost("article")
+        holder = article or (None if self.has_articles or self.in_annex else self.root)
+        if len(title) < 2 or not all(c.isupper() for c in title) or holder is None:
+            return
+        # "L" is also fifty: the reading that continues the sequence wins
+        fixed = next((r for r in (raw, units.misread_roman(raw)) if r and units.roman_to_int(r) == holder.last_roman + 1
+                      and units.to_roman(holder.last_roman + 1) == r), None)
+        if fixed is None:
+            return
+        n = holder.last_roman + 1
+        self.warn_misread(m, "roman_ocr", f"{fixed}.")
+        self._open_roman(m, fixed, n, article, holder)
+
+    def _open_roman(self, m: re.Match, raw: str, n: int, article, holder) -> None:
         level = LEVEL["article"] + 0.5 if article is not None else LEVEL["section"]
         self._close_to(level, self.at)
         holder.last_roman = n

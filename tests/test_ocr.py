@@ -220,3 +220,20 @@ def test_image_only_pdf_confidence_per_page_and_a_poor_page_warns(tmp_path):
     assert len(low) == 1 and low[0].startswith(f"page 2: OCR confidence {poor:.0f}")
     doc = parse(source, SourceRegister([]))[0]
     assert found_share(doc, LAW_UNITS) >= 0.9, [p.path for p in doc.provisions()]
+
+
+_ROMAN_SCAN = "QUYẾT ĐỊNH\nVỀ THỬ\n\nĐiều 1. Phê duyệt\n{first}\n1. Một.\n2. Hai.\n{second}\n1. Ba.\nĐiều 2. Hiệu lực\n"
+
+
+@pytest.mark.parametrize(("first", "second", "ocr", "parts"), [
+    ("L. QUAN ĐIỂM", "II MỤC TIÊU", True, ["d1.m1", "d1.m2"]),    # I read as L; a dot lost
+    ("I. QUAN ĐIỂM", "1I. MỤC TIÊU", True, ["d1.m1", "d1.m2"]),    # a 1 for an I
+    ("L. QUAN ĐIỂM", "II MỤC TIÊU", False, []),                     # typed text: no guessing
+    ("I. QUAN ĐIỂM", "IV MỤC TIÊU", True, ["d1.m1"]),              # does not continue the sequence
+    ("I. QUAN ĐIỂM", "II Mục tiêu chung", True, ["d1.m1"]),        # not a title in capitals
+])
+def test_roman_part_headings_misread_by_ocr(first, second, ocr, parts):
+    text = _ROMAN_SCAN.format(first=first, second=second)
+    source = Source(path="quet.txt", text=text, ocr_confidence=[80.0] if ocr else [])
+    [doc] = parse(source, SourceRegister([]))
+    assert [p.path for p in doc.root.walk() if p.kind == "section"] == parts
