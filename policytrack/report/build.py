@@ -96,7 +96,8 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
                      lambda: Corpus.load(corpus_folder, progress=progress, sources=sources))
     if corpus is not None:
         problems.extend(Problem("corpus", err.path, f"{err.reason} (file skipped)") for err in corpus.errors)
-        _say(f"summary: {len(corpus.docs)} documents, {len(corpus.errors)} files skipped", started, quiet)
+        _say(f"summary: {_count(len(corpus.docs), 'document')}, {_count(len(corpus.errors), 'file')} skipped",
+             started, quiet)
         result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, dest)) or []
     register = attempt("register", str(register_path), lambda: Register.load(register_path, sources=sources))
     links = charts = None
@@ -185,3 +186,8 @@ def _publish(done: Published | None, result: ReportResult) -> None:
                                        "note"))
     result.problems.extend(Problem("report folder", str(path), why) for path, why in
                            (done.failed if done is not None else []))
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``: English counts in the terminal read right."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -65,8 +65,8 @@ def write_corpus_summary(corpus, out: Path) -> list[Path]:
     )
     parts = [
         "# Corpus summary\n",
-        f"Folder: `{corpus.folder}` — {len(corpus.files)} files, {len(corpus.docs)} documents, "
-        f"{len(provisions)} provisions, {len(corpus.errors)} files skipped.\n",
+        f"Folder: `{corpus.folder}` — {_count(len(corpus.files), 'file')}, {_count(len(corpus.docs), 'document')}, "
+        f"{_count(len(provisions), 'provision')}, {_count(len(corpus.errors), 'file')} skipped.\n",
         "## Documents\n",
         _markdown_table(documents.drop(columns=["path"], errors="ignore")) if not documents.empty else "_(none)_\n",
         "## Provisions by kind\n",
@@ -277,3 +277,7 @@ def _width(cells) -> float:
             size = max((len(line) for line in str(value if value is not None else "").split("\n")), default=0)
         longest = max(longest, size)
     return float(min(max(longest + 2, MIN_WIDTH), MAX_WIDTH))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
