@@ -78,7 +78,7 @@ def test_doc_and_pdf_give_the_same_tree(law, tmp_path):
 @needs_soffice
 @needs_ocr
 def test_a_scan_at_200_dpi_keeps_the_articles_and_clauses(tmp_path):
-    path = _real(SAMPLE[0])
+    path = _real("110-2025-UBTVQH15")  # one page: OCR is the slow part of the suite
     text = path.read_text(encoding="utf-8")
     expected = {p for p, _ in fb.tree(parse(path)) if p.rsplit(".", 1)[-1][:1] in "dk"}
     (tmp_path / "pdf").mkdir()
@@ -88,6 +88,6 @@ def test_a_scan_at_200_dpi_keeps_the_articles_and_clauses(tmp_path):
     source = read(scan)
     assert source.ocr_confidence and all(c is not None for c in source.ocr_confidence)
     found = {p for p, _ in fb.tree(parse(scan))}
-    # the 0.98 target is measured on 24 texts by bench/bench_formats.py; one short text
-    # here, where a single misread unit is 4%, keeps a floor that guards the pipeline
-    assert len(expected & found) >= 0.9 * len(expected), sorted(expected - found)
+    # the 0.98 target is measured on 24 texts by bench/bench_formats.py; on one page of
+    # four articles and clauses this floor guards the pipeline (build, scan, OCR, parse)
+    assert len(expected) == 4 and len(expected & found) >= 3, sorted(expected - found)
