@@ -28,3 +28,25 @@ require_shared = pytest.mark.skipif(
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own corpus cache so no test sees another's cached parses."""
     monkeypatch.setenv("POLICYTRACK_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
+def shipped_report(tmp_path_factory) -> Path:
+    """``policytrack report`` on what the repository ships, into a fresh folder with a cache
+    of its own (for module-scoped fixtures, which the per-test cache does not reach)."""
+    import os
+
+    from policytrack.cli import main
+
+    out = tmp_path_factory.mktemp("reports")
+    old = os.environ.get("POLICYTRACK_CACHE")
+    os.environ["POLICYTRACK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    try:
+        status = main(["report", "--register", str(ROOT / "recommendations.csv"), "--corpus", str(ROOT / "corpus"),
+                       "--out", str(out)])
+    finally:
+        if old is None:
+            os.environ.pop("POLICYTRACK_CACHE")
+        else:
+            os.environ["POLICYTRACK_CACHE"] = old
+    assert status == 0
+    return out

@@ -13,15 +13,19 @@ import shutil
 import pandas as pd
 import pytest
 
-from policytrack.cli import main
 from policytrack.linking import LINK_COLUMNS, shared_words
 from policytrack.register import COLUMNS, Register, RegisterError
 from policytrack.report.charts import report_charts
-from policytrack.report.dashboard import embed_json, query_matches, search_keys, write_dashboard
+from policytrack.report.dashboard import (
+    embed_json,
+    query_matches,
+    search_keys,
+    write_dashboard,
+)
 from policytrack.report.problems import Problem
 from policytrack.vocab import DataFileError, load_dashboard_labels, load_themes
 
-from .conftest import ROOT
+from .conftest import ROOT, shipped_report
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
@@ -34,16 +38,7 @@ def page_data(path):
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     """``policytrack report`` on what the repository ships, run once for this module."""
-    out = tmp_path_factory.mktemp("reports")
-    old = os.environ.get("POLICYTRACK_CACHE")
-    os.environ["POLICYTRACK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
-    try:
-        status = main(["report", "--register", str(ROOT / "recommendations.csv"), "--corpus", str(ROOT / "corpus"),
-                       "--out", str(out)])
-    finally:
-        os.environ.pop("POLICYTRACK_CACHE") if old is None else os.environ.__setitem__("POLICYTRACK_CACHE", old)
-    assert status == 0
-    return out / "dashboard.html"
+    return shipped_report(tmp_path_factory) / "dashboard.html"
 
 
 # --- the words ----------------------------------------------------------------------------------

@@ -16,25 +16,12 @@ import pytest
 from policytrack.cli import main
 from policytrack.report import build_report
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, shipped_report
 
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
-    """``policytrack report`` on what the repository ships, run once for this module."""
-    out = tmp_path_factory.mktemp("reports")
-    old = os.environ.get("POLICYTRACK_CACHE")
-    os.environ["POLICYTRACK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
-    try:
-        status = main(["report", "--register", str(ROOT / "recommendations.csv"), "--corpus", str(ROOT / "corpus"),
-                       "--out", str(out)])
-    finally:
-        if old is None:
-            os.environ.pop("POLICYTRACK_CACHE")
-        else:
-            os.environ["POLICYTRACK_CACHE"] = old
-    assert status == 0
-    return out
+    return shipped_report(tmp_path_factory)
 
 
 def dashboard_data(path):
