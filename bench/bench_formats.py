@@ -1,6 +1,6 @@
 """Round trip of real law through the formats users have (issue 12).
 
-    .venv/bin/python bench/bench_formats.py [--docs 24] [--formats docx_numbered,…] [--write]
+    .venv/bin/python bench/bench_formats.py [--docs 24] [--formats docx_numbered,…] [--jobs 2] [--write]
 
 From texts of `../shared/real-corpus` (built in a temporary folder, never kept) this builds
 each format the way the tools that make it do (see `tests/format_builders.py`, and
@@ -103,42 +103,59 @@ def _is_article_or_clause(path: str) -> bool:
     return (last[:1] == "d" and last[1:2].isdigit()) or (last[:1] == "k" and last[1:2].isdigit())
 
 
-def run(docs: list[Path], formats: list[str]) -> tuple[dict, list[dict], dict]:
+_SUBFOLDERS = ("numbered", "plain", "tracked", "doc", "pdf", "scan", "html_vbpl", "html_pre", "html_tvpl", "html_layout")
+
+
+def one(path: Path, formats: list[str]) -> tuple[dict, dict, collections.Counter]:
+    """Every format of one text, built in a folder of its own (so texts run in parallel):
+    the row of results, what was built, and the parse seconds per format."""
     from policytrack.parse import parse
     from tests import format_builders as fb
 
-    totals: dict[str, collections.Counter] = {f: collections.Counter() for f in formats}
-    rows, seconds = [], collections.Counter()
+    seconds: collections.Counter = collections.Counter()
+    built_counts: dict[str, collections.Counter] = {f: collections.Counter() for f in formats}
     with tempfile.TemporaryDirectory(prefix="pt-formats-") as tmp:
         folder = Path(tmp)
-        for sub in ("numbered", "plain", "tracked", "doc", "pdf", "scan", "html_vbpl", "html_pre", "html_tvpl", "html_layout"):
+        for sub in _SUBFOLDERS:
             (folder / sub).mkdir()
-        for path in docs:
-            text = path.read_text(encoding="utf-8")
-            started = time.perf_counter()
-            expected = fb.tree(parse(path))
-            seconds["txt"] += time.perf_counter() - started
-            cache: dict = {}
-            row = {"file": path.name, "units": len(expected)}
+        text = path.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        expected = fb.tree(parse(path))
+        seconds["txt"] += time.perf_counter() - started
+        cache: dict = {}
+        row = {"file": path.name, "units": len(expected)}
+        for fmt in formats:
+            try:
+                built, info = build(fmt, text, folder, path.stem, cache)
+                started = time.perf_counter()
+                got = fb.tree(parse(built))
+                seconds[fmt] += time.perf_counter() - started
+                result = compare(expected, got)
+            except Exception as exc:  # a failure of one format is a result, not a crash
+                result = {"exact": False, "hit": 0, "want": len(expected), "have": 0, "core": 0,
+                          "core_hit": 0, "error": f"{type(exc).__name__}: {exc}"}
+                info = {}
+            built_counts[fmt].update(info)
+            row[fmt] = result
+    return row, built_counts, seconds
+
+
+def run(docs: list[Path], formats: list[str], jobs: int = 1) -> tuple[dict, list[dict], dict]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    totals: dict[str, collections.Counter] = {f: collections.Counter() for f in formats}
+    rows, seconds = [], collections.Counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for row, built_counts, spent in pool.map(one, docs, [formats] * len(docs)):
+            seconds.update(spent)
             for fmt in formats:
-                try:
-                    built, info = build(fmt, text, folder, path.stem, cache)
-                    started = time.perf_counter()
-                    got = fb.tree(parse(built))
-                    seconds[fmt] += time.perf_counter() - started
-                    result = compare(expected, got)
-                except Exception as exc:  # a failure of one format is a result, not a crash
-                    result = {"exact": False, "hit": 0, "want": len(expected), "have": 0, "core": 0,
-                              "core_hit": 0, "error": f"{type(exc).__name__}: {exc}"}
-                    info = {}
+                result = row[fmt]
                 totals[fmt].update({k: int(v) for k, v in result.items() if k != "error"})
                 totals[fmt]["docs"] += 1
-                for key, value in info.items():
-                    totals[fmt][key] += value
-                row[fmt] = result
+                totals[fmt].update(built_counts[fmt])
             rows.append(row)
-            print(path.name[:60], {f: ("=" if row[f]["exact"] else f"{row[f]['hit']}/{row[f]['want']}")
-                                   for f in formats}, flush=True)
+            print(row["file"][:60], {f: ("=" if row[f]["exact"] else f"{row[f]['hit']}/{row[f]['want']}")
+                                     for f in formats}, flush=True)
     return totals, rows, seconds
 
 
@@ -178,12 +195,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=24)
     ap.add_argument("--formats", default=",".join(FORMATS))
+    ap.add_argument("--jobs", type=int, default=2, help="texts built and read in parallel (2 cores: 2)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     if not REAL.is_dir():
         sys.exit(f"{REAL} is not present: this benchmark reads the real corpus")
     formats = [f for f in args.formats.split(",") if f]
-    totals, rows, seconds = run(sample(args.docs), formats)
+    totals, rows, seconds = run(sample(args.docs), formats, args.jobs)
     cmd = "python bench/bench_formats.py --write" + ("" if args.docs == 24 else f" --docs {args.docs}")
     section = render(totals, rows, seconds, cmd)
     print(section)
