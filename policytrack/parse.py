@@ -112,7 +112,7 @@ _MARKER_BODY = (
     r"|(?P<issued_with>\(?Ban hành kèm theo)"
     # In text read by OCR only (see ``_roman_ocr``): a part heading whose dot was lost or
     # whose numeral was misread ("II MỤC TIỂU", "L. QUAN ĐIỂM").
-    r"|(?P<roman_ocr>(?P<roman_ocr_n>[IVXLTl1]{1,5})[.,]?(?=[ \t]+[^\W\d_]{2}))"
+    r"|(?P<roman_ocr>(?P<roman_ocr_n>[IVXLTl1]{1,5})(?:[.,][ \t]*|[ \t]+)(?=[^\W\d_]{2}))"
     r")"
 )
 #: A marker at a line start (``match`` at a line's first character).

@@ -228,6 +228,8 @@ _ROMAN_SCAN = "QUYẾT ĐỊNH\nVỀ THỬ\n\nĐiều 1. Phê duyệt\n{first}\n
 @pytest.mark.parametrize(("first", "second", "ocr", "parts"), [
     ("L. QUAN ĐIỂM", "II MỤC TIÊU", True, ["d1.m1", "d1.m2"]),    # I read as L; a dot lost
     ("I. QUAN ĐIỂM", "1I. MỤC TIÊU", True, ["d1.m1", "d1.m2"]),    # a 1 for an I
+    ("I.QUAN ĐIỂM", "II.MỤC TIÊU", True, ["d1.m1", "d1.m2"]),      # the space after the dot lost
+    ("THỦ TƯỚNG", "LUẬT MẪU", True, []),                           # capitals, but no numeral
     ("L. QUAN ĐIỂM", "II MỤC TIÊU", False, []),                     # typed text: no guessing
     ("I. QUAN ĐIỂM", "IV MỤC TIÊU", True, ["d1.m1"]),              # does not continue the sequence
     ("I. QUAN ĐIỂM", "II Mục tiêu chung", True, ["d1.m1"]),        # not a title in capitals
