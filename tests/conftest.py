@@ -50,3 +50,24 @@ def shipped_report(tmp_path_factory) -> Path:
             os.environ["POLICYTRACK_CACHE"] = old
     assert status == 0
     return out
+
+
+def headless_chromium(window: str = "1280,900", console_log: bool = False):
+    """Headless Chromium through chromedriver (Debian packages chromium, chromium-driver),
+    or a skip naming what is missing. The caller quits it."""
+    import shutil
+
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.skip("chromium and chromium-driver are not installed (.ci/run installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--window-size={window}"):
+        options.add_argument(flag)
+    if console_log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))

@@ -8,7 +8,6 @@ import csv
 import json
 import os
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -25,7 +24,7 @@ from policytrack.report.dashboard import (
 from policytrack.report.problems import Problem
 from policytrack.vocab import DataFileError, load_dashboard_labels, load_themes
 
-from .conftest import ROOT, shipped_report
+from .conftest import ROOT, headless_chromium, shipped_report
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
@@ -153,23 +152,15 @@ def test_dashboard_json_cannot_close_its_script_element():
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
     """One headless Chromium for the module (Debian packages chromium, chromium-driver)."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    chromium, driver = shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip("chromium and chromium-driver are not installed (.ci/run installs them)")
     saved = {key: os.environ.get(key) for key in ("SE_OFFLINE", "HOME")}
     os.environ.update(SE_OFFLINE="true", HOME=str(tmp_path_factory.mktemp("home")))  # no driver lookups online
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
+    browser = None
     try:
+        browser = headless_chromium()
         yield browser
     finally:
-        browser.quit()
+        if browser is not None:
+            browser.quit()
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
 

@@ -16,7 +16,7 @@ import pytest
 from policytrack.cli import main
 from policytrack.report import build_report
 
-from .conftest import ROOT, SHARED, shipped_report
+from .conftest import ROOT, SHARED, headless_chromium, shipped_report
 
 
 @pytest.fixture(scope="module")
@@ -192,20 +192,7 @@ def test_a_missing_corpus_folder_still_gives_the_register(tmp_path):
 
 
 def _browser():
-    """Headless Chromium through chromedriver (Debian packages chromium, chromium-driver)."""
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip("chromium and chromium-driver are not installed (.ci/run installs them)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1300,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
+    return headless_chromium("1300,1000", console_log=True)
 
 
 def test_dashboard_renders_in_headless_chromium(shipped, monkeypatch, tmp_path):
