@@ -6,6 +6,7 @@ The public API, one verb per module::
     parse(source) -> [Document]          policytrack.parse
     Corpus.load(folder)                  policytrack.corpus (Corpus(documents, sources) for any documents)
     find_references(doc) -> [Reference]  policytrack.citations (resolve, annotate, citation_graph)
+    read_history(doc) -> History         policytrack.amendments (doc.history(), doc.as_of(date))
     tag(doc | corpus) -> DataFrame       policytrack.tagging (TopicModel, evaluate)
     Register.load(csv)                   policytrack.register (validation, status history, safe saves)
     link(register, corpus) -> DataFrame  policytrack.linking (confirm_link)
@@ -31,6 +32,7 @@ from .model import (
 from .parse import parse, parse_text
 from .read import read
 from .citations import DocRef, Reference, Target, annotate, citation_graph, find_references, resolve
+from .amendments import as_of, read_history
 from .sources import SourceRegister
 from .tagging import TopicModel, evaluate, tag
 from .register import Register, RegisterError
@@ -63,6 +65,8 @@ __all__ = [
     "citation_graph",
     "find_references",
     "resolve",
+    "as_of",
+    "read_history",
     "TopicModel",
     "evaluate",
     "tag",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 #: Provision kinds, outermost first. ``document`` is the root of every tree.
 KINDS = (
@@ -34,6 +34,24 @@ KINDS = (
 
 class PolicytrackError(Exception):
     """Base class of every error policytrack raises on bad input."""
+
+
+#: Views of documents and provisions computed by stages above this module, which registers
+#: them on import (``model`` may import none of them): ``document_history``,
+#: ``provision_history`` and ``as_of`` come from ``policytrack.amendments``.
+_VIEWS: dict[str, Callable] = {}
+
+
+def register_view(name: str, func: Callable) -> None:
+    """Let ``Document``/``Provision`` methods call ``func`` as the view ``name``."""
+    _VIEWS[name] = func
+
+
+def _view(name: str) -> Callable:
+    func = _VIEWS.get(name)
+    if func is None:  # only when policytrack.model is used without the package (import policytrack)
+        raise PolicytrackError(f"{name}: the stage that computes it is not loaded (import policytrack)")
+    return func
 
 
 class ReadError(PolicytrackError):
@@ -211,6 +229,12 @@ class Provision:
         """The span of this node's text before its first child (heading and lead-in)."""
         return (self.start, self.children[0].start if self.children else self.end)
 
+    def history(self, descendants: bool = True):
+        """The amendment events of this unit (and, by default, of the units inside it), read
+        from the footnotes of its consolidated text, as a DataFrame
+        (``policytrack.amendments.provision_history``)."""
+        return _view("provision_history")(self, descendants)
+
 
 @dataclass
 class Document:
@@ -287,6 +311,18 @@ class Document:
         visit(self.root, 1)
         lines.extend(f"  ! {w.message} (offset {w.start})" for w in self.warnings)
         return "\n".join(lines)
+
+    def history(self):
+        """One row per footnote of a consolidated text: the unit it is anchored to, the
+        operation, the source document and provision, the effective date
+        (``policytrack.amendments``)."""
+        return _view("document_history")(self)
+
+    def as_of(self, date: str) -> Document:
+        """This consolidated text as it stood on ``date`` (``YYYY-MM-DD``): units not yet or
+        no longer in force left out, earlier wording put back where the footnotes give it,
+        marked unknown where they do not (``policytrack.amendments.as_of``)."""
+        return _view("as_of")(self, date)
 
     def to_frame(self):
         """One row per provision (root excluded) with its path columns, as a DataFrame."""
