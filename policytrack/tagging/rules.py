@@ -23,10 +23,20 @@ class RuleHit:
     start: int  # offsets in the source text
     end: int
     phrase: str
+    cue: bool = False  # a cue phrase: counts only where the provision is on the label's topic
+
+
+def _alternation(phrases) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(phrases, key=len, reverse=True))
 
 
 class RuleTagger:
-    """Finds taxonomy synonyms as whole words in normalised, case-folded text.
+    """Finds taxonomy synonyms and cues as whole words in normalised, case-folded text.
+
+    A synonym gives its label wherever it occurs. A cue gives its subtopic only in a
+    provision already on the subtopic's topic, by its own text or by the heading or lead-in
+    of a unit above it: "quan trắc định kỳ" under "Điều 59. Xử lý nước thải …" is wastewater
+    monitoring, the same words under an article on air are not.
 
     >>> RuleTagger().find("Nhà nước khuyến khích tái sử dụng nước thải.")   # doctest: +SKIP
     [RuleHit(label='water_resources.reuse_circular', ...)]
@@ -35,6 +45,8 @@ class RuleTagger:
     def __init__(self, taxonomy: Taxonomy | None = None):
         self.taxonomy = taxonomy or load_taxonomy()
         self.labels_of: dict[str, list[str]] = {}
+        self.cue_labels_of: dict[str, list[str]] = {}
+        self.heading_cues: set[tuple[str, str]] = set()  # (phrase key, subtopic)
         excludes: set[str] = set()
         for name, topic in self.taxonomy.topics.items():
             for phrase in topic["synonyms"]:
@@ -44,18 +56,21 @@ class RuleTagger:
             for phrase in sub.synonyms:
                 labels = self.labels_of.setdefault(_match_key(phrase), [])
                 labels.extend(label for label in (key, sub.topic) if label not in labels)
+            for phrase in (*sub.cues, *sub.heading_cues):
+                cues = self.cue_labels_of.setdefault(_match_key(phrase), [])
+                if key not in cues:
+                    cues.append(key)
+            self.heading_cues.update((_match_key(phrase), key) for phrase in sub.heading_cues)
             excludes.update(_match_key(p) for p in sub.exclude)
-        words = sorted(self.labels_of, key=len, reverse=True)
-        # A look-ahead finds overlapping phrases too: "môi trường nước dưới đất" holds both
-        # "môi trường nước" and "nước dưới đất".
-        self.pattern = re.compile(r"(?<!\w)(?=(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?!\w))")
-        self.exclude = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(excludes, key=len, reverse=True)) + r")(?!\w)")
-            if excludes else None
-        )
+        # One pass over the text for synonyms and cues alike. A look-ahead finds overlapping
+        # phrases too: "môi trường nước dưới đất" holds "môi trường nước" and "nước dưới đất".
+        words = set(self.labels_of) | set(self.cue_labels_of)
+        self.pattern = re.compile(r"(?<!\w)(?=(" + _alternation(words) + r")(?!\w))")
+        self.exclude = re.compile(r"(?<!\w)(?:" + _alternation(excludes) + r")(?!\w)") if excludes else None
 
-    def find(self, text: str, offsets=None) -> list[RuleHit]:
-        """Matches in an already normalised text; ``offsets`` maps them to the original."""
+    def find(self, text: str, offsets=None, *, cues: bool = False) -> list[RuleHit]:
+        """Matches in an already normalised text; ``offsets`` maps them to the original.
+        Cue matches (``cue=True``) only when asked: alone they prove nothing."""
         folded = fold(text)
         blocked: list[tuple[int, int]] = []
         if self.exclude is not None:
@@ -68,20 +83,37 @@ class RuleTagger:
             key = " ".join(m.group(1).split())
             os_, oe = (offsets[s], offsets[e]) if offsets is not None else (s, e)
             hits.extend(RuleHit(label, os_, oe, text[s:e]) for label in self.labels_of.get(key, ()))
+            if cues:
+                hits.extend(RuleHit(label, os_, oe, text[s:e], True) for label in self.cue_labels_of.get(key, ()))
         return hits
 
     def tag_document(self, doc: Document) -> dict[str, dict[str, list[tuple[int, int]]]]:
         """``{provision id: {label: [evidence spans]}}``, evidence carried up to ancestors."""
+        own = self._own_hits(doc)
+        self._apply_cues(doc, own)
+        result: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for pid, labels in own.items():
+            for node in doc.ancestors(doc[pid], include_self=True):
+                mine = result.setdefault(node.id, {})
+                for label, spans in labels.items():
+                    if label.startswith("cue:"):
+                        continue
+                    mine.setdefault(label.removeprefix("ctx:"), []).extend(spans)
+        self._inherit_headings(doc, result, own)
+        return result
+
+    def _own_hits(self, doc: Document) -> dict[str, dict[str, list[tuple[int, int]]]]:
+        """Each provision's matches in its own text (heading or lead-in, or a leaf's whole
+        text); cue matches are kept under ``cue:<label>`` until their context is known, and
+        become ``ctx:<label>`` where it is."""
         source = doc.source
         lo, hi = _normalised_bounds(doc)
-        hits = self.find(source.normalized[lo:hi])
-        shift = lo
         spans = own_spans(doc)
         starts = [s for _, s, _ in spans]
-        result: dict[str, dict[str, list[tuple[int, int]]]] = {}
-        for hit in hits:
-            start = source.to_original(hit.start + shift)
-            end = source.to_original(hit.end + shift)
+        own: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for hit in self.find(source.normalized[lo:hi], cues=True):
+            start = source.to_original(hit.start + lo)
+            end = source.to_original(hit.end + lo)
             i = bisect_right(starts, start) - 1
             if i < 0:
                 continue  # in the header, before any provision
@@ -91,29 +123,77 @@ class RuleTagger:
                 prov = doc[prov.parent] if prov.parent and prov.parent != doc.id else None
                 if prov is None:
                     continue
-            for node in doc.ancestors(prov, include_self=True):
-                result.setdefault(node.id, {}).setdefault(hit.label, []).append((start, end))
-        self._inherit_article_headings(doc, result)
-        return result
+            label = f"cue:{hit.label}" if hit.cue else hit.label
+            own.setdefault(prov.id, {}).setdefault(label, []).append((start, end))
+        return own
+
+    def _apply_cues(self, doc: Document, own: dict) -> None:
+        """A cue in a provision's own text gives its subtopic where the provision, or a unit
+        above it, has the topic from a synonym; a heading cue does so from a heading or
+        lead-in above too. The evidence is the cue's span and the topic's."""
+        for prov in doc.root.walk():
+            if prov.kind == "document":
+                continue
+            chain = [prov, *doc.ancestors(prov)]
+            context: dict[str, list[tuple[int, int]]] = {}
+            for node in chain:
+                for label, spans in own.get(node.id, {}).items():
+                    if label in self.taxonomy.topics and spans:  # found by a synonym, not by a cue
+                        context.setdefault(label, spans)
+            if not context:
+                continue
+            cues: dict[str, list[tuple[int, int]]] = {}
+            for depth, node in enumerate(chain):
+                for label, spans in own.get(node.id, {}).items():
+                    if not label.startswith("cue:"):
+                        continue
+                    sub = label[4:]
+                    if depth == 0:
+                        cues.setdefault(sub, []).extend(spans)
+                    elif self._heading_cue(doc, sub, spans):
+                        cues.setdefault(sub, []).extend(spans)
+            labels = own.setdefault(prov.id, {})
+            for sub, spans in cues.items():
+                topic = sub.split(".")[0]
+                if topic in context:
+                    # kept apart from the synonyms' labels: a cue in a heading does not
+                    # speak for every clause below it ("… tước quyền sử dụng, thu hồi giấy phép")
+                    labels.setdefault(f"ctx:{sub}", []).extend(spans)
+                    if topic not in labels:
+                        labels[f"ctx:{topic}"] = list(context[topic])
+
+    def _heading_cue(self, doc: Document, sub: str, spans) -> bool:
+        text = doc.source.text
+        return any((_match_key(text[s:e]), sub) in self.heading_cues for s, e in spans)
 
     @staticmethod
-    def _inherit_article_headings(doc: Document, result: dict) -> None:
-        """An article's heading names the subject of all its clauses (``Điều 43. Hồ sơ,
-        trình tự, thủ tục cấp giấy phép môi trường``): its labels, with the heading as
-        evidence, go down to every clause and point of the article."""
-        for article in doc.provisions("article"):
-            if article.heading_span is None:
+    def _inherit_headings(doc: Document, result: dict, own: dict) -> None:
+        """An article heading (``Điều 43. Hồ sơ, trình tự, thủ tục cấp giấy phép môi
+        trường``) or a lead-in ending in a colon (``2. Việc xử lý nước thải chăn nuôi được
+        quy định như sau:``) names the subject of everything under it: its labels, with
+        the heading or lead-in as evidence, go down to every unit below."""
+        for parent in doc.root.walk():
+            if parent.kind == "document" or not parent.children:
                 continue
-            hs, he = article.heading_span
+            if parent.kind == "article":
+                if parent.heading_span is None:
+                    continue
+                hs, he = parent.heading_span
+            elif parent.kind in ("clause", "point"):
+                hs, he = parent.own_text_span()
+                if not doc.source.text[hs:he].rstrip().endswith(":"):
+                    continue
+            else:
+                continue
             inherited = {
                 label: [span for span in spans if hs <= span[0] < he]
-                for label, spans in result.get(article.id, {}).items()
+                for label, spans in own.get(parent.id, {}).items() if ":" not in label
             }
             inherited = {label: spans for label, spans in inherited.items() if spans}
             if not inherited:
                 continue
-            for node in article.walk():
-                if node is article:
+            for node in parent.walk():
+                if node is parent:
                     continue
                 mine = result.setdefault(node.id, {})
                 for label, spans in inherited.items():

@@ -28,6 +28,13 @@ class Subtopic:
     definition: str
     synonyms: tuple[str, ...]
     exclude: tuple[str, ...] = ()
+    #: phrases that mean the subtopic only where the provision is already on the topic (its
+    #: own text, its article heading or a lead-in above it): "quy chuẩn kỹ thuật" is the
+    #: standards subtopic under an article on wastewater, nothing under one on food safety.
+    cues: tuple[str, ...] = ()
+    #: cues that also count from a heading or lead-in above the provision: "Tội …",
+    #: "Các hành vi bị nghiêm cấm" make every discharge clause below an offence.
+    heading_cues: tuple[str, ...] = ()
 
 
 @dataclass
@@ -81,6 +88,8 @@ def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
             subtopics[f"{name}.{sub}"] = Subtopic(
                 name, f"{name}.{sub}", sl["label_vi"], sl["label_en"], sl["definition"], synonyms,
                 need_strings(s.get("exclude"), path, f"{swhere}: exclude"),
+                need_strings(s.get("cues"), path, f"{swhere}: cues"),
+                need_strings(s.get("heading_cues"), path, f"{swhere}: heading_cues"),
             )
     return Taxonomy(str(data.get("version", "1")), topics, subtopics, str(path), digest(path)[:12])
 
