@@ -21,12 +21,12 @@ import gc
 import hashlib
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import frames
+from . import _pool, frames
 from .cache import Cache, default_dir
 from .ids import number_key
 from .model import Document, PolicytrackError, Provision
@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 
 #: Bump when parsing changes what it returns in a way the code digest cannot see.
 CACHE_VERSION = "2"
-PARALLEL_MIN_FILES = 4
-PROGRESS_MIN_FILES = 20
+PARALLEL_MIN_FILES = _pool.PARALLEL_MIN
+PROGRESS_MIN_FILES = _pool.PROGRESS_MIN
 #: Notes that describe a corpus folder rather than being one of its documents.
 FOLDER_NOTES = {"readme.md", "sources.md", "readme.txt", "license.txt", "license.md"}
 
@@ -189,6 +189,15 @@ def _broken_link(path: Path) -> str | None:
     return None
 
 
+def _parse_and_store(item: tuple[str, str], sources: SourceRegister, cache: Cache):
+    """Worker: parse one file and store its documents in the cache under its digest."""
+    path, digest = item
+    result = _parse_file(path, sources)
+    if result[2] is None:
+        cache.put("docs", digest, result[1])
+    return result
+
+
 def _parse_file(path: str, sources: SourceRegister) -> tuple[str, list[Document] | None, str | None]:
     """Worker: parse one file; an error comes back as a reason, never as an exception."""
     try:
@@ -225,9 +234,10 @@ class Corpus:
         self.cache_hits = 0
         self.docs: list[Document] = []
         used: set[str] = set()
+        renamed: dict[str, int] = {}  # id -> the last ~N given, so that N copies cost N steps
         for doc in documents:
             if doc.id in used:
-                new_id = _unique(doc.id, used)
+                new_id = _unique(doc.id, used, renamed)
                 log.warning("%s: document id %s already used; renamed %s", doc.source.path, doc.id, new_id)
                 _rename(doc, new_id)
             used.add(doc.id)
@@ -235,6 +245,7 @@ class Corpus:
         self._by_id = {d.id: d for d in self.docs}
         self._by_number: dict[str, Document] | None = None
         self._by_title: dict[str, list[Document]] | None = None
+        self._drafts: dict[str | None, list[Document]] | None = None
         self._derived: dict[str, tuple[str, Any]] = {}
         self._content_digest: str | None = None
 
@@ -261,7 +272,7 @@ class Corpus:
         elif sources is None:
             sources = SourceRegister.load(folder / FILE_NAME)
         cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
-        loader = _FolderLoader(folder, sources, cache, workers or os.cpu_count() or 1)
+        loader = _FolderLoader(folder, sources, cache, workers or _pool.workers_default())
         docs = loader.run(progress)
         corpus = cls(docs, sources, cache=cache, folder=folder, files=loader.files, errors=loader.errors,
                      skipped=loader.skipped)
@@ -317,7 +328,13 @@ class Corpus:
 
     def drafts(self, draft_number: str | None) -> list[Document]:
         """The drafts numbered ``draft_number`` (``Dự thảo 2``)."""
-        return [d for d in self.docs if d.meta.is_draft and d.meta.draft_number == draft_number]
+        if self._drafts is None:
+            index: dict[str | None, list[Document]] = {}
+            for d in self.docs:
+                if d.meta.is_draft:
+                    index.setdefault(d.meta.draft_number, []).append(d)
+            self._drafts = index
+        return list(self._drafts.get(draft_number, []))
 
     def derived(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any]) -> Any:
         """A value computed from this corpus, built once: kept in memory for this object and
@@ -463,48 +480,36 @@ class _FolderLoader:
         finally:
             if gc_was_enabled:
                 gc.enable()
-        digests = {str(p): d for p, d in todo}
-        for path_str, docs, reason in self._parse_all([p for p, _ in todo], progress):
+        for path_str, docs, reason in self._parse_all(todo, progress):
             if reason is not None:
                 self.error(Path(path_str), reason)
                 continue
             results[path_str] = docs
-            self.cache.put("docs", digests[path_str], docs)
         return [doc for path in self.files for doc in results.get(str(path), [])]
 
-    def _parse_all(self, paths: list[Path], progress: bool | None):
-        show = progress if progress is not None else len(paths) > PROGRESS_MIN_FILES
-        bar = None
-        if show and paths:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(paths), desc="parsing", unit="file")
-        try:
-            if len(paths) >= PARALLEL_MIN_FILES and self.workers > 1:
-                with ProcessPoolExecutor(max_workers=self.workers) as pool:
-                    futures = [pool.submit(_parse_file, str(p), self.sources) for p in paths]
-                    for fut in futures:
-                        yield fut.result()
-                        if bar:
-                            bar.update()
-            else:
-                for p in paths:
-                    yield _parse_file(str(p), self.sources)
-                    if bar:
-                        bar.update()
-        finally:
-            if bar:
-                bar.close()
+    def _parse_all(self, todo: list[tuple[Path, str]], progress: bool | None):
+        """Parse the files (on all cores, ``_pool``); each worker stores its file's entry
+        in the cache itself, so that the writes (each flushed to disk) run in parallel too."""
+        sizes = []
+        for path, _ in todo:
+            try:
+                sizes.append(path.stat().st_size)
+            except OSError:
+                sizes.append(0)
+        work = partial(_parse_and_store, sources=self.sources, cache=self.cache)
+        yield from _pool.run(work, [(str(p), d) for p, d in todo], workers=self.workers, progress=progress,
+                             desc="parsing", sizes=sizes)
 
     def error(self, path: Path, reason: str) -> None:
         log.warning("%s: %s (skipped)", path, reason)
         self.errors.append(LoadError(str(path), reason))
 
 
-def _unique(doc_id: str, used: set[str]) -> str:
-    k = 2
+def _unique(doc_id: str, used: set[str], renamed: dict[str, int]) -> str:
+    k = renamed.get(doc_id, 1) + 1
     while f"{doc_id}~{k}" in used:
         k += 1
+    renamed[doc_id] = k
     return f"{doc_id}~{k}"
 
 

@@ -76,6 +76,7 @@ def safe_id(text: str) -> str:
 _MIXED_CASE_TOKENS = {"ND": "NĐ", "QD": "QĐ", "TTG": "TTg", "TTR": "TTr", "QĐI": "QĐi", "QDI": "QĐi"}
 
 
+@lru_cache(maxsize=65536)
 def canonical_number(number: str) -> str:
     """One spelling of a number/symbol: whitespace removed, symbol letters in capitals,
     ASCII ``ND``/``QD`` → ``NĐ``/``QĐ``, ``TTg`` and ``TTr`` in their usual case.

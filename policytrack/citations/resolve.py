@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from .. import ids
 from ..model import Document, Provision
@@ -65,7 +66,51 @@ def _unit_path(t: Target, context: Provision | None, doc: Document | None) -> tu
 
 
 def _find_document(t: Target, ref: Reference, corpus: Corpus) -> tuple[Document | None, str | None, str | None]:
-    """The cited document in the corpus, its id (even when not loaded), or a reason."""
+    """The cited document in the corpus, its id (even when not loaded), or a reason.
+
+    Looked up once per cited document and corpus (``_lookups``): a corpus cites the same
+    few thousand documents over and over, so resolution is linear in its size."""
+    memo = _lookups(corpus).documents
+    key = _document_key(t, ref)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _look_up_document(t, ref, corpus)
+    return found
+
+
+def _document_key(t: Target, ref: Reference) -> tuple:
+    """Everything ``_look_up_document`` reads of a target: the citing document for units of
+    its own, else the cited document's kind, number, draft number, type, name, year, label."""
+    d = t.document
+    if d is None:
+        return (None, ref.document_id)
+    return (d.kind, d.number, d.draft_number, d.doc_type, d.name, d.year, d.label)
+
+
+class _Lookups:
+    """What resolution remembers of one corpus: each cited document as found (or why not),
+    and each document's articles (for the reason a unit is missing)."""
+
+    def __init__(self) -> None:
+        self.documents: dict[tuple, tuple[Document | None, str | None, str | None]] = {}
+        self.articles: dict[str, tuple[int | None, set[str]]] = {}
+
+
+_LOOKUPS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _lookups(corpus: Corpus) -> _Lookups:
+    """The lookups of ``corpus`` (a corpus's documents do not change once it is built)."""
+    try:
+        found = _LOOKUPS.get(corpus)
+    except TypeError:  # not weakly referenceable: remembered for this call only
+        return _Lookups()
+    if found is None:
+        found = _LOOKUPS[corpus] = _Lookups()
+    return found
+
+
+def _look_up_document(t: Target, ref: Reference, corpus: Corpus) -> tuple[Document | None, str | None, str | None]:
     if t.document is None:
         if ref.document_id and ref.document_id in corpus:
             return corpus[ref.document_id], ref.document_id, None
@@ -121,18 +166,29 @@ def resolve(references: list[Reference], corpus: Corpus) -> list[Reference]:
             if wanted in doc:
                 t.resolved_id, t.reason = wanted, None
             else:
-                t.resolved_id, t.reason = None, _missing_reason(doc, t, path)
+                t.resolved_id, t.reason = None, _missing_reason(doc, t, path, corpus)
     return references
 
 
-def _missing_reason(doc: Document, t: Target, path: str) -> str:
-    articles = [p for p in doc.provisions("article")]
-    numbers = [int(re.match(r"\d+", p.number).group()) for p in articles if p.number and p.number[0].isdigit()]
-    if t.article and t.article[0].isdigit() and numbers and int(re.match(r"\d+", t.article).group()) > max(numbers):
-        return f"Điều {t.article} is beyond the document's last article (Điều {max(numbers)})"
-    if t.article and f"d{t.article}" not in {p.path for p in articles}:
+def _missing_reason(doc: Document, t: Target, path: str, corpus: Corpus | None = None) -> str:
+    last, paths = _articles(doc, corpus)
+    if t.article and t.article[0].isdigit() and last is not None and int(re.match(r"\d+", t.article).group()) > last:
+        return f"Điều {t.article} is beyond the document's last article (Điều {last})"
+    if t.article and f"d{t.article}" not in paths:
         return f"Điều {t.article} is not in the text the corpus holds for {doc.id} (an excerpt?)"
     return f"{path} not found in {doc.id}"
+
+
+def _articles(doc: Document, corpus: Corpus | None) -> tuple[int | None, set[str]]:
+    """The document's last article number (``None`` without numbered articles) and the paths
+    of its articles; computed once per document of the corpus."""
+    memo = _lookups(corpus).articles if corpus is not None else {}
+    known = memo.get(doc.id)
+    if known is None:
+        articles = doc.provisions("article")
+        numbers = [int(re.match(r"\d+", p.number).group()) for p in articles if p.number and p.number[0].isdigit()]
+        known = memo[doc.id] = (max(numbers) if numbers else None, {p.path for p in articles})
+    return known
 
 
 def corpus_references(corpus: Corpus) -> list[Reference]:
