@@ -5,6 +5,7 @@
     policytrack tag PATH [--json]        topic tags of every provision
     policytrack link [--register CSV] [--corpus DIR] [--json]   recommendations → provisions
     policytrack compare OLD NEW [--json] articles of two versions aligned
+    policytrack amendments PATH [--json] the amendment events of consolidated texts (VBHN)
     policytrack report [--register CSV] [--corpus DIR] [--out D]   the main job (see README)
     policytrack summary FOLDER [--out D] parse a folder and write a summary
 
@@ -336,6 +337,29 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_amendments(args: argparse.Namespace) -> int:
+    """One line (or JSON record) per footnote event of each consolidated text; what the
+    footnotes could not be read into is said on stderr."""
+    from .amendments import event_record, read_history
+
+    docs, corpus, status = _load(args.path)
+    if corpus is None:
+        return status
+    for doc in docs:
+        hist = read_history(doc)
+        for note, why in hist.unread:
+            _error(f"{doc.source.path}: footnote [{note.number}] not read: {why}")
+        for event in hist.events:
+            record = event_record(event)
+            if args.json:
+                _print_json(record)
+            else:
+                change = f" “{event.old_text or ''}” → “{event.new_text or ''}”" if event.operation == "replaced_phrase" else ""
+                print(f"[{event.footnote:>3}] {event.provision_id}  {event.operation}{change}  "
+                      f"{event.source_provision or '—'}  {event.effective_date or '—'}")
+    return status
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The main job (``report.build_report``): corpus summary, register exports, charts,
     dashboard and brief. Every problem is printed here and shown in the dashboard; the
@@ -398,6 +422,11 @@ COMMANDS = {
         "changed, new, deleted) with its similarity."),
         [(("old",), {"help": "the earlier version"}), (("new",), {"help": "the later version"}),
          _json_flag("one JSON record per alignment, with the diff")]),
+    "amendments": Verb(cmd_amendments, "list the amendment events of consolidated texts (VBHN)", (
+        "Read the footnotes of each consolidated text into amendment events: the provision the mark is on, the "
+        "operation (amended, supplemented, repealed, replaced_phrase, effective_date_changed, other), the source "
+        "document and provision, the effective date; footnotes that could not be read are listed on stderr."),
+        [_PATH, _json_flag("one JSON record per event")]),
     "report": Verb(cmd_report, "write the reports: summary, register exports, dashboard, brief", (
         "The main job: corpus summary, register exports (CSV, Excel), charts, dashboard and the consultation "
         "brief, written into the output folder. Problems are listed on stderr and in the dashboard; the parts "

@@ -105,7 +105,11 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 def compare(old: Document, new: Document) -> Comparison:
     """Align the articles of ``old`` and ``new`` (by text similarity, surviving renumbering,
-    splits and merges) and label each alignment."""
+    splits and merges) and label each alignment. Two versions of one consolidated text as
+    of two dates (``Document.as_of``, which sets ``version_of``) keep the text's article
+    paths, so they are aligned by path."""
+    if getattr(old, "version_of", None) and getattr(old, "version_of", None) == getattr(new, "version_of", None):
+        return _compare_by_path(old, new)
     olds, news = old.provisions("article"), new.provisions("article")
     old_sh = {p.path: _shingles(_body(p)) for p in olds}
     new_sh = {p.path: _shingles(_body(p)) for p in news}
@@ -183,6 +187,26 @@ def compare(old: Document, new: Document) -> Comparison:
         if p.path not in used_new:
             alignments.append(Alignment([], [p.path], "new", 0.0))
     alignments.sort(key=lambda a: _number(a.new[0]) if a.new else _number(a.old[0]) - 0.5)
+    return Comparison(old, new, alignments)
+
+
+def _compare_by_path(old: Document, new: Document) -> Comparison:
+    """Articles of two versions of one text paired by path: unchanged, changed (with the
+    diff), new or deleted."""
+    olds = {p.path: p for p in old.provisions("article")}
+    news = {p.path: p for p in new.provisions("article")}
+    alignments = []
+    for path in [*olds, *(p for p in news if p not in olds)]:
+        o, n = olds.get(path), news.get(path)
+        if o is None or n is None:
+            alignments.append(Alignment([path] if o else [], [path] if n else [], "new" if o is None else "deleted", 0.0))
+            continue
+        a, b = _body(o), _body(n)
+        same = " ".join(_words(a)) == " ".join(_words(b))
+        alignment = Alignment([path], [path], "unchanged" if same else "changed", _jaccard(_shingles(a), _shingles(b)))
+        if not same:
+            alignment.diff = word_diff(a, b)
+        alignments.append(alignment)
     return Comparison(old, new, alignments)
 
 
