@@ -85,12 +85,15 @@ def score_file(gold: dict, history_of) -> tuple[collections.Counter, int, list[s
     mismatches (for reading)."""
     path = REAL / gold["file"]
     hist, text = history_of(path)
-    mine = {e.footnote: e for e in hist.events}
+    by_note = {(e.footnote, e.note): e for e in hist.events}
+    by_number = {}
+    for e in hist.events:
+        by_number.setdefault(e.footnote, e)
     right: collections.Counter = collections.Counter()
     misses = []
     events = gold.get("events") or []
     for g in events:
-        e = mine.get(g["footnote"])
+        e = by_note.get((g["footnote"], g.get("note"))) or by_number.get(g["footnote"])
         if e is None:
             misses.append(f"{gold['file']} [{g['footnote']}]: no event")
             continue
@@ -99,7 +102,9 @@ def score_file(gold: dict, history_of) -> tuple[collections.Counter, int, list[s
             "operation": e.operation == g.get("operation"),
             "source_document": _same_number(e.source_document, g.get("source_document")),
             "source_unit": frozenset(e.source_units) == unit_paths(g.get("source_unit")),
-            "effective_date": (e.effective_date or None) == (g.get("effective_date") or None),
+            # the date the footnote itself gives (the gold's convention), not the preamble's
+            "effective_date": (e.effective_date if e.effective_from == "footnote" else None)
+            == (g.get("effective_date") or None),
         }
         for key, span in (("old_text", "old_span"), ("new_text", "new_span")):
             want = text[g[span][0]:g[span][1]] if g.get(span) else None

@@ -246,9 +246,12 @@ def _notes_start(text: str, start: int, end: int) -> int | None:
 
 
 def read_footnotes(document: Document) -> list[Footnote]:
-    """The footnotes of a document in number order: ``Source.notes`` when the reader kept
-    them apart (Word, portal pages), else those printed in the text (after the body, or
-    inline ``[[n] …][n]``). Each mark is the first ``[n]`` of the body for note ``n``."""
+    """The footnotes of a document in the order of their notes: ``Source.notes`` when the
+    reader kept them apart (Word, portal pages), else those printed in the text: the block
+    of notes after the body, notes printed inline ``[[n] …][n]``, and notes printed inside
+    the body after the unit they explain (the forms of an annex), whose numbers can repeat
+    a number of the block. Each note is paired with the nearest mark ``[n]`` before it
+    that no other note took."""
     source = document.source
     if source.notes:
         out = []
@@ -257,34 +260,42 @@ def read_footnotes(document: Document) -> list[Footnote]:
             out.append(Footnote(number, note.text.strip(), note.anchor, None))
         return out
     text, start, end = source.text, document.start, document.end
-    notes_at = _notes_start(text, start, end)
-    body_end = notes_at if notes_at is not None else end
-    found: dict[int, Footnote] = {}
+    inline: list[Footnote] = []
     inline_spans = []
-    for m in _INLINE_NOTE.finditer(text, start, body_end):
-        number = int(m.group(1))
+    for m in _INLINE_NOTE.finditer(text, start, end):
         inline_spans.append(m.span())
-        if number not in found:
-            found[number] = Footnote(number, " ".join(m.group(2).split()), m.start(), m.start() + 1)
-    if notes_at is not None:
-        lines = list(_LINE_NOTE.finditer(text, notes_at, end))
-        for i, m in enumerate(lines):
-            stop = lines[i + 1].start() if i + 1 < len(lines) else end
-            number = int(m.group(1))
-            if number not in found:
-                found[number] = Footnote(number, text[m.end():stop].strip(), None, m.start())
-    marks: dict[int, int] = {}
-    for m in _MARK.finditer(text, start, body_end):
+        inline.append(Footnote(int(m.group(1)), " ".join(m.group(2).split()), m.start(), m.start() + 1))
+    marks: dict[int, list[int]] = {}
+    for m in _MARK.finditer(text, start, end):
         at = m.start()
-        if any(s <= at < e for s, e in inline_spans):
-            continue
-        if at == 0 or text[at - 1] == "\n":
-            continue  # a note's own number at a line start
-        marks.setdefault(int(m.group(1)), at)
-    for number, note in found.items():
-        if note.mark is None:
-            note.mark = marks.get(number)
-    return [found[n] for n in sorted(found)]
+        if (at > 0 and text[at - 1] != "\n") and not any(s <= at < e for s, e in inline_spans):
+            marks.setdefault(int(m.group(1)), []).append(at)
+    # a line "[n] …" is a note when a mark [n] stands before it
+    lines = [m for m in _LINE_NOTE.finditer(text, start, end)
+             if any(at < m.start() for at in marks.get(int(m.group(1)), ()))]
+    block = _notes_start(text, start, end)
+    if lines:
+        lowest = min(int(m.group(1)) for m in lines)
+        last_lowest = max(m.start() for m in lines if int(m.group(1)) == lowest)
+        block = last_lowest if block is None or last_lowest > block else block
+    taken: set[int] = set()
+    out = []
+    for i, m in enumerate(lines):
+        number = int(m.group(1))
+        if block is not None and m.start() >= block:
+            stop = lines[i + 1].start() if i + 1 < len(lines) else end
+        else:  # a note inside the body: its own line
+            stop = text.find("\n", m.end())
+            stop = end if stop < 0 else stop
+        limit = m.start() if block is None or m.start() < block else block
+        free = [at for at in marks.get(number, ()) if at < limit and at not in taken]
+        mark = free[-1] if free else None
+        if mark is not None:
+            taken.add(mark)
+        out.append(Footnote(number, text[m.end():stop].strip(), mark, m.start()))
+    known = {f.number for f in out}
+    out.extend(f for f in inline if f.number not in known)
+    return out
 
 
 # --- the preamble -------------------------------------------------------------------------------
@@ -370,6 +381,7 @@ def read_preamble(document: Document) -> tuple[AmendingDocument | None, list[Ame
 
 # --- one footnote into an event -----------------------------------------------------------------
 
+_DOUBLED_SO = re.compile(r"\bsố\s+số\b")
 _QUOTED = re.compile(r'"[^"\n]*"')
 
 
@@ -421,18 +433,8 @@ def _anchor(root: Provision, offset: int) -> list[Provision]:
         path.append(node)
 
 
-def _lift(path: list[Provision], kind: str | None) -> Provision:
-    """The unit the footnote names: the innermost provision, or, when the footnote names a
-    larger unit (``Khoản này`` over a mark that fell inside a point), its ancestor of that
-    kind on ``path``."""
-    node = path[-1]
-    if not kind or node.kind == kind or kind not in KINDS:
-        return node
-    if KINDS.index(node.kind) > KINDS.index(kind):
-        for up in reversed(path):
-            if up.kind == kind:
-                return up
-    return node
+#: A footnote that names no document: a note of the text itself, not an amendment.
+_NOTE_RULE = Rule("other", "a note of the text itself (names no document)", re.compile(""))
 
 
 class _Reader:
@@ -448,16 +450,18 @@ class _Reader:
         if note.mark is None:
             return "its mark [n] is not in the body"
         raw_first = note.text.split("\n", 1)[0]
+        raw_first = _DOUBLED_SO.sub(lambda m: " " * (len(m.group(0)) - 2) + "số", raw_first)  # "Luật số số 118/…"
         first, offsets = normalize(raw_first)
         hit = self.rules.match(first)
         ref = _source(first, hit[1].end() if hit else 0)
-        if hit is None:
-            return "phrasing not in data/amendments.yaml" if ref is not None else "no amendment phrasing (a note explaining the text)"
+        if hit is None and ref is not None:
+            return "phrasing not in data/amendments.yaml"
+        if hit is None:  # names no document: a note of the text itself ("Đánh dấu vào ô …")
+            hit = _NOTE_RULE, _NOTE_RULE.pattern.match(first)
         rule, m = hit
         unit_word = m.groupdict().get("unit")
         kind = self.rules.units.get(" ".join(unit_word.split())) if unit_word else None
-        path = _anchor(root, note.mark)
-        anchor = _lift(path, kind or None)
+        anchor = _anchor(root, note.mark)[-1]  # the mark's unit, whatever unit word the note uses
         doc_id = self.document.id
         ev = AmendmentEvent(file=self.document.source.path, document=doc_id, provision_id=anchor.id,
                             operation=rule.operation, footnote=note.number, footnote_text=note.text, mark=note.mark,

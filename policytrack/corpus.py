@@ -410,6 +410,14 @@ class Corpus:
 
         return corpus_amendments(self)
 
+    def amendments(self):
+        """One row per footnote event of every consolidated text, each source provision
+        resolved against this corpus where it holds the amending document
+        (``policytrack.amendments``)."""
+        from .amendments import corpus_amendments
+
+        return corpus_amendments(self)
+
     def tags(self, threshold: float | None = None):
         """Topic tags of every provision (``policytrack.tagging.tag``), each document's tags
         cached under its text, the taxonomy, the training data and the code."""
