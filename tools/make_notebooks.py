@@ -44,6 +44,7 @@ Each step has its own notebook that goes further:
 | [03 · Topics](03_topics.ipynb) | which provisions are about discharge control or water resources, and why |
 | [04 · Recommendations](04_recommendations.ipynb) | the register, links to articles, what a new draft changed |
 | [05 · Consultation brief](05_consultation_brief.ipynb) | build the Word brief for a draft, step by step |
+| [06 · Amendments](06_amendments.ipynb) | a law's amendments on a timeline, the most amended articles, a provision's history, the law as of a date |
 
 From a terminal, `make demo` writes every report into `reports/` (see the README).
 """),
@@ -686,6 +687,134 @@ pd.DataFrame([(p.style.name, p.text) for p in written.paragraphs if p.style.name
 Open the file in Word or LibreOffice: the table of contents and the page numbers are fields,
 which Word offers to update on opening. Everything in it is ordinary text you can edit before
 sending.
+"""),
+]
+
+
+NOTEBOOKS["06_amendments.ipynb"] = [
+    md("""
+# 06 · Amendments: what changed each provision, when, and by which law
+
+A consolidated text (văn bản hợp nhất, VBHN) restates a law with every amendment worked in;
+its footnotes say, unit by unit, what happened and from when. `policytrack.amendments` reads
+them into events. This notebook shows one law's amendments on a timeline, the most amended
+articles, one provision's history and the law as it stood on a date.
+
+It reads a real VBHN from `../../shared/real-corpus` when that folder is present, else a short
+sample consolidated text written for this notebook (fictional numbers).
+"""),
+    code("""
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import policytrack as pt
+
+REAL = Path("../../shared/real-corpus/133-VBHN-VPQH 2025 Luật Đất đai.txt")
+SAMPLE = \"\"\"LUẬT
+MẪU THỬ NGHIỆM
+[MẪU] Luật Mẫu thử nghiệm số 1/2020/MAU ngày 01 tháng 6 năm 2020, có hiệu lực kể từ ngày 01 tháng 01 năm 2021, được sửa đổi, bổ sung bởi:
+1. Luật số 2/2022/MAU ngày 10 tháng 6 năm 2022, có hiệu lực kể từ ngày 01 tháng 01 năm 2023;
+2. Luật số 3/2024/MAU ngày 20 tháng 6 năm 2024, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.
+Điều 1. Phạm vi
+1. Luật này quy định việc thử nghiệm thiết bị lọc nước.
+2.[1] Cơ quan quản lý cấp tỉnh[2] kiểm tra thiết bị trước khi lưu hành.
+Điều 2. Kiểm định[3]
+1. Chủ sở hữu kiểm định thiết bị hằng năm.
+2.[4] (được bãi bỏ)
+Điều 3. Hiệu lực
+Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2021.
+[1] Khoản này được sửa đổi, bổ sung theo quy định tại khoản 1 Điều 1 của Luật số 2/2022/MAU, có hiệu lực kể từ ngày 01 tháng 01 năm 2023.
+[2] Cụm từ “Ủy ban nhân dân cấp huyện” được thay thế bằng cụm từ “Cơ quan quản lý cấp tỉnh” theo quy định tại khoản 2 Điều 1 của Luật số 3/2024/MAU, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.
+[3] Điều này được bổ sung theo quy định tại khoản 2 Điều 1 của Luật số 2/2022/MAU, có hiệu lực kể từ ngày 01 tháng 01 năm 2023.
+[4] Khoản này được bãi bỏ theo quy định tại khoản 3 Điều 1 của Luật số 3/2024/MAU, có hiệu lực kể từ ngày 01 tháng 7 năm 2025.
+\"\"\"
+[law] = pt.parse(REAL) if REAL.is_file() else pt.parse_text(SAMPLE)
+history = pt.read_history(law)
+print("base:", history.base.number, "in force from", history.base.effective_date)
+display(pd.DataFrame([(d.number, d.date, d.effective_date) for d in history.amending],
+                     columns=["amending document", "issued", "in force from"]))
+print(f"{history.footnotes} footnotes, {len(history.events)} read into events, {len(history.unread)} not read")
+"""),
+    md("""
+## The events
+
+`law.history()` gives one row per footnote: the provision its mark is on, the operation, the
+old and new wording of a phrase replacement, the source document and provision, the
+effective date.
+"""),
+    code("""
+events = law.history()
+events[["provision_id", "operation", "old_text", "new_text", "source_provision", "effective_date"]].head(12)
+"""),
+    md("""
+## The timeline of the law's amendments
+
+Events by the date they take effect, one colour per operation.
+"""),
+    code("""
+timeline = (events[events["operation"] != "other"].dropna(subset=["effective_date"])
+            .groupby(["effective_date", "operation"]).size().unstack(fill_value=0))
+ax = timeline.plot(kind="bar", stacked=True, figsize=(8, 3.5), title=f"{law.meta.title or law.id}: amendments by effective date")
+ax.set_xlabel("in force from")
+ax.set_ylabel("footnotes")
+plt.tight_layout()
+plt.show()
+"""),
+    md("""
+## The most amended articles
+
+Every event inside an article counts for it (its clauses and points included).
+"""),
+    code("""
+def article(path: str) -> str | None:
+    first = path.split(".")[0]
+    return first if first.startswith("d") else None
+
+
+counted = events.assign(article=events["path"].map(article)).dropna(subset=["article"])
+top = counted.groupby("article").agg(events=("footnote", "size"), operations=("operation", lambda s: ", ".join(sorted(set(s)))),
+                                     last_change=("effective_date", "max")).sort_values("events", ascending=False).head(10)
+top["heading"] = [law[a].heading if f"{law.id}:{a}" in law else None for a in top.index]
+top
+"""),
+    md("""
+## One provision's history
+
+`provision.history()` gives the events of one unit and of the units inside it
+(`descendants=False`: its own only). A liaison asks of the article a recommendation targets:
+has it changed, by which law, from when?
+"""),
+    code("""
+most = top.index[0]
+law[most].history()[["provision_id", "operation", "source_provision", "effective_date", "footnote_text"]]
+"""),
+    md("""
+## The law as of a date
+
+`law.as_of(date)` is the text as it stood that day, as far as the footnotes tell: units not
+yet added or already repealed are left out, a replaced phrase is put back, and a unit rewritten
+since whose earlier wording the consolidated text does not give says so instead of guessing.
+`compare` of two dates labels changed exactly the articles whose footnotes take effect between
+them.
+"""),
+    code("""
+dates = sorted({d for d in events["effective_date"].dropna() if d > (history.base.effective_date or "")})
+before, after = dates[0], dates[-1]
+early = law.as_of(str(pd.Timestamp(before) - pd.Timedelta(days=1)).split(" ")[0])
+late = law.as_of(after)
+display(pd.Series(early.states).value_counts().rename(f"units on {early.date}"))
+changed = pt.compare(early, late).pairs.query("label != 'unchanged'")
+print(f"between {early.date} and {late.date}: {len(changed)} articles differ")
+changed.head(10)
+"""),
+    code("""
+unit = next(pid for pid, state in early.states.items() if state in ("reconstructed", "wording_unknown"))
+print(f"{unit} on {early.date} ({early.states[unit]}):")
+print(early[unit].text[:400])
+print(f"\\nand in the consolidated text:")
+print(law[unit].text[:400])
 """),
 ]
 
