@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 _MAGIC = b"PTC2"  # PTC1 entries (no label) are refused as from an older version
 _HEAD = 38  # magic, signature, label length
 _JSON_MAGIC = b"PTJ1"
+_TABLE_MAGIC = b"PTT1"  # a signed Parquet table (``put_table``)
 _HEX = re.compile(r"[0-9a-f]{64}")
 _KEY_FILE = ".key"
 
@@ -186,6 +187,56 @@ class Cache:
         except OSError as exc:
             log.warning("cannot write cache entry %s: %s", path, exc)
 
+    # --- tables (Parquet: read as columns, never unpickled) ----------------------------------
+    def _table_path(self, kind: str, key: str) -> Path:
+        return self.folder / f"{kind}-{key}.parquet"
+
+    def get_table(self, kind: str, key: str, columns: list[str] | None = None):
+        """The ``pyarrow.Table`` stored under ``kind``/``key`` by ``put_table``, or ``None``:
+        absent, unreadable, not signed with this user's key for this entry (the Parquet is
+        then never read), not Parquet, or without the ``columns`` named. Each but the first
+        is a warning naming the file; none is an error."""
+        if self.folder is None:
+            return None
+        path = self._table_path(kind, key)
+        blob = self._read(path)
+        secret = self._key() if blob is not None else None
+        if blob is None or secret is None:
+            return None
+        payload, why = _unseal(secret, blob, _label(kind, key), _TABLE_MAGIC)
+        if not why:
+            try:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                table = pq.read_table(pa.BufferReader(payload))
+            except Exception as exc:  # noqa: BLE001 - a signed but unreadable table is a miss
+                why = f"not a Parquet table ({exc})"
+            else:
+                missing = [c for c in columns or () if c not in table.column_names]
+                if missing:
+                    why = f"lacks the columns {', '.join(missing)}"
+        if why:
+            log.warning("ignoring cache entry %s: %s", path, why)
+            return None
+        return table
+
+    def put_table(self, kind: str, key: str, table) -> None:
+        """Store a ``pyarrow.Table`` as Parquet, signed (atomically; a failure is a warning)."""
+        secret = self._key() if self.folder is not None else None
+        if secret is None:
+            return
+        path = self._table_path(kind, key)
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink)
+            atomic_write(path, _seal(secret, _label(kind, key), sink.getvalue().to_pybytes(), _TABLE_MAGIC))
+        except Exception as exc:  # noqa: BLE001 - what cannot be written is simply not cached
+            log.warning("cannot write cache entry %s: %s", path, exc)
+
     # --- plain JSON (never executed, still signed: it says which entry belongs to which file) ---
     def read_json(self, name: str, expect: Check | None = None) -> Any | None:
         """The JSON value written by ``write_json(name, …)``, or ``None``: absent, unreadable,
@@ -238,22 +289,22 @@ def _mac(secret: bytes, *parts: bytes) -> bytes:
     return h.digest()
 
 
-def _seal(secret: bytes, label: bytes, payload: bytes) -> bytes:
+def _seal(secret: bytes, label: bytes, payload: bytes, magic: bytes = _MAGIC) -> bytes:
     """An entry's bytes: magic, signature, the label (kind and key) it is stored under, the
     pickle. The label is signed with the pickle, so an entry copied under another name is refused."""
-    return _MAGIC + _mac(secret, label, payload) + len(label).to_bytes(2, "big") + label + payload
+    return magic + _mac(secret, label, payload) + len(label).to_bytes(2, "big") + label + payload
 
 
-def _unseal(secret: bytes, blob: bytes, label: bytes) -> tuple[bytes, str | None]:
-    """``(pickle, None)`` when ``blob`` is this user's entry for ``label``, else ``(b"", why)``."""
-    if blob[:4] != _MAGIC:
+def _unseal(secret: bytes, blob: bytes, label: bytes, magic: bytes = _MAGIC) -> tuple[bytes, str | None]:
+    """``(payload, None)`` when ``blob`` is this user's entry for ``label``, else ``(b"", why)``."""
+    if blob[:4] != magic:
         return b"", "not a cache entry of this version"
     if len(blob) < _HEAD:
         return b"", f"truncated ({len(blob)} bytes)"
     size = int.from_bytes(blob[36:38], "big")
     if len(blob) < _HEAD + size:
         return b"", f"truncated ({len(blob)} bytes)"
-    stored, payload = blob[_HEAD:_HEAD + size], blob[_HEAD + size:]
+    stored, payload = blob[_HEAD:_HEAD + size], memoryview(blob)[_HEAD + size:]
     if not hmac.compare_digest(blob[4:36], _mac(secret, stored, payload)):
         return b"", "not signed by this user's cache key (altered, truncated, or placed by someone else)"
     if stored != label:

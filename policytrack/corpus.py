@@ -248,6 +248,7 @@ class Corpus:
         self._drafts: dict[str | None, list[Document]] | None = None
         self._derived: dict[str, tuple[str, Any]] = {}
         self._content_digest: str | None = None
+        self._texts: list[str] | None = None
 
     # --- loading a folder -----------------------------------------------------------------
     @classmethod
@@ -351,13 +352,39 @@ class Corpus:
         self._derived[kind] = (key, value)
         return value
 
+    def derived_table(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any]) -> Any:
+        """``derived`` for a ``pyarrow.Table``, kept in the cache as Parquet (read back as
+        columns, never unpickled)."""
+        key = self.cache.key(kind, *parts)
+        known = self._derived.get(kind)
+        if known is not None and known[0] == key:
+            return known[1]
+        value = self.cache.get_table(kind, key)
+        if value is None:
+            value = build()
+            self.cache.put_table(kind, key, value)
+        self._derived[kind] = (key, value)
+        return value
+
+    def _text_digests(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [hashlib.sha1(d.text.encode()).hexdigest() for d in self.docs]
+        return self._texts
+
     def content_digest(self) -> str:
         """A digest of the documents' ids and texts (what derived values are keyed on),
         computed once: a corpus's documents are not changed after it is built."""
         if self._content_digest is None:
             self._content_digest = hashlib.sha256("\0".join(sorted(
-                f"{d.id}:{hashlib.sha1(d.text.encode()).hexdigest()}" for d in self.docs)).encode()).hexdigest()
+                f"{d.id}:{h}" for d, h in zip(self.docs, self._text_digests()))).encode()).hexdigest()
         return self._content_digest
+
+    def document_digests(self) -> list[str]:
+        """One digest per document (in corpus order) of what a per-document stage reads of
+        it: its id, text, offsets in its file and the file's notes. Per-document cache
+        entries (``references``) are keyed on it, so a changed file invalidates only its own."""
+        return [hashlib.sha256(f"{d.id}\0{h}\0{d.start}\0{d.end}\0{d.source.notes!r}".encode()).hexdigest()
+                for d, h in zip(self.docs, self._text_digests())]
 
     # --- tables ----------------------------------------------------------------------------
     def documents(self):
@@ -389,26 +416,28 @@ class Corpus:
         return hits
 
     # --- views computed by other stages (see docs/ARCHITECTURE.md) -------------------------
-    def references(self):
+    def references(self, *, workers: int | None = None, progress: bool | None = None):
         """One row per cited unit of every document, resolved against this corpus (see
-        ``policytrack.citations``)."""
-        from .citations import corpus_references, references_frame
+        ``policytrack.citations``): ``reference_table()`` as a DataFrame."""
+        from .citations.table import frame
 
-        return references_frame(corpus_references(self))
+        return frame(self.reference_table(workers=workers, progress=progress))
+
+    def reference_table(self, *, workers: int | None = None, progress: bool | None = None):
+        """The references as a ``pyarrow.Table`` (columns, not one object per citation): the
+        columns of ``references()``, plus what resolution reads (``path``, ``doc_*``) and
+        ``target`` (false for a citation naming no unit). Found per document on all cores
+        (``workers``, default all; ``progress``: a bar, by default from 20 documents) and
+        cached per document and for the whole corpus (``citations.table.corpus_table``)."""
+        from .citations.table import corpus_table
+
+        return corpus_table(self, workers=workers, progress=progress)
 
     def citation_graph(self):
         """The citation graph of the corpus (``networkx.MultiDiGraph``)."""
-        from .citations import citation_graph, corpus_references
+        from .citations import citation_graph
 
-        return citation_graph(self, corpus_references(self))
-
-    def amendments(self):
-        """One row per footnote event of every consolidated text, each source provision
-        resolved against this corpus where it holds the amending document
-        (``policytrack.amendments``)."""
-        from .amendments import corpus_amendments
-
-        return corpus_amendments(self)
+        return citation_graph(self, self.reference_table())
 
     def amendments(self):
         """One row per footnote event of every consolidated text, each source provision

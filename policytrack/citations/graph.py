@@ -12,40 +12,65 @@ if TYPE_CHECKING:
     from ..corpus import Corpus
 
 
-def citation_graph(corpus: Corpus, references: list[Reference] | None = None):
+def citation_graph(corpus: Corpus, references=None):
     """A ``networkx.MultiDiGraph``: provisions citing provisions (edge ``cites``) and
     documents citing documents (edge ``relation``: the stated relation or ``cites``).
 
-    Nodes carry ``kind`` (a provision kind, ``document`` or ``external``); provision nodes
-    also ``document``. Unresolved targets of a known document link to that document.
+    ``references``: resolved ``Reference`` objects, or the corpus's reference table
+    (``Corpus.reference_table()``, a ``pyarrow.Table``: the same graph, read from columns);
+    default: found and resolved here. Nodes carry ``kind`` (a provision kind, ``document``
+    or ``external``); provision nodes also ``document``. Unresolved targets of a known
+    document link to that document.
     """
     import networkx as nx
 
     if references is None:
         references = resolve([r for d in corpus for r in find_references(d)], corpus)
+    units = _table_units(references) if hasattr(references, "column_names") else _object_units(references, corpus)
     g = nx.MultiDiGraph()
     for doc in corpus:
         g.add_node(doc.id, kind="document", title=doc.meta.title or doc.meta.subject)
-    for ref in references:
-        src = ref.provision_id or ref.document_id
+    for citing_doc, src, target, relation, text, start, end in units:
         if src is None:
             continue
         if src not in g:
-            g.add_node(src, kind="provision", document=ref.document_id)
+            g.add_node(src, kind="provision", document=citing_doc)
+        if target is None or target == src:
+            continue
+        if target not in g:
+            kind = "provision" if ":" in target else ("document" if target in corpus else "external")
+            g.add_node(target, kind=kind, document=target.split(":", 1)[0])
+        g.add_edge(src, target, relation=relation or "cites", text=text, start=start, end=end)
+        cited_doc = target.split(":", 1)[0]
+        if citing_doc and cited_doc != citing_doc:
+            g.add_edge(citing_doc, cited_doc, relation=relation or "cites", text=text, start=start, end=end)
+    return g
+
+
+def _object_units(references: list[Reference], corpus: Corpus):
+    """``(citing document, citing node, cited node or None, relation, text, start, end)``
+    per cited unit (a reference with none: once, with no cited node)."""
+    for ref in references:
+        src = ref.provision_id or ref.document_id
+        if not ref.targets:
+            yield ref.document_id, src, None, ref.relation, ref.text, ref.start, ref.end
         for t in ref.targets:
             target = t.resolved_id
             if target is None and t.document is not None:
                 target = _document_node(t, corpus)
-            if target is None or target == src:
-                continue
-            if target not in g:
-                kind = "provision" if ":" in target else ("document" if target in corpus else "external")
-                g.add_node(target, kind=kind, document=target.split(":", 1)[0])
-            g.add_edge(src, target, relation=ref.relation or "cites", text=ref.text, start=ref.start, end=ref.end)
-            cited_doc = target.split(":", 1)[0]
-            if ref.document_id and cited_doc != ref.document_id:
-                g.add_edge(ref.document_id, cited_doc, relation=ref.relation or "cites", text=ref.text, start=ref.start, end=ref.end)
-    return g
+            yield ref.document_id, src, target, ref.relation, ref.text, ref.start, ref.end
+
+
+def _table_units(table):
+    """The same from the columns: the cited document's id as resolved, else as written."""
+    cols = [table.column(n).to_pylist() for n in (
+        "citing_document", "citing_provision", "resolved_id", "doc_kind", "document_id", "document", "relation",
+        "text", "start", "end", "target")]
+    for citing_doc, prov, resolved, kind, doc_id, label, relation, text, start, end, is_unit in zip(*cols):
+        target = resolved if is_unit else None
+        if target is None and is_unit and kind is not None:
+            target = doc_id or label
+        yield citing_doc, prov or citing_doc, target, relation, text, start, end
 
 
 def _document_node(t: Target, corpus: Corpus) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -70,21 +71,43 @@ def _find_document(t: Target, ref: Reference, corpus: Corpus) -> tuple[Document 
 
     Looked up once per cited document and corpus (``_lookups``): a corpus cites the same
     few thousand documents over and over, so resolution is linear in its size."""
-    memo = _lookups(corpus).documents
-    key = _document_key(t, ref)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = _look_up_document(t, ref, corpus)
-    return found
+    return find_by_key(_document_key(t, ref), corpus)
 
 
 def _document_key(t: Target, ref: Reference) -> tuple:
-    """Everything ``_look_up_document`` reads of a target: the citing document for units of
-    its own, else the cited document's kind, number, draft number, type, name, year, label."""
+    """Everything the lookup reads of a target: the citing document for units of its own,
+    else the cited document's kind, number, draft number, type, name, year and label."""
     d = t.document
     if d is None:
         return (None, ref.document_id)
     return (d.kind, d.number, d.draft_number, d.doc_type, d.name, d.year, d.label)
+
+
+@dataclass(frozen=True)
+class _Cited:
+    """A cited document as a key gives it (what ``_look_up_document`` reads of a ``DocRef``)."""
+
+    kind: str
+    number: str | None
+    draft_number: str | None
+    doc_type: str | None
+    name: str | None
+    year: int | None
+    label: str | None
+
+
+def find_by_key(key: tuple, corpus: Corpus) -> tuple[Document | None, str | None, str | None]:
+    """``_find_document`` for a key of ``_document_key`` (the reference table's columns
+    give the same keys as the objects, so both ways share one lookup per document)."""
+    memo = _lookups(corpus).documents
+    found = memo.get(key)
+    if found is None:
+        if key[0] is None:
+            found = _look_up_document(Target(), Reference(0, 0, "", [], document_id=key[1]), corpus)
+        else:
+            found = _look_up_document(Target(document=_Cited(*key)), Reference(0, 0, "", []), corpus)
+        memo[key] = found
+    return found
 
 
 class _Lookups:
@@ -153,29 +176,33 @@ def resolve(references: list[Reference], corpus: Corpus) -> list[Reference]:
         citing = corpus[ref.document_id] if ref.document_id and ref.document_id in corpus else None
         context = citing[ref.provision_id] if citing is not None and ref.provision_id else None
         for t in ref.targets:
-            doc, doc_id, reason = _find_document(t, ref, corpus)
-            t.document_id = doc_id
-            path, path_reason = _unit_path(t, context if t.document is None else None, citing if t.document is None else doc)
-            if path_reason:
-                t.resolved_id, t.reason = None, path_reason
-                continue
-            if doc is None:
-                t.resolved_id, t.reason = (doc_id if not path else None), reason
-                continue
-            wanted = f"{doc.id}:{path}" if path else doc.id
-            if wanted in doc:
-                t.resolved_id, t.reason = wanted, None
-            else:
-                t.resolved_id, t.reason = None, _missing_reason(doc, t, path, corpus)
+            path, path_reason = _unit_path(t, context if t.document is None else None, citing if t.document is None else None)
+            key = _document_key(t, ref)
+            t.document_id, t.resolved_id, t.reason = resolve_unit(key, path, path_reason, t.article, corpus)
     return references
 
 
-def _missing_reason(doc: Document, t: Target, path: str, corpus: Corpus | None = None) -> str:
+def resolve_unit(key: tuple, path: str | None, path_reason: str | None, article: str | None,
+                 corpus: Corpus) -> tuple[str | None, str | None, str | None]:
+    """``(document_id, resolved_id, reason)`` of one cited unit: the cited document by its
+    key (``_document_key``), the unit by its path in it (``_unit_path``)."""
+    doc, doc_id, reason = find_by_key(key, corpus)
+    if path_reason:
+        return doc_id, None, path_reason
+    if doc is None:
+        return doc_id, (doc_id if not path else None), reason
+    wanted = f"{doc.id}:{path}" if path else doc.id
+    if wanted in doc:
+        return doc_id, wanted, None
+    return doc_id, None, _missing_reason(doc, article, path, corpus)
+
+
+def _missing_reason(doc: Document, article: str | None, path: str, corpus: Corpus | None = None) -> str:
     last, paths = _articles(doc, corpus)
-    if t.article and t.article[0].isdigit() and last is not None and int(re.match(r"\d+", t.article).group()) > last:
-        return f"Điều {t.article} is beyond the document's last article (Điều {last})"
-    if t.article and f"d{t.article}" not in paths:
-        return f"Điều {t.article} is not in the text the corpus holds for {doc.id} (an excerpt?)"
+    if article and article[0].isdigit() and last is not None and int(re.match(r"\d+", article).group()) > last:
+        return f"Điều {article} is beyond the document's last article (Điều {last})"
+    if article and f"d{article}" not in paths:
+        return f"Điều {article} is not in the text the corpus holds for {doc.id} (an excerpt?)"
     return f"{path} not found in {doc.id}"
 
 
