@@ -163,3 +163,18 @@ def check_offsets(labels: Iterable[GoldLabel], corpus_dir: str | Path) -> list[s
                 problems.append(f"{name}: {g.provision_id} ({g.source}) has own text {spans[g.provision_id]}, "
                                 f"the label says {(g.start, g.end)}")
     return problems
+
+
+def training_pairs(labels: Iterable[GoldLabel], doc, file: str, keep: Iterable[str] | None = None) -> list[tuple[str, set[str]]]:
+    """(text the model reads, own labels) for each labelled provision of one parsed file:
+    the model's training examples from people's labels."""
+    from .combine import _model_texts
+
+    chosen = primary(labels)
+    keep = set(keep) if keep is not None else None
+    out = []
+    for prov, text in zip(*_model_texts(doc)):
+        g = chosen.get(key(file, prov.id))
+        if g is not None:
+            out.append((text, set(g.labels) & keep if keep is not None else set(g.labels)))
+    return out

@@ -30,9 +30,11 @@ class TopicModel:
     regression per label (top topics and subtopics). ``fit`` / ``predict`` /
     ``predict_proba`` / ``save`` / ``load``."""
 
-    def __init__(self, labels: list[str] | None = None, taxonomy_digest: str = ""):
+    def __init__(self, labels: list[str] | None = None, taxonomy_digest: str = "", *, C: float = 8.0,
+                 ngram_range: tuple[int, int] = (1, 3)):
         self.labels = list(labels or load_taxonomy().labels())
         self.taxonomy_digest = taxonomy_digest
+        self.C, self.ngram_range = C, tuple(ngram_range)
         self.pipeline = None
         self.trained_on = 0
 
@@ -43,10 +45,10 @@ class TopicModel:
         from sklearn.pipeline import make_pipeline
 
         vectorizer = TfidfVectorizer(
-            preprocessor=_analyzer_text, token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 3),
+            preprocessor=_analyzer_text, token_pattern=r"(?u)\b\w+\b", ngram_range=self.ngram_range,
             min_df=1, sublinear_tf=True,
         )
-        classifier = OneVsRestClassifier(LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced"))
+        classifier = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced"))
         return make_pipeline(vectorizer, classifier)
 
     def _matrix(self, label_sets: list[set[str]]):
