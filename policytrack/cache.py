@@ -13,6 +13,9 @@ counts as a miss. The signature covers the kind and key the entry is stored unde
 entry copied under another name is refused too. A key file that is not the user's own, or
 that others can read, disables the cache with a warning rather than trusting it.
 
+Tables (``put_table``/``get_table``: the references of each document and of the corpus)
+are Parquet, sealed and signed the same way, and read as columns by pyarrow, never unpickled.
+
 Every read checks what it gets: an entry must hold what its kind holds (``EXPECTED``: a list
 of ``Document`` for ``docs``…), and the JSON side files (the file index) are signed and
 checked the same way (``EXPECTED_JSON``). Anything else (truncated, altered, of another
