@@ -98,11 +98,17 @@ def number_key(number: str) -> str:
     return canonical_number(number).upper()
 
 
+#: What marks the id of a consolidated text (VBHN) whose own number is not printed: the
+#: number of the document it restates, then this (``32/2018/QH14@vbhn``).
+CONSOLIDATED_MARK = "@vbhn"
+
+
 def document_id(meta: DocumentMeta, fallback: str) -> str:
     """The stable composite id of a document.
 
     The canonical number when the header has one (a blank draft serial does not count);
-    else a slug of type and title; else ``fallback``. Drafts add ``@du-thao`` and their
+    a consolidated text (VBHN) without its own number printed: the restated document's
+    number marked ``@vbhn`` (never the number of an amending document it lists); else a slug of type and title; else ``fallback``. Drafts add ``@du-thao`` and their
     number. Ids hold no ":" and no whitespace.
 
     >>> document_id(DocumentMeta(doc_type="Luật", title="TÀI NGUYÊN NƯỚC (SỬA ĐỔI)",
@@ -112,6 +118,8 @@ def document_id(meta: DocumentMeta, fallback: str) -> str:
     base = ""
     if meta.number and meta.number.strip()[:1].isdigit():
         base = safe_id(canonical_number(meta.number))
+    if not base and meta.consolidates:
+        base = safe_id(canonical_number(meta.consolidates)) + CONSOLIDATED_MARK
     if not base and meta.doc_type and meta.title:
         base = slug(f"{meta.doc_type} {meta.title}")
     if not base:

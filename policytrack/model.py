@@ -167,6 +167,9 @@ class DocumentMeta:
     is_draft: bool = False
     draft_number: str | None = None
     draft_date: PartialDate | None = None
+    #: a consolidated text (VBHN): the number of the document it restates, as printed in the
+    #: line "<base> … được sửa đổi, bổ sung bởi:" of its preamble
+    consolidates: str | None = None
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 

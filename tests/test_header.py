@@ -728,3 +728,60 @@ def test_never_raises_and_spans_in_bounds(text: str, a: int, b: int) -> None:
     meta = parse_header(text, min(a, b), max(a, b))
     for x, y in meta.spans.values():
         assert 0 <= x <= y <= len(text)
+
+
+# --- consolidated texts (VBHN): the document id -------------------------------------------------
+
+_VBHN_PREAMBLE = """LUẬT
+CHĂN NUÔI THỬ
+Luật Chăn nuôi thử số 32/2018/QH14 ngày 19 tháng 11 năm 2018 của Quốc hội, có hiệu lực kể từ ngày 01 tháng 01 năm 2020, được sửa đổi, bổ sung bởi:
+{listed}
+Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;
+Quốc hội ban hành Luật Chăn nuôi thử[1].
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về chăn nuôi thử.
+{closing}"""
+
+_AMENDING_146 = ("Luật số 146/2025/QH15 ngày 11 tháng 12 năm 2025 của Quốc hội sửa đổi, bổ sung một số điều "
+                 "của 15 luật, có hiệu lực kể từ ngày 01 tháng 01 năm 2026.")
+_AMENDING_LIST = ("1. Luật số 146/2025/QH15 ngày 11 tháng 12 năm 2025 của Quốc hội, có hiệu lực kể từ ngày 01 tháng 01 năm 2026;\n"
+                  "2. Pháp lệnh số 04/2026/UBTVQH16 ngày 15 tháng 7 năm 2026, có hiệu lực kể từ ngày 01 tháng 8 năm 2026.")
+_CERTIFIED = "XÁC THỰC VĂN BẢN HỢP NHẤT\nSố: 63/VBHN-VPQH\nCHỦ NHIỆM\nNguyễn Văn A"
+
+
+@pytest.mark.parametrize("listed,closing,doc_id,number", [
+    # no number of its own printed: the restated document's number, marked consolidated
+    (_AMENDING_146, "", "32/2018/QH14@vbhn", None),
+    # a numbered list of amending documents: none of their numbers is the VBHN's
+    (_AMENDING_LIST, "", "32/2018/QH14@vbhn", None),
+    # its own number printed in the closing block ("XÁC THỰC VĂN BẢN HỢP NHẤT")
+    (_AMENDING_146, _CERTIFIED, "63/VBHN-VPQH", "63/VBHN-VPQH"),
+], ids=["unnumbered", "numbered-list", "own-number"])
+def test_consolidated_text_id_is_never_an_amending_documents_number(listed, closing, doc_id, number) -> None:
+    from policytrack import parse_text
+
+    text = _VBHN_PREAMBLE.format(listed=listed, closing=closing)
+    [doc] = parse_text(text)
+    assert doc.id == doc_id
+    assert doc.meta.number == number
+    assert doc.meta.consolidates == "32/2018/QH14"
+    assert doc.meta.doc_type == "Văn bản hợp nhất"
+    assert doc.meta.title == "LUẬT CHĂN NUÔI THỬ"
+    s, e = doc.meta.spans["consolidates"]
+    assert text[s:e] == "32/2018/QH14"
+    check_spans(text, doc.meta)
+
+
+def test_two_consolidated_texts_amended_by_one_law_do_not_collide() -> None:
+    from policytrack import Corpus, parse_text
+
+    a = parse_text(_VBHN_PREAMBLE.format(listed=_AMENDING_146, closing=""), name="a")
+    b = parse_text(_VBHN_PREAMBLE.replace("32/2018/QH14", "31/2018/QH14").format(listed=_AMENDING_146, closing=""),
+                   name="b")
+    corpus = Corpus(a + b)
+    assert sorted(d.id for d in corpus) == ["31/2018/QH14@vbhn", "32/2018/QH14@vbhn"]
+    # a citation of the amending law never finds a consolidated text that merely lists it
+    assert corpus.by_number("146/2025/QH15") is None
+    assert corpus.by_number("32/2018/QH14").id == "32/2018/QH14@vbhn"

@@ -54,6 +54,11 @@ class DocTypes:
                 return doc_type
         return None
 
+    def restating_type(self) -> DocType | None:
+        """The type of a consolidated text whose own number is not printed (the first
+        ``restates`` entry)."""
+        return next((t for t in self.types if t.restates), None)
+
     def letter_type(self) -> DocType | None:
         """The type of an untitled document with a V/v line (the first ``letter`` entry)."""
         return next((t for t in self.types if t.letter), None)

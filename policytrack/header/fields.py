@@ -12,7 +12,9 @@ from .context import _Ctx, _is_caps, _item_span, _item_text, _make_date, _place
 from .doctypes import DocTypes, load_doc_types
 from .patterns import (
     _STAMP_WORD_RE,
+    BASE_NUMBER_RE,
     BASIS_RE,
+    CONSOLIDATED_RE,
     DOC_LAP_RE,
     DRAFT_RE,
     ITEM_RE,
@@ -24,6 +26,7 @@ from .patterns import (
     STOP_RE,
     SUBJECT_RE,
     TM_RE,
+    VBHN_NUMBER_RE,
 )
 
 
@@ -74,6 +77,44 @@ def _number_from(text: str, m: re.Match, strict: bool, vocab: DocTypes) -> tuple
     return value, (num_s, num_e), ((cs, ce) if core else None)
 
 
+def _step_consolidated(ctx: _Ctx, meta: DocumentMeta) -> None:
+    """A consolidated text (VBHN): the line naming the restated document ("Luật Chăn nuôi
+    số 32/2018/QH14 …, được sửa đổi, bổ sung bởi:") and the list of amending documents below
+    it belong to no header field; their numbers are never the VBHN's own. The base number is
+    kept as ``consolidates``."""
+    for i, ln in enumerate(ctx.lines[: ctx.body_idx]):
+        if i in ctx.used or ctx.special(i):
+            continue
+        m = CONSOLIDATED_RE.search(ctx.text, ln.start, ln.end)
+        if not m:
+            continue
+        base = BASE_NUMBER_RE.search(ctx.text, ln.start, m.start())
+        if base is None:
+            return
+        meta.consolidates = re.sub(r"[ \t]+", "", base.group(1))
+        meta.spans["consolidates"] = base.span(1)
+        ctx.used.add(i)
+        for j in range(i + 1, ctx.body_idx):
+            nxt = ctx.lines[j]
+            if nxt.blank:
+                continue
+            if BASIS_RE.match(ctx.text, nxt.start, nxt.end) or not BASE_NUMBER_RE.search(ctx.text, nxt.start, nxt.end):
+                break
+            ctx.used.add(j)
+        return
+
+
+def _step_consolidated_number(ctx: _Ctx, meta: DocumentMeta) -> None:
+    """A consolidated text's own number ("Số: 63/VBHN-VPQH") printed outside the header
+    window (in the closing block, "XÁC THỰC VĂN BẢN HỢP NHẤT")."""
+    if meta.consolidates is None or meta.number:
+        return
+    m = VBHN_NUMBER_RE.search(ctx.text, ctx.start, ctx.end)
+    if m is not None:
+        meta.number = re.sub(r"\s+", "", m.group("num"))
+        meta.spans["number"] = m.span("num")
+
+
 def _step_number(ctx: _Ctx, meta: DocumentMeta) -> None:
     """The first real "Số: …" line of the header (stamps and dotted blanks are skipped)."""
     for i, ln in enumerate(ctx.lines[: ctx.body_idx]):
@@ -85,6 +126,12 @@ def _step_number(ctx: _Ctx, meta: DocumentMeta) -> None:
         found = _number_from(ctx.text, m, strict=False, vocab=ctx.vocab)
         if found is None:
             continue
+        if meta.consolidates:
+            # the preamble of a consolidated text quotes the amending documents' own
+            # preambles ("Pháp lệnh số 04/2026/UBTVQH16 có căn cứ …"): only a VBHN number is its own
+            restated = ctx.vocab.by_symbol(found[0])
+            if restated is None or not restated.restates:
+                continue
         meta.number, meta.spans["number"], ctx.number_pre = found
         ctx.number_idx = i
         ctx.used.add(i)
@@ -357,6 +404,8 @@ def _step_infer_type(ctx: _Ctx, meta: DocumentMeta) -> None:
     """Type from the number's symbol or a V/v line when there is no heading; a
     ``restates`` symbol (VBHN) wins over the heading, which joins the title."""
     by_symbol = ctx.vocab.by_symbol(meta.number)
+    if by_symbol is None and meta.consolidates and not meta.number:
+        by_symbol = ctx.vocab.restating_type()
     if by_symbol is not None and by_symbol.restates and ctx.heading_type is not by_symbol:
         if ctx.heading_text:
             meta.title = f"{ctx.heading_text} {meta.title}".strip() if meta.title else ctx.heading_text
@@ -364,7 +413,7 @@ def _step_infer_type(ctx: _Ctx, meta: DocumentMeta) -> None:
             if hs:
                 meta.spans["title"] = (hs[0], meta.spans.get("title", hs)[1])
         meta.doc_type = by_symbol.name
-        meta.spans["doc_type"] = meta.spans["number"]
+        meta.spans["doc_type"] = meta.spans.get("number") or meta.spans["consolidates"]
         return
     if meta.doc_type:
         return
@@ -437,7 +486,9 @@ def _step_missing(ctx: _Ctx, meta: DocumentMeta) -> None:
 #: The header steps, in order: later steps skip lines earlier ones used.
 _STEPS: tuple[Callable[[_Ctx, DocumentMeta], None], ...] = (
     _step_draft,
+    _step_consolidated,
     _step_number,
+    _step_consolidated_number,
     _step_heading,
     _step_issuer,
     _step_date,

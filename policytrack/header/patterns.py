@@ -185,3 +185,18 @@ SIGNATURE_RE = re.compile(
     re.M,
 )
 SYMBOL_RE = re.compile(r"^\d*[A-Za-z]?(?:/\d{4})?[/-](?P<sym>.+)$")
+
+# A consolidated text (VBHN) names its base document on the line that ends "… được sửa
+# đổi, bổ sung bởi:" and lists the amending documents below it; its own number, when
+# printed, is a "Số: 63/VBHN-VPQH" (or "121/2026/VBHN-PL-VPQH") line, often in the closing
+# block ("XÁC THỰC VĂN BẢN HỢP NHẤT") rather than the header.
+CONSOLIDATED_RE = re.compile(
+    r"được[ \t]+(?:sửa[ \t]+đổi|bổ[ \t]+sung|sửa[ \t]+đổi,[ \t]+bổ[ \t]+sung|hợp[ \t]+nhất)[^\n:]{0,60}?"
+    r"(?:bởi|theo)[ \t]*:[ \t*_]*$",
+    re.M,
+)
+BASE_NUMBER_RE = re.compile(r"(?<![\w/])(?:số[ \t]+)?(\d{1,4}[ \t]?/(?:\d{4}/)?[A-ZĐ][\w&Đđ]*(?:[-–][\w&Đđ]+)*)")
+VBHN_NUMBER_RE = re.compile(
+    r"^[^\n]{0,80}?(?<!\w)[Ss][ốỐ][ \t]*:?[ \t]*(?P<num>\d{1,4}[ \t]*/[ \t]*(?:\d{4}[ \t]*/[ \t]*)?VBHN-[\w&Đđ]+(?:-[\w&Đđ]+)*)",
+    re.M,
+)
