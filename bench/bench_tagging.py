@@ -108,7 +108,7 @@ def model_trial(labels, docs, dev, test):
                     cv_proba.append({TOP[j]: float(p[j]) for j in range(len(TOP))} | {f"y_{t}": t in y for t in TOP})
     final = fit(dev, best["C"], ng)
     gold_test = gold_sets(labels, test)
-    rules_only = evaluate(tag_table(docs, test, use_model=False), gold_test)
+    rules_only = evaluate(tag_table(docs, test, ), gold_test)
     combined = evaluate(tag_table(docs, test, model=final, threshold=float(best["threshold"])), gold_test)
     decision = {}
     for t in TOP:
@@ -131,7 +131,7 @@ def accuracy():
     docs = {name: parse(REAL / name)[0] for name in dev + test}
     parts = {}
     for part, files in (("dev", dev), ("test", test)):
-        parts[part] = evaluate(tag_table(docs, files, use_model=False), gold_sets(labels, files))
+        parts[part] = evaluate(tag_table(docs, files, ), gold_sets(labels, files))
     trial = model_trial(labels, docs, dev, test)
     return labels, dev, test, parts, agreement(labels), trial
 

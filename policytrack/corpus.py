@@ -449,7 +449,7 @@ class Corpus:
 
     def tags(self, threshold: float | None = None):
         """Topic tags of every provision (``policytrack.tagging.tag``), each document's tags
-        cached under its text, the taxonomy, the training data and the code."""
+        cached under its text, the taxonomy and the code."""
         from .tagging import tag
 
         return tag(self.docs, threshold=threshold, cache=self.cache)

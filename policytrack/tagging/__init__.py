@@ -1,22 +1,21 @@
 """Tag provisions with topics (discharge control, water resources) and their subtopics.
 
-Two taggers, one output:
+The tagger is the **rule tagger**: it finds the synonyms of ``data/topics.yaml`` in the
+normalised, case-folded text (both tone-mark placements match, whole words only, so
+``Nhà nước`` or ``nước ngoài`` never mean water), and the *cues* (general words such as
+"quan trắc định kỳ") where the provision is on the cue's topic by its own text, its article
+heading or a lead-in above it. Every match is kept as evidence (offsets in the source), and
+topics are carried upwards: an article has a topic when it or any of its clauses has it.
 
-- the **rule tagger** finds the synonyms of ``data/topics.yaml`` in the normalised,
-  case-folded text (both tone-mark placements match, whole words only, so ``Nhà nước`` or
-  ``nước ngoài`` never mean water) and keeps every match as evidence (offsets in the source);
-- the **learned tagger** (``TopicModel``) is a scikit-learn pipeline (TF-IDF over syllable
-  n-grams, one logistic regression per label) trained on passages the team wrote
-  (``data/topics_train.yaml``), saved with the library version and checked on load.
+A **learned model** (``TopicModel``: TF-IDF over syllable n-grams, one logistic regression
+per label) was tried on real law labelled by people and removed from the default: it added
+no recall at equal precision on the held-out part (BENCHMARKS.md). It stays available for
+a user who trains one on their own labels: ``tag(doc, model=my_model)``.
 
-Both read each provision's *own* text (heading and lead-in for a node with children, the
-whole text for a leaf; the model also sees its ancestors' headings and lead-ins as
-context) and carry topics upwards: an article has a topic when it or any of its
-clauses has it. ``tag(document_or_corpus)`` returns one row per (provision, topic,
-subtopic) with score, method (``rule``, ``model``, ``both``), evidence, labeller and time.
-
-The package follows those parts: ``taxonomy``, ``texts`` (what a tagger reads of a
-provision), ``rules``, ``learned``, ``combine`` (``tag``) and ``evaluate``.
+``tag(document_or_corpus)`` returns one row per (provision, topic, subtopic) with score,
+method, evidence, labeller and time. The package follows those parts: ``taxonomy``,
+``texts`` (what a tagger reads of a provision), ``rules``, ``learned``, ``combine``
+(``tag``), ``evaluate`` and ``gold`` (people's labels, read back for measuring).
 """
 
 from .combine import TAG_COLUMNS, tag, tag_rows

@@ -8,8 +8,7 @@ from typing import Iterable
 
 from ..cache import Cache
 from ..model import Document, Provision
-from ..vocab import digest
-from .learned import THRESHOLD, TRAINING_PATH, TopicModel, default_model
+from .learned import THRESHOLD, TopicModel
 from .rules import RuleTagger
 from .taxonomy import load_taxonomy
 from .texts import _ancestors, own_spans
@@ -46,27 +45,28 @@ def _model_tags(doc: Document, model: TopicModel) -> dict[str, dict[str, float]]
 
 
 def tag(subject: Document | Iterable[Document], *, model: TopicModel | None = None,
-        rules: RuleTagger | None = None, use_model: bool = True, threshold: float | None = None,
-        cache: Cache | None = None):
+        rules: RuleTagger | None = None, threshold: float | None = None, cache: Cache | None = None):
     """Topic tags of every provision of a document or of documents, as a DataFrame.
 
     Columns: ``provision_id, document_id, topic, subtopic, score, method, evidence,
-    labeller, tagged_at``. ``subtopic`` is empty for a top-topic row. ``method`` is
-    ``rule`` (a synonym was found), ``model`` (probability ≥ ``threshold``) or ``both``;
-    ``score`` is the model probability, raised to at least 0.9 when the rule agrees and
-    to 0.75 for a rule alone. ``evidence`` lists ``(start, end)`` spans in the source.
+    labeller, tagged_at``. ``subtopic`` is empty for a top-topic row. The tagger is the
+    rule tagger (``method`` ``rule``, ``score`` 0.75): on real law the learned model added
+    no recall at equal precision, so it was removed from the default (BENCHMARKS.md, issue
+    15). A ``model`` you trained on your own labels is combined when given: ``model``
+    (probability ≥ ``threshold``) or ``both``, the score raised to at least 0.9 when the
+    rule agrees. ``evidence`` lists ``(start, end)`` spans in the source: the words found
+    in the provision itself or in its article heading or a lead-in above it.
 
     With a ``cache`` (``Corpus.tags()`` passes the corpus's), each document's rows are
-    kept under a key of its id and text, the taxonomy, the training data and the
-    threshold, so a warm run reads them instead of tagging again; only the default
-    taggers are cached.
+    kept under a key of its id and text and the taxonomy, so a warm run reads them instead
+    of tagging again; only the default tagger is cached.
     """
     import pandas as pd
 
     threshold = THRESHOLD if threshold is None else threshold
     docs = [subject] if isinstance(subject, Document) else list(subject)
-    cache = cache if cache is not None and model is None and rules is None and use_model else Cache(None)
-    salt = cache.key("tags", load_taxonomy().digest, digest(TRAINING_PATH), repr(threshold)) if cache else ""
+    cache = cache if cache is not None and model is None and rules is None else Cache(None)
+    salt = cache.key("tags", load_taxonomy().digest) if cache else ""
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     rows: list[dict] = []
     for doc in docs:
@@ -74,7 +74,6 @@ def tag(subject: Document | Iterable[Document], *, model: TopicModel | None = No
         cached = cache.get("tags", key) if cache else None
         if cached is None:
             rules = rules or RuleTagger()
-            model = model or (default_model(cache=cache or None) if use_model else None)
             cached = tag_rows(doc, rules, model, threshold, now)
             cache.put("tags", key, cached)
         rows.extend(cached)

@@ -70,13 +70,14 @@ def _ancestor_ids(pid: str) -> list[str]:
     """``doc:d5.k2.a`` → ``doc:d5.k2``, ``doc:d5`` (the path's own prefixes)."""
     doc, _, path = pid.partition(":")
     parts = path.split(".")
-    return [f"{doc}:{'.'.join(parts[:i])}" for i in range(len(parts) - 1, 0, -1)]
+    return [f"{doc}:{'.'.join(parts[:i])}" for i in range(len(parts) - 1, 0, -1)]  # same file, so same key
 
 
 def key(file: str, provision_id: str) -> str:
-    """The gold's join key: two files may parse to the same provision id (two consolidated
-    texts amended by one law both take its number), so the file is part of it."""
-    return f"{file}|{provision_id}"
+    """The gold's join key: the file and the provision's path in it (``d5.k2.a``). The
+    document part of an id is the parser's reading of the header, which can change (a
+    consolidated text once took its amending law's number); the file does not."""
+    return f"{file}|{provision_id.partition(':')[2] or provision_id}"
 
 
 def primary(labels: Iterable[GoldLabel]) -> dict[str, GoldLabel]:
@@ -155,12 +156,13 @@ def check_offsets(labels: Iterable[GoldLabel], corpus_dir: str | Path) -> list[s
         if not path.exists():
             problems.append(f"{name}: file not found in {corpus_dir}")
             continue
-        spans = {p.id: p.own_text_span() for d in parse(path) for p in d.root.walk() if p.kind != "document"}
+        spans = {key(name, p.id): p.own_text_span() for d in parse(path) for p in d.root.walk() if p.kind != "document"}
         for g in group:
-            if g.provision_id not in spans:
+            k = key(name, g.provision_id)
+            if k not in spans:
                 problems.append(f"{name}: {g.provision_id} ({g.source}) is not a provision of the parse")
-            elif tuple(spans[g.provision_id]) != (g.start, g.end):
-                problems.append(f"{name}: {g.provision_id} ({g.source}) has own text {spans[g.provision_id]}, "
+            elif tuple(spans[k]) != (g.start, g.end):
+                problems.append(f"{name}: {g.provision_id} ({g.source}) has own text {spans[k]}, "
                                 f"the label says {(g.start, g.end)}")
     return problems
 

@@ -31,14 +31,15 @@ class TopicModel:
     ``predict_proba`` / ``save`` / ``load``."""
 
     def __init__(self, labels: list[str] | None = None, taxonomy_digest: str = "", *, C: float = 8.0,
-                 ngram_range: tuple[int, int] = (1, 3)):
+                 ngram_range: tuple[int, int] = (1, 3), calibrate: bool = True):
         self.labels = list(labels or load_taxonomy().labels())
         self.taxonomy_digest = taxonomy_digest
-        self.C, self.ngram_range = C, tuple(ngram_range)
+        self.C, self.ngram_range, self.calibrate = C, tuple(ngram_range), calibrate
         self.pipeline = None
         self.trained_on = 0
 
-    def _build(self):
+    def _build(self, folds: int = 0):
+        from sklearn.calibration import CalibratedClassifierCV
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.multiclass import OneVsRestClassifier
@@ -48,7 +49,10 @@ class TopicModel:
             preprocessor=_analyzer_text, token_pattern=r"(?u)\b\w+\b", ngram_range=self.ngram_range,
             min_df=1, sublinear_tf=True,
         )
-        classifier = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced"))
+        base = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
+        # Balanced class weights push probabilities up on rare labels; a sigmoid fitted on
+        # held-out folds maps them back to frequencies (the reliability curve of notebook 03).
+        classifier = OneVsRestClassifier(CalibratedClassifierCV(base, method="sigmoid", cv=folds) if folds >= 2 else base)
         return make_pipeline(vectorizer, classifier)
 
     def _matrix(self, label_sets: list[set[str]]):
@@ -68,7 +72,8 @@ class TopicModel:
         if len(keep) < len(self.labels):
             dropped = [self.labels[i] for i in range(len(self.labels)) if i not in keep]
             raise PolicytrackError(f"training data has no positive (or no negative) example for: {', '.join(dropped)}")
-        self.pipeline = self._build().fit(texts, y)
+        folds = min(3, int(min(y[:, keep].sum(axis=0).min(), (1 - y[:, keep]).sum(axis=0).min()))) if self.calibrate else 0
+        self.pipeline = self._build(folds).fit(texts, y)
         self.trained_on = len(texts)
         return self
 

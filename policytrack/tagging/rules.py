@@ -48,10 +48,17 @@ class RuleTagger:
         self.cue_labels_of: dict[str, list[str]] = {}
         self.heading_cues: set[tuple[str, str]] = set()  # (phrase key, subtopic)
         excludes: set[str] = set()
+        self.list_neighbours: dict[str, re.Pattern] = {}
         for name, topic in self.taxonomy.topics.items():
             for phrase in topic["synonyms"]:
                 self.labels_of.setdefault(_match_key(phrase), []).append(name)
             excludes.update(_match_key(p) for p in topic["exclude"])
+            if topic.get("not_in_lists_with"):
+                words = _alternation(_match_key(p) for p in topic["not_in_lists_with"])
+                # an item of the same list: the words next to the match across one separator
+                self.list_neighbours[name] = re.compile(
+                    rf"(?:(?<!\w)(?:{words})(?!\w)[^,;:.\n]{{0,25}}(?:[,;]|\s+và)\s*$)|"
+                    rf"(?:^\s*(?:[,;]|và\s)\s*(?:[^,;:.\n]{{0,12}}?)(?<!\w)(?:{words})(?!\w))")
         for key, sub in self.taxonomy.subtopics.items():
             for phrase in sub.synonyms:
                 labels = self.labels_of.setdefault(_match_key(phrase), [])
@@ -82,10 +89,22 @@ class RuleTagger:
                 continue
             key = " ".join(m.group(1).split())
             os_, oe = (offsets[s], offsets[e]) if offsets is not None else (s, e)
-            hits.extend(RuleHit(label, os_, oe, text[s:e]) for label in self.labels_of.get(key, ()))
+            labels = self.labels_of.get(key, ())
+            if labels and self._in_resource_list(folded, s, e, labels):
+                labels = ()
+            hits.extend(RuleHit(label, os_, oe, text[s:e]) for label in labels)
             if cues:
                 hits.extend(RuleHit(label, os_, oe, text[s:e], True) for label in self.cue_labels_of.get(key, ()))
         return hits
+
+    def _in_resource_list(self, folded: str, s: int, e: int, labels) -> bool:
+        """A top-topic synonym that is one item of a list of every resource or condition
+        ("đất đai, tài nguyên nước, tài nguyên khoáng sản", "khí hậu, nguồn nước") names
+        water among all the rest: it does not make the provision about water."""
+        if len(labels) != 1 or labels[0] not in self.list_neighbours:
+            return False
+        near = self.list_neighbours[labels[0]]
+        return bool(near.search(folded[max(0, s - 45):s]) or near.search(folded[e:e + 45]))
 
     def tag_document(self, doc: Document) -> dict[str, dict[str, list[tuple[int, int]]]]:
         """``{provision id: {label: [evidence spans]}}``, evidence carried up to ancestors."""

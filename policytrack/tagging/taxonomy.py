@@ -75,6 +75,7 @@ def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
             **labels,
             "synonyms": need_strings(entry.get("synonyms"), path, f"{where}: synonyms"),
             "exclude": need_strings(entry.get("exclude"), path, f"{where}: exclude"),
+            "not_in_lists_with": need_strings(entry.get("not_in_lists_with"), path, f"{where}: not_in_lists_with"),
         }
         subs = entry.get("subtopics") or {}
         if not isinstance(subs, dict) or not subs:
