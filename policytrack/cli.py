@@ -6,6 +6,7 @@
     policytrack link [--register CSV] [--corpus DIR] [--json]   recommendations → provisions
     policytrack compare OLD NEW [--json] articles of two versions aligned
     policytrack amendments PATH [--json] the amendment events of consolidated texts (VBHN)
+    policytrack relations PATH [--json] [--validity DATE] relations between documents, validity
     policytrack report [--register CSV] [--corpus DIR] [--out D]   the main job (see README)
     policytrack summary FOLDER [--out D] parse a folder and write a summary
 
@@ -360,6 +361,40 @@ def cmd_amendments(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_relations(args: argparse.Namespace) -> int:
+    """One line (or JSON record) per relation a document states, with the words stating
+    it; ``--validity DATE``: the validity of each document on that day, with its reason."""
+    from .relations import RELATION_COLUMNS, corpus_relations, validity
+
+    docs, corpus, status = _load(args.path)
+    if corpus is None:
+        return status
+    rels = corpus_relations(corpus)
+    if args.validity:
+        from .ids import is_iso_date
+
+        if not is_iso_date(args.validity):
+            _error(f"--validity: not a date (YYYY-MM-DD): {args.validity!r}")
+            return 2
+        for doc in docs:
+            v = validity(corpus, doc.id, args.validity, rels)
+            if args.json:
+                _print_json({"document": v.document, "date": v.date, "status": v.status, "reason": v.reason,
+                             "evidence": v.evidence})
+            else:
+                print(f"{v.document}  {v.status or '—'}  ({v.reason})")
+        return status
+    for r in rels:
+        if args.json:
+            _print_json({k: (list(v) if isinstance(v, tuple) else v) for k, v in
+                         ((k, getattr(r, k)) for k in RELATION_COLUMNS)})
+        else:
+            units = f" {', '.join(r.target_units)}" if r.target_units else ""
+            print(f"{r.subject}  {r.relation_vi}  {r.target_id or r.target}{units}  "
+                  f"{r.effective_date or '—'}  [{r.provision_id} {r.start}-{r.end}]")
+    return status
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The main job (``report.build_report``): corpus summary, register exports, charts,
     dashboard and brief. Every problem is printed here and shown in the dashboard; the
@@ -427,6 +462,13 @@ COMMANDS = {
         "operation (amended, supplemented, repealed, replaced_phrase, effective_date_changed, other), the source "
         "document and provision, the effective date; footnotes that could not be read are listed on stderr."),
         [_PATH, _json_flag("one JSON record per event")]),
+    "relations": Verb(cmd_relations, "list the relations documents state (căn cứ, sửa đổi, thay thế, bãi bỏ…)", (
+        "The relations each document states to others in the national database's vocabulary (căn cứ, hướng "
+        "dẫn, quy định chi tiết, sửa đổi bổ sung, thay thế, bãi bỏ, hợp nhất, đính chính), read from its title, "
+        "legal bases, provisions and a consolidated text's list, with the offsets of the words stating each."),
+        [_PATH, _json_flag("one JSON record per relation"),
+         (("--validity",), {"default": None, "metavar": "DATE",
+                            "help": "instead, the validity of each document on DATE (YYYY-MM-DD), with its reason"})]),
     "report": Verb(cmd_report, "write the reports: summary, register exports, dashboard, brief", (
         "The main job: corpus summary, register exports (CSV, Excel), charts, dashboard and the consultation "
         "brief, written into the output folder. Problems are listed on stderr and in the dashboard; the parts "

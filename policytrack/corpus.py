@@ -447,6 +447,25 @@ class Corpus:
 
         return corpus_amendments(self)
 
+    def relations(self):
+        """One row per relation a document of the corpus states to another (căn cứ, sửa đổi,
+        bổ sung, thay thế, bãi bỏ, hợp nhất…), with the words that state it and the related
+        document resolved in this corpus (``policytrack.relations``)."""
+        from .relations import corpus_relations, relations_frame
+
+        return relations_frame(self._relations(corpus_relations))
+
+    def _relations(self, build):
+        return self.derived("relations", [self.content_digest(), getattr(self.sources, "digest", "")], lambda: build(self))
+
+    def validity(self, doc_id: str, date: str):
+        """The validity of a document on ``date`` (``YYYY-MM-DD``) in the national database's
+        vocabulary, derived from the relations the corpus states and from ``sources.csv``,
+        with the evidence (``policytrack.relations.Validity``; ``.frame()`` for a table)."""
+        from .relations import corpus_relations, validity
+
+        return validity(self, doc_id, date, self._relations(corpus_relations))
+
     def tags(self, threshold: float | None = None):
         """Topic tags of every provision (``policytrack.tagging.tag``), each document's tags
         cached under its text, the taxonomy and the code."""

@@ -321,6 +321,12 @@ class Document:
         (``policytrack.amendments``)."""
         return _view("document_history")(self)
 
+    def relations(self):
+        """The relations this document states to others (căn cứ, sửa đổi bổ sung, thay thế,
+        bãi bỏ, hợp nhất…), each with the words that state it, as a DataFrame
+        (``policytrack.relations``)."""
+        return _view("document_relations")(self)
+
     def as_of(self, date: str) -> Document:
         """This consolidated text as it stood on ``date`` (``YYYY-MM-DD``): units not yet or
         no longer in force left out, earlier wording put back where the footnotes give it,
