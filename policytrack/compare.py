@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from .model import Document, Provision
 from .text import match_key
 
-__all__ = ["compare", "Comparison", "Alignment", "suggest_statuses", "word_diff"]
+__all__ = ["compare", "Comparison", "Alignment", "suggest_statuses", "suggest_from_amendments", "recommendation_date",
+           "word_diff"]
 
 MATCH = 0.5  # similarity from which two articles are the same article
 CONTAIN = 0.6  # share of a text found in another, for splits and merges
@@ -269,3 +270,83 @@ def suggest_statuses(comparison: Comparison, links, register):
                                f"link {link_row.method})"})
     frame = pd.DataFrame(rows, columns=["recommendation", "current", "suggested", "confidence", "evidence", "reason"])
     return frame.sort_values("confidence", ascending=False).drop_duplicates("recommendation").reset_index(drop=True)
+
+
+#: What an amendment of a targeted unit, after the recommendation was made, suggests:
+#: (status, confidence, why). A repeal makes the recommendation moot as written; an
+#: amendment may or may not take it up, which only a person reading both can say.
+AMENDMENT_SUGGESTIONS = {
+    "repealed": ("superseded", 0.6, "the targeted unit was repealed"),
+    "amended": ("partially_adopted", 0.3, "the targeted unit was amended: check whether the new wording takes the "
+                                          "recommendation up"),
+    "supplemented": ("partially_adopted", 0.3, "a unit was added to the targeted provision: check whether it takes the "
+                                               "recommendation up"),
+    "replaced_phrase": ("partially_adopted", 0.2, "wording of the targeted unit was replaced: check whether it takes "
+                                                  "the recommendation up"),
+}
+AMENDMENT_SUGGESTION_COLUMNS = ["recommendation", "current", "suggested", "confidence", "evidence", "reason",
+                                "linked_provision", "operation", "effective_date", "source_document",
+                                "source_provision", "footnote", "since"]
+
+
+def recommendation_date(register, rec_id: str) -> str | None:
+    """The day a recommendation was made: its first status change in the history, else the
+    register's ``status_date`` (``YYYY-MM-DD``), else ``None``."""
+    days = [str(e.get("when") or "")[:10] for e in register.history if e.get("id") == rec_id]
+    days = [d for d in days if d]
+    if days:
+        return min(days)
+    status_date = str(register[rec_id].get("status_date") or "")[:10]
+    return status_date or None
+
+
+def suggest_from_amendments(links, register, events):
+    """For each recommendation, the amendment events (``Corpus.amendments()``) on its linked
+    provisions (the unit itself, a unit inside it, or the unit holding it) that took effect
+    after the recommendation was made (``recommendation_date``; every event when that date is
+    not known, at half the confidence), each a *suggested* status
+    change with the event as evidence. Nothing is changed: a person accepts one with
+    ``register.set_status`` (its evidence, the event's provision id, goes into the history).
+    A suggestion the status vocabulary does not allow after the current status is left out."""
+    import pandas as pd
+
+    rows = []
+    if links is None or links.empty or events is None or events.empty:
+        return pd.DataFrame(rows, columns=AMENDMENT_SUGGESTION_COLUMNS)
+    events = events[events["operation"].isin(list(AMENDMENT_SUGGESTIONS)) & events["provision_id"].str.contains(":")]
+    by_doc: dict[str, list] = {}
+    for ev in events.itertuples():
+        by_doc.setdefault(ev.provision_id.split(":", 1)[0], []).append(ev)
+    seen = set()
+    for link_row in links.itertuples():
+        pid = link_row.provision
+        if not isinstance(pid, str) or ":" not in pid:
+            continue
+        rec_id = link_row.recommendation
+        since = recommendation_date(register, rec_id)  # None: not known, every event is shown
+        current = register[rec_id]["status"]
+        for ev in by_doc.get(pid.split(":", 1)[0], []):
+            inside = ev.provision_id == pid or ev.provision_id.startswith(pid + ".") or pid.startswith(ev.provision_id + ".")
+            when = ev.effective_date if isinstance(ev.effective_date, str) else None
+            if not inside or when is None or (since is not None and when <= since) \
+                    or (rec_id, ev.provision_id, ev.footnote) in seen:
+                continue
+            status, confidence, why = AMENDMENT_SUGGESTIONS[ev.operation]
+            if not register.statuses.allowed(current, status):
+                continue
+            seen.add((rec_id, ev.provision_id, ev.footnote))
+            if link_row.method == "retrieved":
+                confidence *= 0.6
+            if since is None:
+                confidence *= 0.5
+            source = ev.source_provision if isinstance(ev.source_provision, str) else (
+                ev.source_document if isinstance(ev.source_document, str) else "")
+            rows.append({"recommendation": rec_id, "current": current, "suggested": status,
+                         "confidence": round(confidence, 2), "evidence": ev.provision_id,
+                         "reason": f"{why}: {ev.operation} by {source or '?'} from {when} (footnote [{ev.footnote}]; "
+                                   f"recommendation of {since or 'an unknown date'}; link {link_row.method})",
+                         "linked_provision": pid, "operation": ev.operation, "effective_date": when,
+                         "source_document": ev.source_document if isinstance(ev.source_document, str) else None,
+                         "source_provision": source or None, "footnote": int(ev.footnote), "since": since})
+    frame = pd.DataFrame(rows, columns=AMENDMENT_SUGGESTION_COLUMNS)
+    return frame.sort_values(["recommendation", "effective_date", "evidence"]).reset_index(drop=True)

@@ -106,6 +106,9 @@ class BriefEntry:
     proposed_text: str = ""
     rationale: str = ""
     basis: str = "target"
+    #: amendments of its linked provisions since it was made, each a suggested status (not
+    #: applied): "Điều 5 được sửa đổi, bổ sung theo khoản 3 Điều 1 Luật số …, có hiệu lực từ …"
+    amendments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -280,14 +283,43 @@ def _in_document_order(entries: list[BriefEntry], target) -> list[BriefEntry]:
     return sorted(entries, key=lambda e: (0, position.get(e.provisions[0].id, 0)) if e.provisions else (1, 0))
 
 
-def plan_brief(register, links, corpus, document: str | None = None, lang: str = "vi") -> BriefPlan:
+_OPERATION_VI = {"amended": "được sửa đổi, bổ sung", "supplemented": "được bổ sung", "repealed": "bị bãi bỏ",
+                 "replaced_phrase": "được thay thế cụm từ"}
+
+
+def _amendment_notes(suggestions, rec_id: str, register, lang: str) -> list[str]:
+    """The amendments since the recommendation, in Vietnamese (the brief's language)."""
+    if suggestions is None or suggestions.empty:
+        return []
+    from ..ids import provision_words
+
+    out = []
+    for r in suggestions[suggestions["recommendation"] == rec_id].itertuples():
+        path = r.evidence.split(":", 1)[1] if ":" in r.evidence else ""
+        unit = provision_words(path) if path else r.evidence
+        source = r.source_provision or r.source_document or "[văn bản sửa đổi]"
+        out.append(f"{unit[:1].upper()}{unit[1:]} ({r.evidence.split(':', 1)[0]}) {_OPERATION_VI.get(r.operation, r.operation)} "
+                   f"theo {source}, có hiệu lực từ {_vi_date(r.effective_date)}"
+                   + (f" (sau ngày khuyến nghị {_vi_date(r.since)})" if isinstance(r.since, str) else " (chưa rõ ngày khuyến nghị)") + "; "
+                   f"trạng thái gợi ý: {register.statuses.label(r.suggested, 'vi')} [cần người theo dõi xác nhận]")
+    return out
+
+
+def _vi_date(iso: str) -> str:
+    y, m, d = (str(iso) + "--").split("-")[:3]
+    return f"{d}/{m}/{y}" if d else str(iso)
+
+
+def plan_brief(register, links, corpus, document: str | None = None, lang: str = "vi", suggestions=None) -> BriefPlan:
     """Gather what the brief on ``document`` says (default: see ``_brief_document``).
 
     Each recommendation that targets the document, is linked into it, or (when the corpus
     holds its text) whose wording matches one of its units at least ``WORDING_MATCH``;
     for each, the targeted units (explicit and confirmed links, else the best match), their
-    wording and how each unit changed since the previous draft in the corpus. Entries
-    follow the document's order."""
+    wording and how each unit changed since the previous draft in the corpus; and the
+    amendments of its linked provisions since it was made (``suggestions``, from
+    ``compare.suggest_from_amendments``), said as facts with the status they suggest for a
+    person to confirm. Entries follow the document's order."""
     from ..compare import compare
 
     doc_id = document or _brief_document(register, links, corpus)
@@ -309,7 +341,8 @@ def plan_brief(register, links, corpus, document: str | None = None, lang: str =
             row["id"], row["title"], row["text_vi"], row["status"], register.statuses.label(row["status"], lang),
             row["evidence"], row["target_provisions"],
             [_quoted(target, pid, comparison, previous_name) for pid in units],
-            _extra(row, "proposed_text"), _extra(row, "rationale"), basis))
+            _extra(row, "proposed_text"), _extra(row, "rationale"), basis,
+            _amendment_notes(suggestions, row["id"], register, lang)))
     entries = _in_document_order(entries, target)
     name = document_name(target, source) if (target is not None or source is not None) else (doc_id or "văn bản")
     is_draft = bool(target is not None and target.meta.is_draft)

@@ -358,6 +358,10 @@ def _reason_cell(cell, entry: BriefEntry) -> None:
         _cell_text(cell, entry.rationale)
     else:  # left for the person who sends the letter, and marked so
         _paragraph(cell, "[Nêu lý do đề xuất]", align="left", space_after=3, size=TABLE_PT)
+    if entry.amendments:  # what changed in the targeted units since the recommendation was made
+        _paragraph(cell, "Diễn biến sau khi kiến nghị:", align="left", space_after=0, size=SMALL_PT, italic=True)
+        for note in entry.amendments:
+            _paragraph(cell, f"- {note}", align="justify", space_after=2, size=SMALL_PT)
 
 
 def _repeat_as_header(row) -> None:

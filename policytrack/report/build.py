@@ -118,6 +118,12 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
         cleaned: list[str] = []
         result.written += attempt("exports", str(out), lambda: write_exports(register, links, dest, lang, cleaned)) or []
         problems.extend(Problem("exports", str(out / "register.xlsx"), note, "note") for note in cleaned)
+    suggestions = None
+    if register is not None and corpus is not None and links is not None and not links.empty:
+        from ..compare import suggest_from_amendments
+
+        suggestions = attempt("amendments", str(corpus_folder),
+                              lambda: suggest_from_amendments(links, register, corpus.amendments()))
     _say("brief and dashboard: writing", started, quiet)
     brief = None
     if register is None or corpus is None or links is None:
@@ -126,9 +132,11 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
         problems.append(Problem("brief", str(out / "brief.docx"), f"not written: {why}"))
     else:
         brief = attempt("brief", str(out / "brief.docx"),
-                        lambda: _write_brief(register, links, corpus, document, dest, settings_path, problems))
+                        lambda: _write_brief(register, links, corpus, document, dest, settings_path, problems,
+                                             suggestions))
     dashboard = attempt("dashboard", str(out / "dashboard.html"),
-                        lambda: write_dashboard(register, links, dest, lang, charts=charts or (), problems=problems))
+                        lambda: write_dashboard(register, links, dest, lang, charts=charts or (), problems=problems,
+                                                        suggestions=suggestions))
     result.written += [p for p in (dashboard, brief) if p]
     if stage is not None:
         _publish(attempt("report folder", str(out / MANIFEST), lambda: publish(stage, out, result.written)), result)
@@ -154,12 +162,12 @@ def _brief_settings(path: Path, problems: list[Problem]) -> BriefSettings:
 
 
 def _write_brief(register, links, corpus, document: str | None, dest: Path, settings_path: Path,
-                 problems: list[Problem]) -> Path:
+                 problems: list[Problem], suggestions=None) -> Path:
     """The brief, always in Vietnamese (it goes to a Vietnamese drafting committee): the
     plan, the charts of its own recommendations, the sender from the settings file."""
     if document is not None:
         _check_brief_document(document, register, corpus)
-    plan = plan_brief(register, links, corpus, document)
+    plan = plan_brief(register, links, corpus, document, suggestions=suggestions)
     charts = brief_charts(register, links, corpus, [e.recommendation for e in plan.entries])
     return write_brief(plan, dest, charts=charts, settings=_brief_settings(settings_path, problems))
 

@@ -37,11 +37,13 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 _PLACEHOLDERS = re.compile(r"__(LANG|TITLE|PALETTE|CHARTS|DATA)__")
 
 
-def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), problems=()) -> Path:
+def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), problems=(), suggestions=None) -> Path:
     """One self-contained HTML file (no network): the problems met while building the
     report, status counts, the charts (a click on a bar filters the table), status by
     target document, the timeline of status changes, and the filterable, sortable table of
-    every recommendation with its text, targets, links, evidence and history.
+    every recommendation with its text, targets, links, evidence and history, and the status
+    changes the amendments of its linked provisions suggest (``suggestions``, from
+    ``compare.suggest_from_amendments``: shown as suggestions, never applied).
 
     ``register`` may be ``None`` (it could not be loaded): the page then shows the
     problems and an empty table rather than not being written at all."""
@@ -51,7 +53,8 @@ def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), 
     template = DASHBOARD_TEMPLATE.read_text(encoding="utf-8")
     page_words = labels.page(lang)
     _check_page_words(template, page_words)
-    data = dashboard_data(register, links, lang, labels=labels, themes=themes, problems=problems)
+    data = dashboard_data(register, links, lang, labels=labels, themes=themes, problems=problems,
+                          suggestions=suggestions)
     figures = "".join(_figure(c) for c in charts)
     values = {"LANG": lang, "TITLE": escape(page_words["title"]), "PALETTE": json.dumps(PALETTE),
               "CHARTS": figures, "DATA": embed_json(data)}
@@ -60,7 +63,8 @@ def write_dashboard(register, links, out: Path, lang: str = "vi", *, charts=(), 
     return atomic_write_text(out / "dashboard.html", page)
 
 
-def dashboard_data(register, links, lang: str, *, labels: DashboardLabels, themes: Themes, problems=()) -> dict:
+def dashboard_data(register, links, lang: str, *, labels: DashboardLabels, themes: Themes, problems=(),
+                   suggestions=None) -> dict:
     """What the page's script reads: its words, the statuses, themes and documents to filter
     on, one record per recommendation (with its search keys), the timeline and the problems."""
     from .charts import _theme_order, status_events
@@ -72,6 +76,8 @@ def dashboard_data(register, links, lang: str, *, labels: DashboardLabels, theme
         events = status_events(register)
         history = [_event(e, lang, labels) for e in events]
         recs = [_record(row, links, events, lang, labels, themes, status_labels) for row in register]
+        for rec in recs:
+            rec["suggestions"] = _suggestions(suggestions, rec["id"], lang, labels, status_labels)
     theme_names = sorted({(r["theme"], r["theme_label"]) for r in recs}, key=lambda t: _theme_order(t[1]))
     rank = {code: i for i, (code, _) in enumerate(theme_names)}
     for rec in recs:
@@ -105,6 +111,18 @@ def _record(row: dict, links, events: list[dict], lang: str, labels: DashboardLa
     })
     rec["search"] = [list(search_keys(rec[field])) for field in SEARCHED if rec[field]]
     return rec
+
+
+def _suggestions(frame, rec_id: str, lang: str, labels: DashboardLabels, status_labels: dict[str, str]) -> list[dict]:
+    """The status changes amendments suggest for one recommendation, as the page shows them."""
+    if frame is None or frame.empty:
+        return []
+    mine = frame[frame["recommendation"] == rec_id]
+    return [{"suggested": str(r.suggested), "suggested_label": status_labels.get(r.suggested, r.suggested),
+             "operation": labels.page(lang).get(f"amend_op_{r.operation}", r.operation),
+             "evidence": str(r.evidence), "linked": str(r.linked_provision), "source": str(r.source_provision or ""),
+             "from": str(r.effective_date or ""), "since": str(r.since) if isinstance(r.since, str) else "—", "footnote": int(r.footnote),
+             "confidence": float(r.confidence)} for r in mine.itertuples()]
 
 
 def _event(event: dict, lang: str, labels: DashboardLabels) -> dict:
