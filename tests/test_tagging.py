@@ -31,7 +31,7 @@ from policytrack.tagging import (
 
 from policytrack.sources import SourceRegister
 
-from .conftest import PROJECT_SOURCES, SHARED, require_shared
+from .conftest import PROJECT_SOURCES, SHARED, require_real, require_shared
 
 GOLD_FILE = Path(__file__).parent / "data" / "topics_gold_72-2020-QH14.yaml"
 
@@ -266,3 +266,108 @@ def test_shared_excerpt_meets_the_targets():
     false_water = [r.provision_id for r in frame[(frame["topic"] == "water_resources") & frame["subtopic"].isna()].itertuples()
                    if "water_resources" not in gold.get(r.provision_id, {"water_resources"})]
     assert len(false_water) <= 3, false_water
+
+
+# --- people's labels of real law (tests/data/topics_real) -------------------------------------
+
+TOPICS_REAL = Path(__file__).parent / "data" / "topics_real"
+
+
+def real_labels():
+    from policytrack.tagging.gold import read_labels
+
+    return read_labels(sorted(TOPICS_REAL.glob("labels_*.yaml")))
+
+
+def real_split() -> dict:
+    return yaml.safe_load((TOPICS_REAL / "split.yaml").read_text(encoding="utf-8"))
+
+
+def test_real_labels_are_enough_and_split_by_document():
+    labels = real_labels()
+    files = {g.file for g in labels}
+    assert len({(g.file, g.provision_id) for g in labels}) >= 600
+    assert len(files) >= 15
+    assert all(g.labeller and g.date for g in labels)
+    split = real_split()
+    assert not set(split["dev"]) & set(split["test"])
+    assert files <= set(split["dev"]) | set(split["test"]), files - set(split["dev"]) - set(split["test"])
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"start": 1, "end": 5, "labels": ["water_resources.nonsense", "water_resources"]}, "unknown label"),
+    ({"start": 1, "end": 5, "labels": ["water_resources.groundwater"]}, "subtopic without its topic"),
+    ({"start": "1", "end": 5, "labels": []}, "integer start and end"),
+])
+def test_labels_file_is_validated(tmp_path, entry, problem):
+    from policytrack.tagging.gold import read_labels
+
+    path = tmp_path / "labels_X.yaml"
+    path.write_text(yaml.safe_dump({"labeller": "x", "date": "2026-12-02", "documents": [
+        {"file": "a.txt", "provisions": {"doc:d1": entry}}]}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError, match=problem):
+        read_labels([path])
+
+
+def test_gold_carries_labels_up_within_one_file():
+    from policytrack.tagging.gold import GoldLabel, gold_sets, key
+
+    def g(file, pid, labels):
+        return GoldLabel(file, "doc", pid, 0, 1, frozenset(labels), "r", "2026-12-02", "t")
+
+    gold = gold_sets([g("a.txt", "doc:d1", []), g("a.txt", "doc:d1.k1", ["water_resources"]),
+                      g("b.txt", "doc:d1", [])])
+    assert gold[key("a.txt", "doc:d1")] == {"water_resources"}
+    assert gold[key("b.txt", "other-id:d1")] == set()  # the file, not the parsed document id, decides
+
+
+def test_the_default_tagger_trains_no_model(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the default tagger must not train a model")
+
+    monkeypatch.setattr(TopicModel, "fit", refuse)
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "luat.txt").write_text(LAW, encoding="utf-8")
+    frame = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False).tags()
+    assert set(frame["method"]) == {"rule"}
+
+
+@pytest.fixture(scope="module")
+def real_scores():
+    from policytrack.tagging.gold import check_offsets, gold_sets, tag_files
+
+    from .conftest import REAL
+
+    labels = real_labels()
+    assert check_offsets(labels, REAL) == []
+    split = real_split()
+    out = {}
+    for part in ("dev", "test"):
+        files = sorted({g.file for g in labels} & set(split[part]))
+        report = evaluate(tag_files(files, REAL, tag), gold_sets(labels, files))
+        out[part] = report[report["method"] == "combined"].set_index("label")
+    return out
+
+
+# Floors a little under the figures of BENCHMARKS.md: they catch a regression, they are not
+# the targets (issue 15 asks F1 ≥ 0.93 on the test part; where that is not reached the
+# benchmark says so).
+REAL_FLOORS = {("dev", "discharge_control"): 0.75, ("dev", "water_resources"): 0.88,
+               ("test", "discharge_control"): 0.80, ("test", "water_resources"): 0.78}
+
+
+@require_real
+@pytest.mark.parametrize("part, topic", sorted(REAL_FLOORS))
+def test_rule_tagger_on_real_law(real_scores, part, topic):
+    row = real_scores[part].loc[topic]
+    assert row["f1"] >= REAL_FLOORS[(part, topic)], row.to_dict()
+
+
+def test_two_readers_agree_on_the_top_topics():
+    from policytrack.tagging.gold import agreement
+
+    frame = agreement(real_labels()).set_index("label")
+    assert frame.loc["discharge_control", "provisions"] >= 100
+    for topic in TOPICS:
+        assert frame.loc[topic, "kappa"] >= 0.8, frame.loc[topic].to_dict()

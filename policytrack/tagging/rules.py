@@ -177,7 +177,8 @@ class RuleTagger:
                 if topic in context:
                     # kept apart from the synonyms' labels: a cue in a heading does not
                     # speak for every clause below it ("… tước quyền sử dụng, thu hồi giấy phép")
-                    labels.setdefault(f"ctx:{sub}", []).extend(spans)
+                    # evidence: the cue and the words that put the provision on the topic
+                    labels.setdefault(f"ctx:{sub}", []).extend([*spans, *context[topic]])
                     if topic not in labels:
                         labels[f"ctx:{topic}"] = list(context[topic])
 

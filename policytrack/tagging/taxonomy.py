@@ -35,6 +35,8 @@ class Subtopic:
     #: cues that also count from a heading or lead-in above the provision: "Tội …",
     #: "Các hành vi bị nghiêm cấm" make every discharge clause below an offence.
     heading_cues: tuple[str, ...] = ()
+    #: why the subtopic cannot be measured on the real corpus, with its count (issue 15)
+    rare_in_corpus: str | None = None
 
 
 @dataclass
@@ -91,6 +93,7 @@ def load_taxonomy(path: str | Path = TAXONOMY_PATH) -> Taxonomy:
                 need_strings(s.get("exclude"), path, f"{swhere}: exclude"),
                 need_strings(s.get("cues"), path, f"{swhere}: cues"),
                 need_strings(s.get("heading_cues"), path, f"{swhere}: heading_cues"),
+                _optional_text(s, "rare_in_corpus", path, swhere),
             )
     return Taxonomy(str(data.get("version", "1")), topics, subtopics, str(path), digest(path)[:12])
 
@@ -99,3 +102,9 @@ def _labels(entry, path: Path, where: str) -> dict[str, str]:
     """A topic or subtopic is a mapping with a Vietnamese and an English label and a definition."""
     need_mapping(entry, path, where)
     return {key: need_text(entry, key, path, where) for key in ("label_vi", "label_en", "definition")}
+
+
+def _optional_text(entry: dict, key: str, path: Path, where: str) -> str | None:
+    if entry.get(key) is None:
+        return None
+    return need_text(entry, key, path, where)
