@@ -371,3 +371,33 @@ def test_two_readers_agree_on_the_top_topics():
     assert frame.loc["discharge_control", "provisions"] >= 100
     for topic in TOPICS:
         assert frame.loc[topic, "kappa"] >= 0.8, frame.loc[topic].to_dict()
+
+
+def _evidence_outside(doc, frame) -> list:
+    """Evidence spans of a tag table that are neither in their provision nor in the own text
+    (heading, lead-in) of a unit above it."""
+    bad = []
+    for row in frame.itertuples():
+        prov = doc[row.provision_id]
+        allowed = [(prov.start, prov.end)] + [a.own_text_span() for a in doc.ancestors(prov) if a.kind != "document"]
+        for s, e in row.evidence:
+            if not any(lo <= s and e <= hi for lo, hi in allowed):
+                bad.append((row.provision_id, row.topic, row.subtopic, (s, e)))
+    return bad
+
+
+def test_evidence_is_in_the_provision_or_a_heading_above_it():
+    corpus = Corpus.load(Path(__file__).resolve().parents[1] / "corpus", progress=False, cache_dir=False)
+    frame = corpus.tags()
+    assert len(frame)
+    for doc in corpus:
+        assert _evidence_outside(doc, frame[frame["document_id"] == doc.id]) == []
+
+
+@require_real
+def test_evidence_on_real_law_is_in_the_provision_or_a_heading_above_it():
+    from .conftest import REAL
+
+    for name in sorted({g.file for g in real_labels()})[:8]:
+        for doc in parse(REAL / name):
+            assert _evidence_outside(doc, tag(doc)) == [], name

@@ -138,8 +138,9 @@ class RuleTagger:
                 continue  # in the header, before any provision
             prov, s, e = spans[i]
             if not (s <= start < e):
-                # between a node's lead-in and its first child: belongs to the parent's own text
-                prov = doc[prov.parent] if prov.parent and prov.parent != doc.id else None
+                # past a node's own text: in the text of a unit above it (a lead-in between
+                # children), or after the body (signature, notes), which is no provision's
+                prov = next((a for a in doc.ancestors(prov) if a.kind != "document" and a.start <= start < a.end), None)
                 if prov is None:
                     continue
             label = f"cue:{hit.label}" if hit.cue else hit.label
