@@ -366,6 +366,24 @@ class Corpus:
         self._derived[kind] = (key, value)
         return value
 
+    def derived_tables(self, kind: str, names: Iterable[str], parts: Iterable[str | bytes],
+                       build: Callable[[], dict]) -> dict:
+        """``derived_table`` for a value made of several ``pyarrow.Table`` (``build`` returns
+        ``{name: table}`` for each of ``names``), each kept as Parquet under ``kind-name``;
+        one missing or refused entry rebuilds them all."""
+        names = list(names)
+        key = self.cache.key(kind, *parts)
+        known = self._derived.get(kind)
+        if known is not None and known[0] == key:
+            return known[1]
+        value = {name: self.cache.get_table(f"{kind}-{name}", key) for name in names}
+        if any(table is None for table in value.values()):
+            value = build()
+            for name in names:
+                self.cache.put_table(f"{kind}-{name}", key, value[name])
+        self._derived[kind] = (key, value)
+        return value
+
     def _text_digests(self) -> list[str]:
         if self._texts is None:
             self._texts = [hashlib.sha1(d.text.encode()).hexdigest() for d in self.docs]
@@ -466,12 +484,27 @@ class Corpus:
 
         return validity(self, doc_id, date, self._relations(corpus_relations))
 
-    def tags(self, threshold: float | None = None):
-        """Topic tags of every provision (``policytrack.tagging.tag``), each document's tags
-        cached under its text, the taxonomy and the code."""
-        from .tagging import tag
+    def tags(self, threshold: float | None = None, *, workers: int | None = None, progress: bool | None = None):
+        """Topic tags of every provision (``policytrack.tagging.tag``; ``threshold`` only
+        matters to a learned model, which the default tagger no longer has):
+        ``tag_table()`` as a DataFrame."""
+        from .tagging import combine
 
-        return tag(self.docs, threshold=threshold, cache=self.cache)
+        return combine.tags_frame(self.tag_table(workers=workers, progress=progress))
+
+    def tag_table(self, *, workers: int | None = None, progress: bool | None = None):
+        """The tags as a ``pyarrow.Table`` (the columns of ``tags()``, ``evidence`` a list of
+        ``{start, end}`` per row). Tagged per document on all cores (``workers``, default
+        all; ``progress``: a bar, by default from 20 documents), each document's table
+        cached as Parquet under its id, text, offsets and the taxonomy (a changed file
+        re-tags only its own documents), the whole table cached too: a warm run reads one
+        file of columns."""
+        from .tagging import combine, load_taxonomy
+
+        taxonomy = load_taxonomy().digest
+        keys = combine.document_keys(self.docs, self.cache, taxonomy)
+        return self.derived_table("tags-table", [combine.TAG_TABLE_VERSION, taxonomy, *keys], lambda: combine.tag_table(
+            self.docs, cache=self.cache, workers=workers, progress=progress, keys=keys))
 
 
 class _FolderLoader:

@@ -33,7 +33,7 @@ LINK_COLUMNS = ["recommendation", "provision", "method", "score", "rank", "expla
 CONFIRM_COLUMNS = ("recommendation", "provision", "decision", "who", "when", "note")
 TOPIC_BOOST = 0.15
 INDEXED_KINDS = ("article", "clause")
-INDEX_FORMAT = 2  # bump when LinkIndex's fields change: older cache entries are then ignored
+INDEX_FORMAT = 3  # bump when LinkIndex's fields change: older cache entries are then ignored
 
 
 _prep = match_key
@@ -52,16 +52,19 @@ def _terms(text: str) -> list[str]:
 class LinkIndex:
     """TF-IDF vectors of the articles and clauses of a corpus, and the article of each.
 
-    Fitted with scikit-learn, but kept as plain data (vocabulary, idf, a scipy matrix) so
-    that loading it from the cache and searching it do not import scikit-learn, which
-    costs more than the search itself. ``vector`` weighs a query exactly as the fitted
-    vectoriser would (sublinear tf × idf, L2-normalised)."""
+    Fitted with scikit-learn, but kept as columns (``ids`` and ``articles`` as Arrow string
+    arrays; ``terms``, the features in sorted order, an Arrow string array; ``idf`` a numpy
+    array; ``matrix`` a scipy CSR matrix over numpy arrays), so that the cache holds it as
+    Parquet (``tables``/``from_tables``) and loading it rebuilds no Python object per
+    provision or per term, and searching it does not import scikit-learn. ``vector``
+    weighs a query exactly as the fitted vectoriser would (sublinear tf × idf,
+    L2-normalised); a query's terms are found by binary search in ``terms``."""
 
-    ids: list[str]
-    articles: list[str]
-    vocabulary: dict[str, int]
-    idf: object      # numpy array, one weight per feature
-    matrix: object   # scipy CSR matrix, one row per indexed provision
+    ids: object       # pyarrow string array, one per indexed provision
+    articles: object  # pyarrow string array: the article of each
+    terms: object     # pyarrow string array: the features, sorted (column j is terms[j])
+    idf: object       # numpy array, one weight per feature
+    matrix: object    # scipy CSR matrix, one row per indexed provision
 
     @staticmethod
     def passages(corpus) -> tuple[list[str], list[str], list[str]]:
@@ -82,6 +85,8 @@ class LinkIndex:
 
     @classmethod
     def build(cls, corpus) -> LinkIndex:
+        import numpy as np
+        import pyarrow as pa
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         ids, articles, texts = cls.passages(corpus)
@@ -89,17 +94,76 @@ class LinkIndex:
             raise PolicytrackError("the corpus holds no articles to link recommendations to")
         vectorizer = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=1)
         matrix = vectorizer.fit_transform(texts).tocsr()
-        vocabulary = {term: int(j) for term, j in vectorizer.vocabulary_.items()}
-        return cls(ids, articles, vocabulary, vectorizer.idf_, matrix)
+        names = [""] * len(vectorizer.vocabulary_)
+        for term, j in vectorizer.vocabulary_.items():
+            names[j] = term
+        idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        if any(a >= b for a, b in zip(names, names[1:])):  # scikit-learn sorts its features; never rely blindly
+            order = sorted(range(len(names)), key=names.__getitem__)
+            names, idf, matrix = [names[j] for j in order], idf[order], matrix[:, order].tocsr()
+        matrix.sort_indices()
+        return cls(pa.array(ids, pa.string()), pa.array(articles, pa.string()), pa.array(names, pa.string()),
+                   idf, matrix)
+
+    # --- as columns (the cache) -----------------------------------------------------------
+    TABLES = ("rows", "terms", "cells")
+
+    def tables(self) -> dict:
+        """The index as three Arrow tables: ``rows`` (id, article, cells of the row),
+        ``terms`` (term, idf), ``cells`` (column, weight: the matrix's non-zeros, row by row)."""
+        import numpy as np
+        import pyarrow as pa
+
+        m = self.matrix
+        return {
+            "rows": pa.table({"id": self.ids, "article": self.articles,
+                              "cells": pa.array(np.diff(m.indptr).astype(np.int64))}),
+            "terms": pa.table({"term": self.terms, "idf": pa.array(self.idf)}),
+            "cells": pa.table({"column": pa.array(m.indices.astype(np.int32)),
+                               "weight": pa.array(m.data.astype(np.float64))}),
+        }
+
+    @classmethod
+    def from_tables(cls, tables: dict) -> LinkIndex:
+        """The index from ``tables()`` (read back from Parquet): numpy views of the columns."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        rows, terms, cells = (tables[n] for n in cls.TABLES)
+        indptr = np.concatenate([[0], np.cumsum(_numpy(rows.column("cells")))]).astype(np.int64)
+        matrix = csr_matrix((_numpy(cells.column("weight")), _numpy(cells.column("column")), indptr),
+                            shape=(rows.num_rows, terms.num_rows))
+        return cls(_array(rows.column("id")), _array(rows.column("article")), _array(terms.column("term")),
+                   _numpy(terms.column("idf")), matrix)
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """``{term: feature index}``, as the fitted vectoriser's ``vocabulary_`` (built on
+        demand: searching does not need it)."""
+        return {term: j for j, term in enumerate(self.terms.to_pylist())}
+
+    def _column(self, term: str) -> int | None:
+        """The feature index of ``term``, by binary search in the sorted ``terms``."""
+        lo, hi = 0, len(self.terms)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.terms[mid].as_py() < term:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self.terms) and self.terms[lo].as_py() == term else None
 
     def vector(self, text: str):
         """The query's TF-IDF vector (1 × features, CSR), as the fitted vectoriser gives it."""
         import numpy as np
         from scipy.sparse import csr_matrix
 
+        found: dict[str, int | None] = {}
         counts: dict[int, int] = {}
         for term in _terms(text):
-            j = self.vocabulary.get(term)
+            if term not in found:
+                found[term] = self._column(term)
+            j = found[term]
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
         cols = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
@@ -111,8 +175,9 @@ class LinkIndex:
 
     @classmethod
     def cached(cls, corpus: Corpus) -> LinkIndex:
-        """Built once per corpus content and kept in the corpus's cache."""
-        return corpus.derived("link-index", [str(INDEX_FORMAT), corpus.content_digest()], lambda: cls.build(corpus))
+        """Built once per corpus content and kept in the corpus's cache, as Parquet tables."""
+        return cls.from_tables(corpus.derived_tables("link-index", cls.TABLES, [str(INDEX_FORMAT), corpus.content_digest()],
+                                                     lambda: cls.build(corpus).tables()))
 
     def search(self, text: str, k: int, boost: dict[str, float] | None = None,
                document: str | None = None) -> list[tuple[str, float, str, list[str]]]:
@@ -125,31 +190,43 @@ class LinkIndex:
         dense[query.indices] = query.data
         scores = self.matrix @ dense  # CSR × dense vector: one pass over the matrix
         if document is not None:
-            prefix = document + ":"
-            scores = scores * np.fromiter((a.startswith(prefix) for a in self.articles), dtype=bool, count=len(scores))
+            import pyarrow.compute as pc
+
+            inside = pc.starts_with(self.articles, document + ":").to_numpy(zero_copy_only=False)
+            scores = scores * inside.astype(bool)
         best: dict[str, tuple[float, int]] = {}
         for i in np.argsort(-scores)[: max(50, k * 20)]:
             if scores[i] <= 0:
                 break
-            art = self.articles[i]
+            art = self.articles[int(i)].as_py()
             if art not in best or scores[i] > best[art][0]:
                 best[art] = (float(scores[i]), int(i))
         ranked = sorted(((art, score * (1 + (boost or {}).get(art, 0.0)), i) for art, (score, i) in best.items()),
                         key=lambda r: -r[1])[:k]
-        return [(art, score, self.ids[i], self._shared_terms(query, i)) for art, score, i in ranked]
+        return [(art, score, self.ids[i].as_py(), self._shared_terms(query, i)) for art, score, i in ranked]
 
     def _shared_terms(self, query, i: int, n: int = 6) -> list[str]:
-        names = self.__dict__.get("_names")
-        if names is None:
-            names = [""] * len(self.vocabulary)
-            for term, j in self.vocabulary.items():
-                names[j] = term
-            self.__dict__["_names"] = names
-        row = self.matrix.getrow(i)
-        q = dict(zip(query.indices, query.data))
-        weights = [(q[j] * w, names[j]) for j, w in zip(row.indices, row.data) if j in q]
+        start, end = self.matrix.indptr[i], self.matrix.indptr[i + 1]
+        q = dict(zip(query.indices.tolist(), query.data.tolist()))
+        weights = [(q[j] * w, j) for j, w in zip(self.matrix.indices[start:end].tolist(),
+                                                  self.matrix.data[start:end].tolist()) if j in q]
+        weights = [(w, self.terms[j].as_py()) for w, j in weights]
         weights.sort(reverse=True)
         return [term for _, term in weights[:n]]
+
+
+def _numpy(column):
+    """A numeric Arrow column as a numpy array (zero-copy where it is one chunk)."""
+    import pyarrow as pa
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return array.to_numpy(zero_copy_only=False)
+
+
+def _array(column):
+    import pyarrow as pa
+
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
 CONCEPTS_PATH = DATA / "legal_concepts.yaml"
@@ -328,17 +405,19 @@ def _longest_shared_run(q: list[str], p: list[str], words: list[str]) -> list[st
 
 
 def _topic_articles(corpus: Corpus) -> dict[str, set[str]]:
-    """Articles tagged with each top topic (from the corpus's cached tags). A broken
-    taxonomy file only loses the boost (with a warning); any other error is a bug and
-    surfaces."""
+    """Articles tagged with each top topic (from the corpus's cached tag table, read as
+    columns). A broken taxonomy file only loses the boost (with a warning); any other error
+    is a bug and surfaces."""
+    import pyarrow.compute as pc
+
     try:
-        tags = corpus.tags()
+        tags = corpus.tag_table()
     except DataFileError as exc:
         log.warning("links ranked without topic boosts: %s", exc)
         return {}
-    top = tags[tags["subtopic"].isna()]
+    top = tags.filter(pc.is_null(tags.column("subtopic"))).select(["provision_id", "topic"])
     out: dict[str, set[str]] = {}
-    for pid, topic in zip(top["provision_id"], top["topic"]):
+    for pid, topic in zip(top.column("provision_id").to_pylist(), top.column("topic").to_pylist()):
         path = pid.split(":", 1)[1] if ":" in pid else ""
         if path.startswith("d") and "." not in path:
             out.setdefault(topic, set()).add(pid)

@@ -153,17 +153,17 @@ def test_topic_boosts_lose_only_a_broken_taxonomy(tmp_path, samples, monkeypatch
     reg = make_register(tmp_path, [{**BASE, "id": "R02", "title": "Tái sử dụng", "topics": "water_resources",
                                     "text_vi": "Khuyến khích doanh nghiệp tái sử dụng nước thải sau xử lý."}])
 
-    def broken_taxonomy(self, threshold=None):
+    def broken_taxonomy(self, **kwargs):
         raise DataFileError("topics.yaml", "topic 'x'", "needs a non-empty 'label_vi'")
 
-    monkeypatch.setattr(Corpus, "tags", broken_taxonomy)
+    monkeypatch.setattr(Corpus, "tag_table", broken_taxonomy)
     frame = link(reg, samples, k=3)
     assert len(frame[frame["method"] == "retrieved"]) == 3 and "(+topic)" not in " ".join(frame["explanation"])
     assert "without topic boosts" in caplog.text
 
-    def defect(self, threshold=None):
+    def defect(self, **kwargs):
         raise KeyError("a bug")
 
-    monkeypatch.setattr(Corpus, "tags", defect)
+    monkeypatch.setattr(Corpus, "tag_table", defect)
     with pytest.raises(KeyError):
         link(reg, samples, k=3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+from functools import partial
 from typing import Iterable
 
 from ..cache import Cache
@@ -45,7 +46,8 @@ def _model_tags(doc: Document, model: TopicModel) -> dict[str, dict[str, float]]
 
 
 def tag(subject: Document | Iterable[Document], *, model: TopicModel | None = None,
-        rules: RuleTagger | None = None, threshold: float | None = None, cache: Cache | None = None):
+        rules: RuleTagger | None = None, threshold: float | None = None, cache: Cache | None = None,
+        workers: int | None = None, progress: bool | None = None):
     """Topic tags of every provision of a document or of documents, as a DataFrame.
 
     Columns: ``provision_id, document_id, topic, subtopic, score, method, evidence,
@@ -57,27 +59,149 @@ def tag(subject: Document | Iterable[Document], *, model: TopicModel | None = No
     rule agrees. ``evidence`` lists ``(start, end)`` spans in the source: the words found
     in the provision itself or in its article heading or a lead-in above it.
 
-    With a ``cache`` (``Corpus.tags()`` passes the corpus's), each document's rows are
-    kept under a key of its id and text and the taxonomy, so a warm run reads them instead
-    of tagging again; only the default tagger is cached.
+    The default tagger runs per document on all cores (``policytrack._pool``; ``workers``,
+    default all; ``progress``: a bar, by default from 20 documents). With a ``cache``
+    (``Corpus.tags()`` passes the corpus's), each document's rows are kept as a signed
+    Parquet table (``tag_table``) under a key of its id, text and offsets and the taxonomy,
+    so a warm run reads columns instead of tagging again; a changed document costs only
+    its own entry. A given ``model`` or ``rules`` runs in this process, uncached.
     """
     import pandas as pd
 
     threshold = THRESHOLD if threshold is None else threshold
     docs = [subject] if isinstance(subject, Document) else list(subject)
-    cache = cache if cache is not None and model is None and rules is None else Cache(None)
-    salt = cache.key("tags", load_taxonomy().digest) if cache else ""
-    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    if model is None and rules is None:
+        return tags_frame(tag_table(docs, cache=cache, workers=workers, progress=progress))
+    now = _now()
+    rules = rules or RuleTagger()
     rows: list[dict] = []
     for doc in docs:
-        key = hashlib.sha256(f"{salt}:{doc.id}\0{doc.text}".encode("utf-8")).hexdigest() if cache else ""
-        cached = cache.get("tags", key) if cache else None
-        if cached is None:
-            rules = rules or RuleTagger()
-            cached = tag_rows(doc, rules, model, threshold, now)
-            cache.put("tags", key, cached)
-        rows.extend(cached)
+        rows.extend(tag_rows(doc, rules, model, threshold, now))
     return pd.DataFrame(rows, columns=TAG_COLUMNS)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# --- tags as columns (Arrow), per document ------------------------------------------------------
+#: Bump when the columns of a document's tag table, or what they hold, change.
+TAG_TABLE_VERSION = "1"
+
+
+def tag_schema():
+    """The columns of a tag table: ``TAG_COLUMNS``; ``evidence`` a list of ``{start, end}``
+    per row (the ``(start, end)`` spans, in their order)."""
+    import pyarrow as pa
+
+    span = pa.struct([pa.field("start", pa.int64()), pa.field("end", pa.int64())])
+    types = {"score": pa.float64(), "evidence": pa.list_(span)}
+    return pa.schema([pa.field(n, types.get(n, pa.string())) for n in TAG_COLUMNS])
+
+
+def rows_table(rows: list[dict]):
+    """``tag_rows``'s rows as an Arrow table of ``tag_schema()``."""
+    import pyarrow as pa
+
+    schema = tag_schema()
+    offsets, starts, ends = [0], [], []
+    for row in rows:
+        for s, e in row["evidence"]:
+            starts.append(s)
+            ends.append(e)
+        offsets.append(len(starts))
+    spans = pa.StructArray.from_arrays([pa.array(starts, pa.int64()), pa.array(ends, pa.int64())],
+                                       fields=list(schema.field("evidence").type.value_type))
+    columns = {n: pa.array([row[n] for row in rows], schema.field(n).type) for n in TAG_COLUMNS if n != "evidence"}
+    columns["evidence"] = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), spans)
+    return pa.table([columns[n] for n in TAG_COLUMNS], schema=schema)
+
+
+def tags_frame(table):
+    """The DataFrame of a tag table, value for value what ``pd.DataFrame(rows,
+    columns=TAG_COLUMNS)`` gives: text columns as Python strings (``None`` for a top
+    topic's subtopic), ``score`` as floats, ``evidence`` as lists of ``(start, end)`` tuples."""
+    import pandas as pd
+
+    if table.num_rows == 0:
+        return pd.DataFrame([], columns=TAG_COLUMNS)
+    data = {}
+    for name in TAG_COLUMNS:
+        column = table.column(name)
+        if name == "score":
+            data[name] = column.to_numpy()
+        elif name == "evidence":
+            data[name] = _evidence_lists(column)
+        else:
+            data[name] = column.to_pandas()  # Arrow-backed strings, the dtype pandas infers from the rows
+    frame = pd.DataFrame(data, columns=TAG_COLUMNS)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+def _evidence_lists(column):
+    """An Arrow list<struct<start, end>> column as an object array of lists of tuples."""
+    import numpy as np
+    import pyarrow as pa
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    offsets = array.offsets.to_numpy()
+    spans = array.values
+    pairs = list(zip(spans.field("start").to_numpy().tolist(), spans.field("end").to_numpy().tolist()))
+    out = np.empty(len(array), dtype=object)
+    base = int(offsets[0])
+    for i in range(len(array)):
+        out[i] = pairs[offsets[i] - base:offsets[i + 1] - base]
+    return out
+
+
+def document_digest(doc: Document) -> str:
+    """What the rule tagger reads of a document: its id, its offsets in the file and its text."""
+    return hashlib.sha256(f"{doc.id}\0{doc.start}\0{doc.end}\0{doc.text}".encode("utf-8")).hexdigest()
+
+
+def document_keys(docs: list[Document], cache: Cache, taxonomy_digest: str | None = None) -> list[str]:
+    """The cache key of each document's tag table."""
+    salt = taxonomy_digest if taxonomy_digest is not None else load_taxonomy().digest
+    return [cache.key("doc-tags", TAG_TABLE_VERSION, salt, document_digest(d)) for d in docs]
+
+
+def tag_table(docs: Iterable[Document], *, cache: Cache | None = None, workers: int | None = None,
+              progress: bool | None = None, keys: list[str] | None = None):
+    """The default tagger's rows of ``docs`` as one Arrow table (``tag_schema``), in the
+    order of ``tag``. Documents whose table is in ``cache`` are read back as columns; the
+    others are tagged on the worker pool, each worker storing its document's table."""
+    import pyarrow as pa
+
+    from .. import _pool
+
+    docs = list(docs)
+    cache = cache if cache is not None else Cache(None)
+    rules = RuleTagger()
+    if cache and keys is None:
+        keys = document_keys(docs, cache, rules.taxonomy.digest)
+    names = tag_schema().names
+    tables: list = [cache.get_table("doc-tags", key, names) for key in keys] if cache else [None] * len(docs)
+    missing = [i for i, t in enumerate(tables) if t is None]
+    if missing:
+        work = partial(_tag_and_store, rules=rules, now=_now(), cache=cache)
+        sizes = [len(docs[i].text.encode("utf-8")) for i in missing]
+        found = _pool.run(work, [(docs[i], keys[i] if cache else "") for i in missing], workers=workers,
+                          progress=progress, desc="tags", sizes=sizes)
+        for i, table in zip(missing, found):
+            tables[i] = table
+    if not tables:
+        return tag_schema().empty_table()
+    return pa.concat_tables([t.select(names).cast(tag_schema()) for t in tables])
+
+
+def _tag_and_store(item, rules: RuleTagger, now: str, cache: Cache):
+    """Worker: one document's tag table, stored in the cache under its key."""
+    doc, key = item
+    table = rows_table(tag_rows(doc, rules, None, THRESHOLD, now))
+    if cache:
+        cache.put_table("doc-tags", key, table)
+    return table
 
 
 TAG_COLUMNS = ["provision_id", "document_id", "topic", "subtopic", "score", "method", "evidence",
