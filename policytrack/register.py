@@ -254,6 +254,18 @@ class RecommendationRow(BaseModel):
         return self
 
 
+#: pydantic's own messages, said the project's way (and so translated for the dashboard by
+#: ``data/dashboard_labels.yaml``); our validators' messages pass through as written.
+_SCHEMA_MESSAGES = {
+    "string_too_short": "is empty, a value is required",
+    "missing": "is missing, a value is required",
+    "string_pattern_mismatch": "{value} is not an id of the form R01 (R and two or three digits)",
+    "literal_error": "{value} is neither documented nor illustrative",
+    "string_type": "{value} is not text",
+    "extra_forbidden": "is not a column of the register",
+}
+
+
 def _schema_problems(row: dict[str, str], file: str, line: int, statuses: StatusVocabulary) -> list[RegisterProblem]:
     try:
         RecommendationRow.model_validate({c: row.get(c, "") for c in COLUMNS}, context={"statuses": statuses})
@@ -261,7 +273,9 @@ def _schema_problems(row: dict[str, str], file: str, line: int, statuses: Status
         problems = []
         for err in exc.errors():
             column = ".".join(str(p) for p in err["loc"])
-            message = err["msg"].removeprefix("Value error, ")
+            known = _SCHEMA_MESSAGES.get(err["type"])
+            message = known.format(value=repr(err.get("input"))) if known else err["msg"]
+            message = message.removeprefix("Value error, ")
             if not column and message.startswith("evidence: "):
                 column, message = "evidence", message.removeprefix("evidence: ")
             problems.append(RegisterProblem(file, line, column or "row", message, row.get("id", "")))

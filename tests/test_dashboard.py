@@ -328,9 +328,30 @@ def test_dashboard_shows_a_hostile_cell_as_text(tmp_path, chromium, column):
     assert no_errors(browser) and browser.find_elements(By.CSS_SELECTOR, "img") == []
     text = "return document.getElementById(arguments[0]).textContent"
     if register is None:
-        # the problem is shown word for word (most quote the cell: then the markup is text)
-        assert shown_ids(browser) == [] and problems[0].what in browser.execute_script(text, "problem-list")
+        # the problem is shown as the dashboard words it (most quote the cell: then the markup is text)
+        shown = load_dashboard_labels().translate(problems[0].what, "vi")
+        assert shown_ids(browser) == [] and shown in browser.execute_script(text, "problem-list")
         return
     assert len(shown_ids(browser)) == 47
     browser.find_element(By.CSS_SELECTOR, '#recs tr.rec[data-id="R05"]').click()
     assert HOSTILE in browser.execute_script(text, "recs")
+
+
+def test_register_row_problems_are_shown_in_vietnamese(tmp_path):
+    """A malformed register row: every problem the dashboard lists reads in Vietnamese."""
+    from policytrack.register import COLUMNS, Register, RegisterError
+
+    good = dict(next(csv.DictReader(open(ROOT / "recommendations.csv", encoding="utf-8"))))
+    bad = {**good, "id": "X1", "provenance": "rumour", "status_date": "2024-13-40", "title": ""}
+    path = tmp_path / "recommendations.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(good))
+        writer.writeheader()
+        writer.writerow(bad)
+    with pytest.raises(RegisterError) as caught:
+        Register.load(path)
+    labels = load_dashboard_labels()
+    shown = [labels.translate(p, "vi") for p in caught.value.problems]  # as build_report passes them
+    assert len(shown) >= 4, shown
+    english = re.compile(r"\b(row|column|should|is not|is empty|neither|required|string|input)\b", re.I)
+    assert not [s for s in shown if english.search(s)], shown
