@@ -839,6 +839,9 @@ timeline = (events[events["operation"] != "other"].dropna(subset=["effective_dat
 ax = timeline.plot(kind="bar", stacked=True, figsize=(8, 3.5), title=f"{law.meta.title or law.id}: amendments by effective date")
 ax.set_xlabel("in force from")
 ax.set_ylabel("footnotes")
+ax.set_ylim(0, timeline.sum(axis=1).max() * 1.15)
+ax.tick_params(axis="x", labelrotation=0)
+ax.legend(title="operation", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
 plt.tight_layout()
 plt.show()
 """),
