@@ -93,7 +93,7 @@ def test_structure_targets():
     ("mục tiêu 3 của kế hoạch", []),            # an everyday word: no number follows "mục"
     ("danh mục 1 kèm theo", []),               # "danh mục", "hạng mục" are not sections
     ("hạng mục 2 của công trình", []),
-    ("tiểu mục 10 thuộc phần A", []),          # lower-case "tiểu mục" is not cited
+    ("tiểu mục 10 thuộc phần A", [None]),      # "tiểu mục" is a subsection (tm10), never "mục 10"
 ])
 def test_lower_case_muc_cites_only_before_a_number(text, sections):
     assert [t.section for r in find_references(text) for t in r.targets] == sections
@@ -399,6 +399,21 @@ def _units(text):
     ("theo Kết luận số 105-TB/VPTW và Chương trình số 09-CTrHĐ/TU", [("105-TB/VPTW", None, None, None),
                                                                      ("09-CTrHĐ/TU", None, None, None)]),
     ("Nghị định số 93/2026/NĐ-\nCP", [("93/2026/NĐ-CP", None, None, None)]),
+    # a name printed with its number is everything between the type word and "số", even
+    # with "và", an abbreviation in brackets or digits inside
+    ("theo Luật Thử nghiệm và đánh giá số 12/2010/QH12, Luật Mẫu (ABC) số 13/2011/QH13 và Pháp lệnh Thử từ đủ "
+     "16 tuổi số 02/2012/UBTVQH13.", [("12/2010/QH12", None, None, None), ("13/2011/QH13", None, None, None),
+                                       ("02/2012/UBTVQH13", None, None, None)]),
+    ("điểm b khoản 6 Điều 9 của Luật Thử (TT) số 64/2020/QH14", [("64/2020/QH14", "9", "6", "b")]),
+    # ... but never over another document, a unit or a sentence mark
+    ("theo Luật Thử và Nghị định số 12/2020/NĐ-CP", [("Luật Thử", None, None, None), ("12/2020/NĐ-CP", None, None, None)]),
+    ("theo Luật Thử và Luật Mẫu số 12/2020/QH14", [("Luật Thử", None, None, None), ("12/2020/QH14", None, None, None)]),
+    # a unit printed twice is cited once; a misprinted "điềm" is a point
+    ("theo điểm d, điểm d khoản 6 Điều 3", [(None, "3", "6", "d")]),
+    ("tại khoản 1, điềm b khoản 2 Điều 4", [(None, "4", "1", None), (None, "4", "2", "b")]),
+    # "tài khoản" is an account, "Mẫu số …" a form
+    ("đăng nhập các tài khoản này", []),
+    ("theo Mẫu số 02/TK-ABC kèm theo", []),
 ])
 def test_real_law_forms(text, expected):
     assert _units(text) == expected
@@ -492,3 +507,42 @@ def test_a_quote_speaks_as_the_document_its_lead_in_cites():
                for r in find_references(doc)}
     # not "Luật Thử nghiệm", the last document the lead-in line names
     assert by_text["khoản 2 Điều này"] == [("75/2025/QH15", "3", "2")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parts of an annex ("thuộc phần A") and its sub-items ("tiểu mục") chain like other units
+    ("tại tiểu mục 2 mục IV thuộc phần A và tiểu mục 5 mục I thuộc phần C Phụ lục số 03",
+     [{"subsection": "2", "section": "IV", "part": "A", "annex": "03"},
+      {"subsection": "5", "section": "I", "part": "C", "annex": "03"}]),
+    ("theo Mục 2.1 khoản 3 Phần II của văn bản", [{"section": "2.1", "clause": "3", "part": "II"}]),
+    ("Đối với Phụ lục II.B - Danh mục", [{"annex": "II.B"}]),
+])
+def test_units_of_annexes_and_guidance(text, expected):
+    assert [t.units() for r in find_references(text) for t in r.targets] == expected
+
+
+LEAD_IN_CLAUSE = """NGHỊ ĐỊNH
+THỬ MỨC
+
+Điều 1. Đối tượng
+1. Người thử.
+2. Người mẫu thuộc một trong các trường hợp sau:
+a) Người một;
+b) Người hai.
+
+Điều 2. Mức hưởng
+1. Mức hưởng như sau:
+a) Đối với đối tượng quy định tại khoản 2 Điều 1 Nghị định này:
+- Hệ số 1,5 đối với đối tượng quy định tại điểm a khoản 2;
+- Hệ số 2,0 đối với đối tượng quy định tại các điểm b khoản 2.
+b) Hệ số 1,0 đối với đối tượng quy định tại khoản 1 Điều 1 Nghị định này; người quy định tại khoản 2 thì không.
+"""
+
+
+def test_a_clause_cited_alone_under_a_lead_in_is_the_lead_ins_clause():
+    [doc] = parse_text_doc(LEAD_IN_CLAUSE)
+    got = [(r.text, [(t.article, t.clause, t.point) for t in r.targets]) for r in find_references(doc)]
+    assert ("điểm a khoản 2", [("1", "2", "a")]) in got
+    assert ("điểm b khoản 2", [("1", "2", "b")]) in got
+    # a lead-in that does not end in a colon introduces nothing: khoản 2 of Điều 2 itself
+    assert ("khoản 2", [("2", "2", None)]) in got

@@ -54,8 +54,14 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
 _alternation = units.alternation
 
 
+def _behind(kind: str) -> str:
+    """Look-behinds keeping a unit word from the everyday words of ``not_after``
+    ("danh mục", "tài khoản")."""
+    return "".join(f"(?<!{re.escape(w)} )" for w in units.UNITS[kind].not_after)
+
+
 def _cited(kind: str) -> str:
-    return units.alternation(units.UNITS[kind].cited)
+    return f"{_behind(kind)}{units.alternation(units.UNITS[kind].cited)}"
 
 
 _L = rf"{units.letter_class()}\d{{0,2}}(?!\w)"
@@ -64,6 +70,8 @@ _N = rf"\d{{1,3}}{units.letter_class()}?(?!\w)"
 #: "khoản 3.1.4"); parts of at most two digits, so "khoản 1.000 đồng" is no number.
 _DEC = r"\d{1,2}(?:\.\d{1,2}){1,3}(?![\d\w])"
 _R = r"(?:[IVXLC]+|\d{1,2})(?!\w)"
+#: An annex divided by letter: "Phụ lục I.A".
+_ANNEX_PART = r"(?:[IVXLC]+|\d{1,2})\.[A-Z](?!\w)"
 
 
 def _numbered_only(kind: str) -> str:
@@ -72,13 +80,14 @@ def _numbered_only(kind: str) -> str:
     unit = units.UNITS[kind]
     if not unit.cited_numbered:
         return "(?!)"
-    behind = "".join(f"(?<!{re.escape(w)} )" for w in unit.not_after)
-    return rf"{behind}{units.alternation(unit.cited_numbered)}(?!\w)"
+    return rf"{_behind(kind)}{units.alternation(unit.cited_numbered)}(?!\w)"
 _UNIT = (
     rf"(?:{_cited('point')}\s+(?:{_L}|này)|{_cited('clause')}\s+(?:{_DEC}|{_N}|này)|{_cited('article')}\s+(?:{_N}|này(?!\w))"
     rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_DEC}|{_R}|{_N}|này)|{_cited('chapter')}\s+(?:{_R}|này)"
     rf"|{_cited('part')}\s+{units.ORDINAL_WORD}\s+{units.alternation(units.ORDINALS)}(?!\w)"
-    rf"|{_cited('annex')}\s+(?:số\s+)?(?:{_R}|[A-Z](?!\w)|này)"
+    # the parts of an annex or a guidance: "thuộc phần A", "Phần II"
+    rf"|(?:{_cited('part')}|{_numbered_only('part')})\s+(?:[IVX]+|[A-Z])(?!\w)"
+    rf"|{_cited('annex')}\s+(?:số\s+)?(?:{_ANNEX_PART}|{_R}|[A-Z](?!\w)|này)"
     rf"|{_numbered_only('section')}\s+(?:{_DEC}|{_R}|{_N}))"
 )
 _UNIT_WORDS = tuple(units.cited_words(numbered=True))
@@ -141,11 +150,20 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     amended_by = rf"(?:{_S}+đã được sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?{_S}+theo{_S}+{laws})?"
     amending = (rf"sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?{related}(?:{_S}+của)?{_S}+(?:{laws}|{some_laws})"
                 rf"{amended_by}")
-    # Listed names that hold an ending word come first, then an amending law's name, an
-    # abbreviation, the other listed names (longest first: "Đầu tư công" before "Đầu tư"),
-    # and last a name read from the text.
+    # A name printed with its number ("Luật Sử dụng năng lượng tiết kiệm và hiệu quả số
+    # 50/2010/QH12", "Luật Đầu tư theo phương thức đối tác công tư (PPP) số 64/2020/QH14",
+    # "Pháp lệnh Trình tự, thủ tục … từ đủ 12 tuổi … bắt buộc số 01/2022/UBTVQH15") is
+    # whatever stands between the type word and "số" and a law's or an ordinance's number:
+    # no other document, unit, date or sentence mark inside.
+    inner_stop = (r"(?:[ \t,](?:Bộ [Ll]uật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư|Quyết định|Hiến pháp"
+                  r"|[Đđ]iều|[Kk]hoản|[Đđ]iểm|ngày|số)(?![^\W\d_])|[;\n.:“”\"\[\]])")
+    law_number = r"\d{1,5}/(?:19|20)\d\d/(?:QH|UBTVQH)\d{1,2}(?![\w/])"
+    before_number = (rf"[{UP}](?:(?!{inner_stop}).){{1,220}}?(?=[ \t]+số[ \t]+{law_number})")
+    # A name before its number comes first, then listed names that hold an ending word, an
+    # amending law's name, an abbreviation, the other listed names (longest first: "Đầu tư
+    # công" before "Đầu tư"), and last a name read from the text.
     hard = _alternation([n for n in vocab.law_names if re.search(rf"[,(]|(?<!\w)(?:{ends})(?!\w)", n)], "i")
-    return (rf"(?:{hard}(?![^\W\d_])|{amending}|[{UP}]{{2,}}(?![^\W\d_])|{names}(?![^\W\d_])"
+    return (rf"(?:{before_number}|{hard}(?![^\W\d_])|{amending}|[{UP}]{{2,}}(?![^\W\d_])|{names}(?![^\W\d_])"
             rf"|{about}|{first}{rest})")
 
 
@@ -171,7 +189,9 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
         rf"(?:\s+(?:số\s+)?(?P<name_number>\d{{1,5}}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]))?"
         r"(?:\s+(?:năm\s+)?(?P<name_year>(?:19|20)\d\d)(?!\d))?"
     )
-    numbered = rf"(?:(?P<num_type>{types})\s+)?(?:[Ss]ố\s*:?\s*)?(?:{numbers})(?![\w/])"
+    # "Mẫu số 01/ĐKTĐ-HĐĐT" numbers a form, not a document
+    form = r"(?<![Mm]ẫu )(?<![Mm]ẫu số )(?<![Mm]ẫu số: )"
+    numbered = rf"(?:(?P<num_type>{types})\s+)?{form}(?:[Ss]ố\s*:?\s*)?{form}(?:{numbers})(?![\w/])"
     charters = _alternation(vocab.charters, "i")
     charter = rf"(?P<charter>Điều lệ)(?!\w)(?:\s+(?:của\s+)?(?P<charter_of>{charters}))?"
     draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"
@@ -196,6 +216,6 @@ _TOKEN_RE = re.compile(
     r"|(?P<this>này)(?!\w)"
     rf"|{units.ORDINAL_WORD}\s+(?P<ord>\w+)"
     r"|(?P<range>đến|tới)(?!\w)"
-    rf"|(?P<id>{_DEC}|{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w)))"
+    rf"|(?P<id>{_ANNEX_PART}|{_DEC}|{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w)))"
     r"|(?P<dash>-)"
 )

@@ -209,6 +209,11 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
                 for g in groups
                 for combo in itertools.product(*g.values())
             ]
+            # "điểm d, điểm d khoản 6": a unit printed twice is cited once
+            unique: dict[tuple, Target] = {}
+            for t in targets:
+                unique.setdefault(tuple(sorted(t.units().items())), t)
+            targets = list(unique.values())
         elif doc is None:
             continue
         else:
@@ -370,6 +375,7 @@ class _Context:
         self.last_units: Reference | None = None
         self.last_article: str | None = None  # the article the last cited document was cited by
         self.leads: dict[str, str] = {}  # amending provision id -> the article its lead-in named
+        self.lead_clauses: dict[str, dict[str, str]] = {}  # provision id -> clause -> article its lead-in cited
         self.detailed: dict[str, DocRef] = {}  # provision id -> the document its lead-in details
         self.quotes = quotes  # quoted wording, original offsets
         self.locate = _Locator(document)  # offset -> the innermost provision's id
@@ -501,7 +507,32 @@ class _Context:
         for t in ref.targets:
             if t.document is not None:
                 continue
+            if t.clause and not t.article and _larger_units_absent(t, "article"):
+                article = self._lead_clause_article(here, t.clause)
+                if article is not None:
+                    t.article, t.relative = article, True
             _fill(t, lambda kind: self.document.enclosing(here, kind))
+        s, e = here.own_text_span()
+        line_end = self.text.find("\n", ref.end)
+        lead_in = (s <= ref.start < e and "\n" not in self.text[s:ref.start] and 0 <= line_end <= e
+                   and self.text[ref.end:line_end].rstrip().endswith(":"))
+        if here.kind in ("clause", "point") and lead_in:
+            for t in ref.targets:
+                if t.document is None and t.clause and t.article and not t.relative and not t.point:
+                    self.lead_clauses.setdefault(here.id, {})[t.clause] = t.article
+
+    def _lead_clause_article(self, here: Provision, clause: str) -> str | None:
+        """``đ) Đối với đối tượng quy định tại khoản 5 Điều 5 Nghị định này:`` then ``- … tại
+        điểm a khoản 5 …`` on the lines below: a clause cited without its article under a
+        lead-in (a first line ending in a colon) that cited the same clause of an article is
+        that article's clause."""
+        for p in self.document.ancestors(here, include_self=True):
+            if p.kind not in ("clause", "point", "subpoint", "item"):
+                return None
+            article = self.lead_clauses.get(p.id, {}).get(clause)
+            if article is not None:
+                return article
+        return None
 
     def _in_quote(self, ref: Reference, speaker: DocRef, quote: tuple[int, int]) -> None:
         """Citations inside quoted wording speak as the quoted document."""
