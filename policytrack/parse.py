@@ -733,11 +733,20 @@ def _finish_provisions(root: Provision, headed: list[Provision], source: Source,
 HEADER_FIELDS = ("doc_type", "number", "issuer", "place", "date", "title", "subject", "recipients", "bases", "draft")
 
 
-def body_start(meta: DocumentMeta, start: int) -> int:
+#: A text whose first line is a numbered paragraph ("1. Thanh toán …"): a letter with no
+#: header block in front of its body.
+_OPENS_WITH_CLAUSE = re.compile(r"[ \t\ufeff]*\d{1,2}\.[ \t]+\S")
+
+
+def body_start(meta: DocumentMeta, start: int, text: str | None = None) -> int:
     """Where the body begins: after the last header field (normalised offsets). A field read
-    from the closing block (an issuer inferred from the signature) does not count."""
+    from the closing block (an issuer inferred from the signature) does not count, nor, in
+    a text that opens with its first numbered paragraph (``text`` given), a field read
+    from the body below it (a "Căn cứ các quy định nêu trên, …" sentence is no legal basis)."""
     closing = min([s for key, (s, e) in meta.spans.items() if key in ("noi_nhan", "signer_title")],
                   default=None)
+    if text is not None and _OPENS_WITH_CLAUSE.match(text, start):
+        return start
     ends = [e for key, (s, e) in meta.spans.items()
             if key.split(".")[0] in HEADER_FIELDS and (closing is None or s < closing)]
     return max([start, *ends])
@@ -819,7 +828,7 @@ def parse(source: Source | str | os.PathLike, sources: SourceRegister | None = N
     used: set[str] = set()
     for i, (s, e) in enumerate(spans):
         meta = parse_header(source.normalized, s, e, doc_types=doc_types)
-        body = min(body_start(meta, s), e)
+        body = min(body_start(meta, s, source.normalized), e)
         _meta_to_original(meta, source)
         doc_id = _identify(meta, fallback if len(spans) == 1 else f"{fallback}-{i + 1}", sources)
         base, k = doc_id, 2

@@ -522,3 +522,17 @@ def test_a_dash_after_a_roman_numeral_in_running_text_is_no_part():
 def test_articles_above_9999_are_articles():
     doc = parse_text("LUẬT\nTHỬ\n\nĐiều 9999. A\n1. Một.\nĐiều 10000. B\n1. Hai.\n")[0]
     assert [p.path for p in doc.root.walk() if p.kind != "document"] == ["d9999", "d9999.k1", "d10000", "d10000.k1"]
+
+
+@pytest.mark.parametrize("text, paths", [
+    # a letter that opens with its first numbered paragraph has no header block: a
+    # "Căn cứ …" sentence below it is body text, and the points under it are read
+    ("1. Thanh toán theo khoản 2 Điều 9 Nghị định số 1/2099/NĐ-CP\nCăn cứ các quy định nêu trên, thanh toán như sau:\n"
+     "a) Trường hợp một\nQuỹ trả một nửa.\nb) Trường hợp hai.\n2. Áp dụng mức mới\n",
+     ["k1", "k1.a", "k1.b", "k2"]),
+    ("  1. Một việc.\n2. Hai việc.\n", ["k1", "k2"]),
+])
+def test_a_text_opening_with_a_numbered_paragraph_has_no_header(text, paths):
+    [doc] = parse_text(text)
+    assert [p.path for p in doc.provisions() if p.kind != "document"] == paths
+    assert not doc.warnings
