@@ -402,6 +402,7 @@ EXPECTED: dict[str, Check] = {
     "references": Expect("policytrack.citations.model.Reference", each=True),
     "link-index": Expect("policytrack.linking.LinkIndex"),
     "topic-model": Expect("policytrack.tagging.learned.TopicModel"),
+    "provisions-csv": Expect("builtins.str"),
 }
 #: The same for the JSON side files.
 EXPECTED_JSON: dict[str, Check] = {"index.json": ExpectIndex()}

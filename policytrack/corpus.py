@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import _pool, frames
 from .cache import Cache, default_dir
@@ -35,12 +35,14 @@ from .read import SUPPORTED_EXTENSIONS
 from .sources import FILE_NAME, SourceRegister
 from .text import match_key
 
-__all__ = ["Corpus", "FolderContents", "LoadError", "corpus_files", "scan_folder"]
+__all__ = ["Corpus", "FolderContents", "FolderStream", "LoadError", "corpus_files", "scan_folder"]
 
 log = logging.getLogger(__name__)
 
 #: Bump when parsing changes what it returns in a way the code digest cannot see.
 CACHE_VERSION = "2"
+#: Bump when the provisions table's columns or what they hold change.
+PROVISIONS_VERSION = "1"
 PARALLEL_MIN_FILES = _pool.PARALLEL_MIN
 PROGRESS_MIN_FILES = _pool.PROGRESS_MIN
 #: Notes that describe a corpus folder rather than being one of its documents.
@@ -189,6 +191,14 @@ def _broken_link(path: Path) -> str | None:
     return None
 
 
+def _provisions_and_store(item: tuple[Document, str], cache: Cache):
+    """Worker: one document's provisions table, stored in the cache under its key."""
+    doc, key = item
+    table = frames.provisions_table(doc)
+    cache.put_table("doc-provisions", key, table)
+    return table
+
+
 def _parse_and_store(item: tuple[str, str], sources: SourceRegister, cache: Cache):
     """Worker: parse one file and store its documents in the cache under its digest."""
     path, digest = item
@@ -249,6 +259,7 @@ class Corpus:
         self._derived: dict[str, tuple[str, Any]] = {}
         self._content_digest: str | None = None
         self._texts: list[str] | None = None
+        self._doc_digests: list[str] | None = None
 
     # --- loading a folder -----------------------------------------------------------------
     @classmethod
@@ -266,12 +277,7 @@ class Corpus:
         folder = Path(folder)
         if not folder.is_dir():
             raise PolicytrackError(f"{folder}: not a folder")
-        if sources is not None and not isinstance(sources, SourceRegister):
-            if not Path(sources).is_file():
-                raise PolicytrackError(f"{sources}: the sources register given does not exist")
-            sources = SourceRegister.load(sources)
-        elif sources is None:
-            sources = SourceRegister.load(folder / FILE_NAME)
+        sources = _sources(folder, sources)
         cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
         loader = _FolderLoader(folder, sources, cache, workers or _pool.workers_default())
         docs = loader.run(progress)
@@ -279,6 +285,28 @@ class Corpus:
                      skipped=loader.skipped)
         corpus.cache_hits = loader.cache_hits
         return corpus
+
+    @classmethod
+    def iter_folder(cls, folder: str | os.PathLike, *, cache_dir: str | os.PathLike | None | bool = None,
+                    workers: int | None = None, progress: bool | None = None,
+                    sources: str | os.PathLike | SourceRegister | None = None, window: int = 64) -> FolderStream:
+        """The documents of ``folder`` one at a time, in the order ``Corpus.load`` gives
+        them, without holding them all: ``window`` files at a time (cached ones read back,
+        the others parsed on all cores and cached, as ``load`` does). Options as for
+        ``load``. Ids are as parsed (``Corpus`` renames a second document with one id;
+        a stream does not know what came before). The stream's ``errors`` and ``skipped``
+        fill in as it goes.
+
+        >>> for doc in Corpus.iter_folder("corpus"):            # doctest: +SKIP
+        ...     print(doc.id, len(doc.provisions))
+        """
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise PolicytrackError(f"{folder}: not a folder")
+        sources = _sources(folder, sources)
+        cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
+        loader = _FolderLoader(folder, sources, cache, workers or _pool.workers_default())
+        return FolderStream(loader, progress, max(1, window))
 
     # --- access ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -401,17 +429,47 @@ class Corpus:
         """One digest per document (in corpus order) of what a per-document stage reads of
         it: its id, text, offsets in its file and the file's notes. Per-document cache
         entries (``references``) are keyed on it, so a changed file invalidates only its own."""
-        return [hashlib.sha256(f"{d.id}\0{h}\0{d.start}\0{d.end}\0{d.source.notes!r}".encode()).hexdigest()
+        if self._doc_digests is None:
+            self._doc_digests = [
+                hashlib.sha256(f"{d.id}\0{h}\0{d.start}\0{d.end}\0{d.source.notes!r}".encode()).hexdigest()
                 for d, h in zip(self.docs, self._text_digests())]
+        return list(self._doc_digests)
 
     # --- tables ----------------------------------------------------------------------------
     def documents(self):
         """One row per document: id, file, type, number, title, issuer, date, counts."""
         return frames.documents_frame(self.docs)
 
-    def provisions(self):
-        """One row per provision of every document (see ``frames.provisions_frame``)."""
-        return frames.provisions_frame(self.docs)
+    def provisions(self, *, workers: int | None = None, progress: bool | None = None):
+        """One row per provision of every document (see ``frames.provisions_frame``; the same
+        rows and dtypes), read from ``provision_table()``: the strings stay in Arrow memory."""
+        return frames.provisions_table_frame(self.provision_table(workers=workers, progress=progress))
+
+    def provision_table(self, *, workers: int | None = None, progress: bool | None = None):
+        """The provisions as a ``pyarrow.Table`` (``frames.provisions_table`` of each
+        document, concatenated): built per document on all cores, each document's table
+        cached as Parquet under that document alone (a changed file rebuilds only its own),
+        the whole table cached too, so a warm run reads one file of columns."""
+        keys = [self.cache.key("doc-provisions", PROVISIONS_VERSION, d) for d in self.document_digests()]
+
+        def build():
+            import pyarrow as pa
+
+            names = frames.PROVISION_COLUMNS
+            tables: list = [self.cache.get_table("doc-provisions", key, names) for key in keys]
+            missing = [i for i, t in enumerate(tables) if t is None]
+            if missing:
+                work = partial(_provisions_and_store, cache=self.cache)
+                sizes = [len(self.docs[i].text.encode("utf-8")) for i in missing]
+                found = _pool.run(work, [(self.docs[i], keys[i]) for i in missing], workers=workers,
+                                  progress=progress, desc="provisions", sizes=sizes)
+                for i, table in zip(missing, found):
+                    tables[i] = table
+            if not tables:
+                return frames.provisions_table_schema().empty_table()
+            return pa.concat_tables([t.select(names).cast(frames.provisions_table_schema()) for t in tables])
+
+        return self.derived_table("provisions-table", [PROVISIONS_VERSION, *keys], build)
 
     def errors_frame(self):
         import pandas as pd
@@ -534,30 +592,72 @@ class _FolderLoader:
         """Fill ``results`` from the cache; list the files to parse in ``todo``. A file whose
         size and time are as at the last load is not even re-read (as git does)."""
         index = self.cache.read_json("index.json") or {}
-        fresh = {}
+        fresh: dict = {}
         for path in self.files:
-            key = str(path.resolve())
-            try:
-                st = path.stat()
-                known = index.get(key)
-                if known and known[0] == st.st_size and known[1] == st.st_mtime_ns and known[3] == self.salt:
-                    digest = known[2]
-                else:
-                    digest = self._digest(path)
-                fresh[key] = [st.st_size, st.st_mtime_ns, digest, self.salt]
-            except OSError as exc:
-                self.error(path, f"cannot read: {exc.strerror or exc}")
+            found = self._lookup(path, index, fresh)
+            if found is None:
                 continue
-            cached = self.cache.get("docs", digest)
+            digest, cached = found
             if cached is not None:
-                for doc in cached:
-                    doc.source.path = str(path)  # the same content may have moved
                 results[str(path)] = cached
-                self.cache_hits += 1
             else:
                 todo.append((path, digest))
         if fresh != index:
             self.cache.write_json("index.json", fresh)
+
+    def _lookup(self, path: Path, index: dict, fresh: dict) -> tuple[str, list[Document] | None] | None:
+        """``(digest, cached documents or None)`` of one file, its index row put in ``fresh``;
+        ``None`` when it cannot be read (recorded in ``errors``)."""
+        key = str(path.resolve())
+        try:
+            st = path.stat()
+            known = index.get(key)
+            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns and known[3] == self.salt:
+                digest = known[2]
+            else:
+                digest = self._digest(path)
+            fresh[key] = [st.st_size, st.st_mtime_ns, digest, self.salt]
+        except OSError as exc:
+            self.error(path, f"cannot read: {exc.strerror or exc}")
+            return None
+        cached = self.cache.get("docs", digest)
+        if cached is not None:
+            for doc in cached:
+                doc.source.path = str(path)  # the same content may have moved
+            self.cache_hits += 1
+        return digest, cached
+
+    def stream(self, progress: bool | None, window: int) -> Iterator[Document]:
+        """The documents file by file, in path order, ``window`` files at a time (the
+        misses of each window parsed on all cores): never more than a window in memory."""
+        index = self.cache.read_json("index.json") or {}
+        fresh = dict(index)
+        bar = _pool.Progress(progress if progress is not None else len(self.files) > PROGRESS_MIN_FILES,
+                             len(self.files), "reading")
+        try:
+            for lo in range(0, len(self.files), window):
+                chunk = self.files[lo:lo + window]
+                results: dict[str, list[Document]] = {}
+                todo: list[tuple[Path, str]] = []
+                for path in chunk:
+                    found = self._lookup(path, index, fresh)
+                    if found is not None and found[1] is not None:
+                        results[str(path)] = found[1]
+                    elif found is not None:
+                        todo.append((path, found[0]))
+                for path_str, docs, reason in self._parse_all(todo, False):
+                    if reason is not None:
+                        self.error(Path(path_str), reason)
+                    else:
+                        results[path_str] = docs
+                for path in chunk:
+                    docs = results.pop(str(path), [])
+                    bar.update(sum(len(d.text.encode("utf-8")) for d in docs))
+                    yield from docs
+        finally:
+            bar.close()
+            if fresh != index:
+                self.cache.write_json("index.json", fresh)
 
     def run(self, progress: bool | None) -> list[Document]:
         results: dict[str, list[Document]] = {}
@@ -592,6 +692,29 @@ class _FolderLoader:
     def error(self, path: Path, reason: str) -> None:
         log.warning("%s: %s (skipped)", path, reason)
         self.errors.append(LoadError(str(path), reason))
+
+
+def _sources(folder: Path, sources) -> SourceRegister:
+    """The sources register given (a path or a register), else the folder's ``sources.csv``."""
+    if sources is not None and not isinstance(sources, SourceRegister):
+        if not Path(sources).is_file():
+            raise PolicytrackError(f"{sources}: the sources register given does not exist")
+        return SourceRegister.load(sources)
+    return sources if sources is not None else SourceRegister.load(folder / FILE_NAME)
+
+
+class FolderStream:
+    """``Corpus.iter_folder``: an iterable of a folder's documents, with the folder's
+    ``files``, and the ``errors`` and ``skipped`` found so far."""
+
+    def __init__(self, loader: _FolderLoader, progress: bool | None, window: int):
+        self._loader, self._progress, self._window = loader, progress, window
+        self.files = loader.files
+        self.errors = loader.errors
+        self.skipped = loader.skipped
+
+    def __iter__(self) -> Iterator[Document]:
+        return self._loader.stream(self._progress, self._window)
 
 
 def _unique(doc_id: str, used: set[str], renamed: dict[str, int]) -> str:

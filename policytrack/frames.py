@@ -11,13 +11,17 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from .model import Document, Provision
 
-__all__ = ["PROVISION_COLUMNS", "documents_frame", "provisions_frame"]
+__all__ = ["PATH_COLUMNS", "PROVISION_COLUMNS", "documents_frame", "provisions_frame", "provisions_table",
+           "provisions_table_frame", "provisions_table_schema"]
 
 PROVISION_COLUMNS = [
     "document_id", "id", "kind", "number", "heading", "start", "end", "parent", "depth",
     "part", "chapter", "section", "subsection", "annex", "article", "clause", "point",
     "subpoint", "text",
 ]
+#: The path columns: the number, as printed, of each unit a provision is in (itself included).
+PATH_COLUMNS = ["part", "chapter", "section", "subsection", "annex", "article", "clause", "point", "subpoint"]
+_INT_COLUMNS = ("start", "end", "depth")
 
 
 def provisions_frame(documents: Document | Iterable[Document]):
@@ -44,6 +48,60 @@ def _rows(node: Provision, path: dict, rows: list, doc_id: str, depth: int = 0) 
             "parent": child.parent, "depth": depth + 1, **child_path, "text": child.text,
         })
         _rows(child, child_path, rows, doc_id, depth + 1)
+
+
+def provisions_table(doc: Document):
+    """The rows of ``provisions_frame(doc)`` as a ``pyarrow.Table`` (``PROVISION_COLUMNS``;
+    offsets and depth int64, the rest strings, a unit not in the path null): what
+    ``Corpus.provisions()`` keeps per document, as columns."""
+    import pyarrow as pa
+
+    cols: dict[str, list] = {n: [] for n in PROVISION_COLUMNS}
+    stack = [(child, {}, 1) for child in reversed(doc.root.children)]
+    while stack:  # depth first, in document order: the order of ``_rows``
+        child, path, depth = stack.pop()
+        child_path = dict(path)
+        if child.kind != "subpoint" or "subpoint" not in child_path:
+            child_path[child.kind] = child.number
+        for name, value in (("document_id", doc.id), ("id", child.id), ("kind", child.kind),
+                            ("number", child.number), ("heading", child.heading), ("start", child.start),
+                            ("end", child.end), ("parent", child.parent), ("depth", depth), ("text", child.text)):
+            cols[name].append(value)
+        for name in PATH_COLUMNS:
+            cols[name].append(child_path.get(name))
+        stack.extend((c, child_path, depth + 1) for c in reversed(child.children))
+    return pa.table({n: pa.array(cols[n], provisions_table_schema().field(n).type) for n in PROVISION_COLUMNS},
+                    schema=provisions_table_schema())
+
+
+def provisions_table_schema():
+    """The columns of ``provisions_table``."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(n, pa.int64() if n in _INT_COLUMNS else pa.string()) for n in PROVISION_COLUMNS])
+
+
+def provisions_table_frame(table):
+    """``provisions_frame`` of the documents whose ``provisions_table`` were concatenated
+    into ``table``, value for value and dtype for dtype (what pandas infers from the rows:
+    Arrow-backed strings, int64 offsets; a path column no provision has is float NaN, an
+    all-empty number or heading column holds ``None``). The strings stay in Arrow memory."""
+    import numpy as np
+    import pandas as pd
+
+    if table.num_rows == 0:
+        return pd.DataFrame([], columns=PROVISION_COLUMNS)
+    data = {}
+    for name in PROVISION_COLUMNS:
+        column = table.column(name)
+        if column.null_count == len(column):
+            data[name] = (np.full(len(column), np.nan) if name in PATH_COLUMNS
+                          else np.full(len(column), None, dtype=object))
+        else:
+            data[name] = column.to_pandas()
+    frame = pd.DataFrame(data, columns=PROVISION_COLUMNS)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
 
 
 def documents_frame(documents: Iterable[Document]):

@@ -1,7 +1,8 @@
 """Speed work changes no result (issue 16): the parallel and single-process paths, warm and
-cold runs, the reference table and the objects, give the same provisions, references and
-citation graph row by row, on the shipped corpus and on ../shared/real-corpus; a changed
-file invalidates only its own cache entries; docs/SCALING.md's Dask example works."""
+cold runs, the tables and the objects, give the same provisions, references, citation
+graph, tags and links row by row, on the shipped corpus and on ../shared/real-corpus; a
+changed file invalidates only its own cache entries; a warm report neither rebuilds the
+provisions nor rewrites provisions.csv; docs/SCALING.md's Dask example works."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from policytrack import Corpus, _pool
+from policytrack import Corpus, _pool, frames
 from policytrack.citations import find_references, references_frame, resolve
 from policytrack.citations import table as reftable
+from policytrack.tagging import THRESHOLD, RuleTagger, combine
+from policytrack.tagging.combine import TAG_COLUMNS, tag_rows
 
 from .conftest import REAL, ROOT, require_real
 
@@ -34,14 +37,32 @@ def _graph_rows(g):
     return list(g.nodes(data=True)), list(g.edges(keys=True, data=True))
 
 
-def _same(a: Corpus, b: Corpus) -> None:
-    """Row by row: documents, provisions, references, graph."""
+def _untimed(tags):
+    """The tags without ``tagged_at``: the second each run tagged in."""
+    return tags.drop(columns=["tagged_at"])
+
+
+def _same(a: Corpus, b: Corpus, *, same_run: bool = False, **tags) -> None:
+    """Row by row: documents, provisions, references, graph, tags (``same_run``: with the
+    time they were tagged at, as a warm run reads it back)."""
     assert [d.id for d in a] == [d.id for d in b]
     assert a.provisions().equals(b.provisions())
     ra, rb = a.references(), b.references()
     assert list(ra.columns) == list(rb.columns) and len(ra) == len(rb)
     assert ra.equals(rb)
     assert _graph_rows(a.citation_graph()) == _graph_rows(b.citation_graph())
+    ta, tb = a.tags(**tags), b.tags(**tags)
+    assert list(ta.columns) == TAG_COLUMNS and len(ta) == len(tb)
+    assert ta.equals(tb) if same_run else _untimed(ta).equals(_untimed(tb))
+
+
+def _tag_rows_frame(corpus: Corpus):
+    """The tags as the rows give them (the path before the tables), one document after another."""
+    import pandas as pd
+
+    rules = RuleTagger()
+    rows = [row for doc in corpus for row in tag_rows(doc, rules, None, THRESHOLD, "then")]
+    return pd.DataFrame(rows, columns=TAG_COLUMNS)
 
 
 def _check_paths(folder: Path, tmp_path: Path, **load) -> None:
@@ -55,12 +76,25 @@ def _check_paths(folder: Path, tmp_path: Path, **load) -> None:
     assert _graph_rows(single.citation_graph()) == _graph_rows(graph)
     # one process against two for the references themselves
     assert single.references().equals(parallel.references(workers=2))
+    # the tags: one process against two, and the columns against the rows
+    one, two = single.tags(workers=1), parallel.tags(workers=2)
+    assert _untimed(one).equals(_untimed(two)) and len(one) > 0
+    rows = _tag_rows_frame(single)
+    assert list(one.columns) == list(rows.columns) and one.dtypes.equals(rows.dtypes)
+    assert _untimed(one).equals(_untimed(rows))
+    assert all(isinstance(e, list) and all(type(s) is tuple and len(s) == 2 for s in e) for e in one["evidence"])
+    # the provisions from their tables, against the rows of the objects
+    assert single.provisions().equals(frames.provisions_frame(single.docs))
+    # streaming the folder gives the documents the load gives
+    assert [d.id for d in Corpus.iter_folder(folder, cache_dir=False, window=3, **load)] == [d.id for d in single]
     # warm against cold, through the cache
     cold = Corpus.load(folder, cache_dir=tmp_path / "cache", workers=2, progress=False, **load)
-    _same(single, cold)
+    _same(single, cold, workers=2)
     warm = Corpus.load(folder, cache_dir=tmp_path / "cache", workers=2, progress=False, **load)
     assert warm.cache_hits == len(warm.files)
-    _same(cold, warm)
+    _same(cold, warm, same_run=True)
+    assert [d.id for d in Corpus.iter_folder(folder, cache_dir=tmp_path / "cache", window=3, **load)] == [
+        d.id for d in warm]
 
 
 def test_shipped_corpus_same_results_parallel_single_warm_cold(tmp_path):
@@ -113,6 +147,119 @@ def test_a_warm_run_reads_the_references_back_and_a_changed_file_costs_only_its_
     fresh = Corpus.load(folder, cache_dir=False, progress=False)
     assert after.equals(fresh.references())
     assert "luat-thu-nghiem-so-3:d3" in set(after["citing_provision"])
+
+
+def _count(monkeypatch, module, name: str) -> list:
+    """Calls of ``module.name`` (a per-document stage), by document id."""
+    seen = []
+    real = getattr(module, name)
+
+    def counting(doc, *args, **kwargs):
+        seen.append(doc.id)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return seen
+
+
+def test_a_warm_run_reads_the_tags_and_provisions_back_and_a_changed_file_costs_only_its_own(tmp_path, monkeypatch):
+    folder = _law_folder(tmp_path)
+    (folder / "luat-2.txt").write_text(LAW.format(n=2, m=3) + "\nĐiều 3. Xả thải\nXả nước thải vào nguồn nước.\n",
+                                       encoding="utf-8")
+    cache = tmp_path / "cache"
+    tagged = _count(monkeypatch, combine, "tag_rows")
+    tabled = _count(monkeypatch, frames, "provisions_table")
+    cold = Corpus.load(folder, cache_dir=cache, progress=False)
+    cold_tags, cold_provisions = cold.tags(workers=1), cold.provisions(workers=1)
+    assert len(tagged) == 6 and len(tabled) == 6 and len(cold_tags) > 0
+    assert len(list(cache.glob("doc-tags-*.parquet"))) == 6 and len(list(cache.glob("doc-provisions-*.parquet"))) == 6
+    tagged.clear()
+    tabled.clear()
+    warm = Corpus.load(folder, cache_dir=cache, progress=False)
+    assert warm.tags(workers=1).equals(cold_tags) and warm.provisions(workers=1).equals(cold_provisions)
+    assert tagged == [] and tabled == []
+    (folder / "luat-3.txt").write_text(LAW.format(n=3, m=5) + "\nĐiều 3. Nước thải\nThu gom nước thải.\n",
+                                       encoding="utf-8")
+    changed = Corpus.load(folder, cache_dir=cache, progress=False)
+    after_tags, after_provisions = changed.tags(workers=1), changed.provisions(workers=1)
+    assert tagged == ["luat-thu-nghiem-so-3"] and tabled == ["luat-thu-nghiem-so-3"]
+    fresh = Corpus.load(folder, cache_dir=False, progress=False)
+    assert _untimed(after_tags).equals(_untimed(fresh.tags())) and after_provisions.equals(fresh.provisions())
+    assert "luat-thu-nghiem-so-3:d3" in set(after_tags["provision_id"])
+    kept = after_tags[after_tags["document_id"] != "luat-thu-nghiem-so-3"]
+    assert set(kept["tagged_at"]) == set(cold_tags["tagged_at"])  # the others read back, not tagged again
+
+
+def test_tag_entries_not_signed_by_the_user_are_misses_and_rebuilt(tmp_path, caplog):
+    folder = _law_folder(tmp_path, n=2)
+    cache = tmp_path / "cache"
+    cold = Corpus.load(folder, cache_dir=cache, progress=False).tags()
+    for entry in cache.glob("*tags*.parquet"):
+        entry.write_bytes(entry.read_bytes()[:-7] + b"garbage")
+    with caplog.at_level(logging.WARNING):
+        again = Corpus.load(folder, cache_dir=cache, progress=False).tags()
+    assert _untimed(again).equals(_untimed(cold))
+    assert "not signed by this user's cache key" in caplog.text
+
+
+def test_the_tag_table_is_columns_and_evidence_keeps_its_spans():
+    corpus = Corpus.load(SHIPPED, cache_dir=False, progress=False)
+    table = corpus.tag_table()
+    assert type(table).__module__.startswith("pyarrow") and table.column_names == TAG_COLUMNS
+    import pyarrow as pa
+
+    evidence = table.schema.field("evidence").type
+    assert pa.types.is_list(evidence)
+    assert evidence.value_type == pa.struct([("start", pa.int64()), ("end", pa.int64())])
+    frame = combine.tags_frame(table)
+    spans = table.column("evidence").to_pylist()
+    assert [[(s["start"], s["end"]) for s in row] for row in spans] == list(frame["evidence"])
+    assert combine.tags_frame(combine.tag_schema().empty_table()).equals(_tag_rows_frame(Corpus([])))
+
+
+def test_links_are_the_same_from_the_cached_index_and_warm_or_cold(tmp_path):
+    from policytrack import Register, link
+    from policytrack.linking import LinkIndex
+
+    register = Register.load(ROOT / "recommendations.csv")
+    cold_corpus = Corpus.load(SHIPPED, cache_dir=tmp_path / "cache", progress=False)
+    cold = link(register, cold_corpus)
+    assert len(list((tmp_path / "cache").glob("link-index-*.parquet"))) == 3
+    warm = link(register, Corpus.load(SHIPPED, cache_dir=tmp_path / "cache", progress=False))
+    assert cold.equals(warm) and len(cold) > 0
+    uncached = link(register, Corpus.load(SHIPPED, cache_dir=False, progress=False))
+    assert cold.equals(uncached)
+    built = LinkIndex.build(cold_corpus)
+    read = LinkIndex.cached(Corpus.load(SHIPPED, cache_dir=tmp_path / "cache", progress=False))
+    assert built.vocabulary == read.vocabulary and (built.matrix != read.matrix).nnz == 0
+    for query in ("nước thải công nghiệp", "giấy phép môi trường quan trắc", ""):
+        assert built.search(query, 5) == read.search(query, 5)
+
+
+def test_a_warm_report_keeps_provisions_csv_and_does_not_rebuild_the_provisions(tmp_path, monkeypatch):
+    from policytrack import build_report
+
+    monkeypatch.setenv("POLICYTRACK_CACHE", str(tmp_path / "cache"))
+    args = (ROOT / "recommendations.csv", SHIPPED, tmp_path / "out")
+    first = build_report(*args, quiet=True)
+    csv = tmp_path / "out" / "provisions.csv"
+    assert csv in first.written
+    before = csv.stat()
+    tabled = _count(monkeypatch, frames, "provisions_table")
+    rows = _count(monkeypatch, frames, "provisions_frame")
+    second = build_report(*args, quiet=True)
+    assert tabled == [] and rows == []
+    after = csv.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not written again
+    assert csv in second.written and not second.errors
+    from policytrack.report.folder import read_manifest
+
+    assert read_manifest(tmp_path / "out").files.keys() == {
+        p.relative_to(tmp_path / "out").as_posix() for p in second.written}
+    csv.write_text(csv.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")  # a person's edit: kept aside
+    third = build_report(*args, quiet=True)
+    assert csv in third.written and "edited" not in csv.read_text(encoding="utf-8")
+    assert any("provisions.edited-" in p.where or "provisions.edited-" in p.what for p in third.problems)
 
 
 def test_a_table_entry_not_signed_by_the_user_is_a_miss_and_rebuilt(tmp_path, caplog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import sys
@@ -21,6 +22,7 @@ from .folder import (
     manifest_trouble,
     new_stage,
     publish,
+    trusted_manifest,
 )
 from .problems import Problem, ReportResult
 
@@ -92,13 +94,17 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     register_dir = Path(register_path).parent
     sources = attempt("sources", str(corpus_folder), lambda: SourceRegister.find(
         Path(corpus_folder) / FILE_NAME, register_dir / "corpus" / FILE_NAME, register_dir / FILE_NAME))
+    kept_csv = None
     corpus = attempt("corpus", str(corpus_folder),
                      lambda: Corpus.load(corpus_folder, progress=progress, sources=sources))
     if corpus is not None:
         problems.extend(Problem("corpus", err.path, f"{err.reason} (file skipped)") for err in corpus.errors)
         _say(f"summary: {_count(len(corpus.docs), 'document')}, {_count(len(corpus.errors), 'file')} skipped",
              started, quiet)
-        result.written += attempt("summary", str(out), lambda: write_corpus_summary(corpus, dest)) or []
+        kept_csv = attempt("summary", str(out), lambda: _provisions_csv_unchanged(corpus, out)) if stage else None
+        if kept_csv:
+            _say("summary: provisions.csv unchanged, kept", started, quiet)
+        result.written += attempt("summary", str(out), lambda: _write_summary(corpus, dest, not kept_csv)) or []
     register = attempt("register", str(register_path), lambda: Register.load(register_path, sources=sources))
     links = charts = None
     if register is not None:
@@ -141,8 +147,46 @@ def build_report(register_path: str | Path, corpus_folder: str | Path, out: str 
     if stage is not None:
         _publish(attempt("report folder", str(out / MANIFEST), lambda: publish(stage, out, result.written)), result)
         shutil.rmtree(stage, ignore_errors=True)
+        if corpus is not None and kept_csv and (out / PROVISIONS_CSV).is_file():
+            result.written.insert(min(2, len(result.written)), out / PROVISIONS_CSV)  # in place, as it was
     _say(f"done: {len(result.written)} files, {len(problems)} problems", started, quiet)
     return result
+
+
+PROVISIONS_CSV = "provisions.csv"
+
+
+def _provisions_csv_key(corpus) -> str:
+    """What ``provisions.csv`` is a function of: every document (ids, texts, offsets), the
+    code (in every key) and pandas, which writes it."""
+    import pandas as pd
+
+    from ..corpus import PROVISIONS_VERSION
+
+    return corpus.cache.key("provisions-csv", PROVISIONS_VERSION, pd.__version__, *corpus.document_digests())
+
+
+def _provisions_csv_unchanged(corpus, out: Path) -> bool:
+    """Whether ``out/provisions.csv`` is what this run would write: the report wrote it
+    (the manifest's digest), nobody changed it since, and its digest is the one the cache
+    holds for this corpus. Then it is neither built nor written again."""
+    expected = corpus.cache.get("provisions-csv", _provisions_csv_key(corpus))
+    if not isinstance(expected, str):
+        return False
+    manifest = trusted_manifest(out)[0]
+    path = out / PROVISIONS_CSV
+    return (manifest is not None and manifest.files.get(PROVISIONS_CSV) == expected and path.is_file()
+            and hashlib.sha256(path.read_bytes()).hexdigest() == expected)
+
+
+def _write_summary(corpus, dest: Path, provisions_csv: bool) -> list[Path]:
+    """The corpus summary; the digest of a ``provisions.csv`` written is kept in the cache
+    for the next run to compare with."""
+    written = write_corpus_summary(corpus, dest, provisions_csv=provisions_csv)
+    if provisions_csv and corpus.cache:
+        digest = hashlib.sha256((dest / PROVISIONS_CSV).read_bytes()).hexdigest()
+        corpus.cache.put("provisions-csv", _provisions_csv_key(corpus), digest)
+    return written
 
 
 def _brief_settings(path: Path, problems: list[Problem]) -> BriefSettings:

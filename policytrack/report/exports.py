@@ -55,8 +55,9 @@ def _markdown_table(frame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_corpus_summary(corpus, out: Path) -> list[Path]:
-    """Write ``corpus_summary.md``, ``documents.csv`` and ``provisions.csv`` into ``out``."""
+def write_corpus_summary(corpus, out: Path, *, provisions_csv: bool = True) -> list[Path]:
+    """Write ``corpus_summary.md``, ``documents.csv`` and ``provisions.csv`` into ``out``
+    (``provisions_csv`` false: not the last, which the caller knows to be unchanged)."""
     documents = corpus.documents()
     provisions = corpus.provisions()
     counts = (
@@ -77,8 +78,10 @@ def write_corpus_summary(corpus, out: Path) -> list[Path]:
     written = [
         atomic_write_text(out / "corpus_summary.md", "\n".join(parts)),
         atomic_write_text(out / "documents.csv", documents.to_csv(index=False)),
-        atomic_write_text(out / "provisions.csv", provisions.drop(columns=["text"], errors="ignore").to_csv(index=False)),
     ]
+    if provisions_csv:
+        written.append(atomic_write_text(out / "provisions.csv",
+                                         provisions.drop(columns=["text"], errors="ignore").to_csv(index=False)))
     return written
 
 
