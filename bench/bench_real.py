@@ -97,8 +97,12 @@ def _skipped_cause(doc, text: str, w) -> str | None:
     return "source: the skipped number or letter is printed nowhere in the provision"
 
 
-_RESTART = re.compile(r"^(khoản (\S+) after khoản (\S+)|khoản (\S+) out of sequence \(after (\S+)\)|điểm (\S+)\) out of order \(after (\S+)\))")
-_UNIT_LIKE_HEADING = re.compile(r"^[ \t]*(?:\d+(?:\.\d+)+\.?[ \t]|[IVXLl]+[ \t]*[-–.][ \t]|[A-ZĐ][A-ZĐ0-9ÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ ,;:()/-]{6,}$)")
+# Numbers stop at a colon: "khoản 2 after khoản 2: kept as text" is the same number twice.
+_RESTART = re.compile(r"^(khoản ([^\s:]+) after khoản ([^\s:]+)|khoản ([^\s:]+) out of sequence \(after ([^\s:)]+)\)"
+                      r"|điểm ([^\s:)]+)\) out of order \(after ([^\s:)]+)\))")
+# A heading's separator may be a no-break space ("V-\xa0TỔ CHỨC THỰC HIỆN"), and a decimal
+# part may run into its title ("3.3.Trách nhiệm").
+_UNIT_LIKE_HEADING = re.compile(r"^[ \t]*(?:\d+(?:\.\d+)+\.?[ \t\xa0]|\d+(?:\.\d+)+\.(?=[A-ZĐ])|[IVXLl]+[ \t]*[-–.][ \t\xa0]|[A-ZĐ][A-ZĐ0-9ÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ ,;:()/-]{6,}$)")
 
 
 def _restart_cause(doc, text: str, w) -> str | None:
@@ -115,17 +119,26 @@ def _restart_cause(doc, text: str, w) -> str | None:
     previous = before[-1] if before else ""
     if "\t" in here:
         return "source: the rows of a table"
-    if (m.group(2) and m.group(2) == m.group(3)) or (m.group(6) and m.group(6) == m.group(7)):
-        return "source: the same number or letter printed twice"
     if any(ln.lstrip().startswith(("“", '"')) for ln in before[-40:]):
         return "source: the numbering of quoted text (another document's wording)"
     holder = max((p for p in doc.root.walk() if p.start <= w.start < p.end and p.kind != "document"),
                  key=lambda p: p.start, default=doc.root)
+    # a heading between explains a restart before a repeated number does ("II- …" 1. 2.,
+    # then "Ill- …" misprinted, 1. 2. again)
     if _UNIT_LIKE_HEADING.match(previous) or any(
             _UNIT_LIKE_HEADING.match(ln) for ln in text[holder.start:line_start].split("\n")[1:]):
         return "source: a list under a heading the structure does not number (a decimal part '3.4.', a part 'II-', a title in capitals)"
+    if (m.group(2) and m.group(2) == m.group(3)) or (m.group(6) and m.group(6) == m.group(7)):
+        return "source: the same number or letter printed twice"
     if previous.rstrip().endswith(":"):
         return "source: a sub-list introduced by a colon inside the unit"
+    # "đ) …" then "c) …": the label printed last before it is the one the series had
+    # reached, so the print itself goes back
+    after = m.group(3) or m.group(5) or m.group(7)
+    label = re.compile(r"^[ \t]*([a-zđư]{1,2})\)" if m.group(6) else r"^[ \t]*(\d{1,3}[a-zđ]?)\.")
+    printed = [lm.group(1) for ln in before if (lm := label.match(ln))]
+    if printed and printed[-1] == after:
+        return "source: the series goes back in print (the label printed before it is the one reached)"
     return "not yet explained"
 
 
