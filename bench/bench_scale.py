@@ -12,9 +12,14 @@ the code measured nor its cache keys. Stages, in order, sharing one cache folder
 
 - baseline: read every file and ``re.finditer(r"^Điều \\d+", text, re.M)`` over it;
 - ``Corpus.load`` cold (empty cache) and warm;
-- ``provisions()`` (after a warm load);
+- ``provisions()`` cold (after a warm load, no provisions entry) and warm;
 - ``references()`` cold (documents warm, no reference entry) and warm;
-- ``citation_graph()`` (references warm).
+- ``citation_graph()`` (references warm);
+- ``tags()`` cold (no tag entry) and warm;
+- ``link()`` of the 47 recommendations of ``recommendations.csv``, cold (no link-index
+  entry; tags warm) and warm. Their target laws are not in the synthetic corpus, so the
+  time is mostly the link index (built, or read back) and the searches of the
+  recommendations that name no target document.
 
 ``--write`` replaces the section between the markers in BENCHMARKS.md.
 """
@@ -64,8 +69,15 @@ else:
     else:
         corpus = Corpus.load(folder, cache_dir=cache, progress=False)
         t0 = time.perf_counter()
-        if stage == "provisions":
+        if stage.startswith("provisions"):
             n = len(corpus.provisions())
+        elif stage.startswith("tags"):
+            n = len(corpus.tags())
+        elif stage.startswith("link"):
+            from policytrack import Register, link
+            register = Register.load({register!r})
+            t0 = time.perf_counter()
+            n = len(link(register, corpus))
         elif stage.startswith("references"):
             n = len(corpus.references())
         elif stage == "graph":
@@ -81,10 +93,15 @@ STAGES = [
     ("baseline", "baseline: read + `^Điều \\d+` scan"),
     ("load-cold", "`Corpus.load` cold"),
     ("load-warm", "`Corpus.load` warm"),
-    ("provisions", "`provisions()` DataFrame (warm)"),
+    ("provisions", "`provisions()` DataFrame cold (documents warm)"),
+    ("provisions-warm", "`provisions()` DataFrame warm"),
     ("references-cold", "`references()` cold"),
     ("references-warm", "`references()` warm"),
     ("graph", "`citation_graph()`"),
+    ("tags-cold", "`tags()` cold"),
+    ("tags-warm", "`tags()` warm"),
+    ("link-cold", "`link()` 47 recommendations, cold"),
+    ("link-warm", "`link()` 47 recommendations, warm"),
 ]
 
 BEFORE = """| stage | 10 MB (200 docs) | 100 MB (2,000) | 500 MB (10,000) |
@@ -101,7 +118,8 @@ report 16 GiB."""
 
 
 def run_stage(stage: str, code: Path, folder: Path, cache: Path) -> dict:
-    script = CHILD.format(code=str(code), stage=stage, folder=str(folder), cache=str(cache))
+    script = CHILD.format(code=str(code), stage=stage, folder=str(folder), cache=str(cache),
+                          register=str(ROOT / "recommendations.csv"))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -115,6 +133,9 @@ def measure(mb: float, work: Path, code: Path) -> dict:
     for stage, _ in STAGES:
         if stage == "references-cold":  # documents warm, no reference entry yet
             for entry in cache.glob("*references*"):
+                entry.unlink()
+        if stage == "link-cold":  # tags warm, no link index yet
+            for entry in cache.glob("link-index*"):
                 entry.unlink()
         r = run_stage(stage, code, folder, cache)
         result["stages"][stage] = r
@@ -137,7 +158,8 @@ def render(results: list[dict], cmd: str, not_run: list[str]) -> str:
             s = r["stages"][stage]
             base = r["stages"]["baseline"]["seconds"]
             ratio = "" if stage == "baseline" else f", {s['seconds'] / base:.0f}× baseline"
-            rate = f", {r['mb'] / s['seconds']:.1f} MB/s" if stage in ("load-cold", "references-cold") else ""
+            rate = (f", {r['mb'] / s['seconds']:.1f} MB/s"
+                    if stage in ("load-cold", "references-cold", "tags-cold") else "")
             cells.append(f"{s['seconds']:.1f} s{rate}{ratio}; peak {s['peak_mib'] / 1024:.2f} GiB")
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     growth = ""
@@ -145,7 +167,8 @@ def render(results: list[dict], cmd: str, not_run: list[str]) -> str:
         a, b = results[0], results[-1]
         k = b["mb"] / a["mb"]
         parts = [f"{label.split(' ')[0]} {b['stages'][s]['seconds'] / a['stages'][s]['seconds']:.1f}×"
-                 for s, label in STAGES if s in ("load-cold", "references-cold", "references-warm", "graph", "provisions")]
+                 for s, label in STAGES if s in ("load-cold", "references-cold", "references-warm", "graph", "provisions",
+                                                  "tags-cold", "link-cold")]
         growth = (f"\nFrom {a['mb']:.0f} MB to {b['mb']:.0f} MB ({k:.1f}× the text) the stages grow: "
                   + ", ".join(parts) + " (linear is " + f"{k:.1f}×).\n")
     cache = "; ".join(f"{r['mb']:.0f} MB: {r['cache_mb']:.0f} MB" for r in results)
@@ -161,14 +184,14 @@ no two files alike), in a temporary folder removed after. Each stage in its own 
 (peak = its resident set, the load it starts from included; the pool's workers apart).
 
 **After** (this branch: indexes for cited documents and articles, one worker pool for
-parsing and finding references, references cached per document and whole as Parquet):
+parsing, finding references and tagging; references, provisions, tags and the link index
+cached as Parquet, per document and whole):
 
 {head}
 {sep}
 {chr(10).join(rows)}
 {growth}
-Cache on disk: {cache}. Tagging and linking are not measured here (the tagger is being
-rewritten, issue 16 part by another engineer).
+Cache on disk: {cache}.
 {missing}
 **Before** (the issue's figures, measured on the same kind of synthetic corpus):
 

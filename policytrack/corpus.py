@@ -191,6 +191,16 @@ def _broken_link(path: Path) -> str | None:
     return None
 
 
+def warm_text_tables() -> None:
+    """Build the Unicode tables of text normalisation and folding (``policytrack.text``,
+    built lazily, seconds of work) in this process, before a pool forks: each worker then
+    inherits them instead of building its own."""
+    from . import text
+
+    text._segment_re()
+    text._attach_table()
+
+
 def _provisions_and_store(item: tuple[Document, str], cache: Cache):
     """Worker: one document's provisions table, stored in the cache under its key."""
     doc, key = item
@@ -507,6 +517,7 @@ class Corpus:
         cached per document and for the whole corpus (``citations.table.corpus_table``)."""
         from .citations.table import corpus_table
 
+        warm_text_tables()
         return corpus_table(self, workers=workers, progress=progress)
 
     def citation_graph(self):
@@ -557,9 +568,10 @@ class Corpus:
         cached as Parquet under its id, text, offsets and the taxonomy (a changed file
         re-tags only its own documents), the whole table cached too: a warm run reads one
         file of columns."""
-        from .tagging import combine, load_taxonomy
+        from .tagging import TAXONOMY_PATH, combine
+        from .vocab import digest
 
-        taxonomy = load_taxonomy().digest
+        taxonomy = digest(TAXONOMY_PATH)[:12]  # what Taxonomy.digest is, without parsing the file
         keys = combine.document_keys(self.docs, self.cache, taxonomy)
         return self.derived_table("tags-table", [combine.TAG_TABLE_VERSION, taxonomy, *keys], lambda: combine.tag_table(
             self.docs, cache=self.cache, workers=workers, progress=progress, keys=keys))
@@ -685,6 +697,8 @@ class _FolderLoader:
                 sizes.append(path.stat().st_size)
             except OSError:
                 sizes.append(0)
+        if len(todo) >= _pool.PARALLEL_MIN and self.workers > 1:
+            warm_text_tables()
         work = partial(_parse_and_store, sources=self.sources, cache=self.cache)
         yield from _pool.run(work, [(str(p), d) for p, d in todo], workers=self.workers, progress=progress,
                              desc="parsing", sizes=sizes)

@@ -184,6 +184,8 @@ def tag_table(docs: Iterable[Document], *, cache: Cache | None = None, workers: 
     tables: list = [cache.get_table("doc-tags", key, names) for key in keys] if cache else [None] * len(docs)
     missing = [i for i, t in enumerate(tables) if t is None]
     if missing:
+        if len(missing) >= _pool.PARALLEL_MIN:  # the Unicode tables of folding, built once before the fork
+            rules.find("nước thải")
         work = partial(_tag_and_store, rules=rules, now=_now(), cache=cache)
         sizes = [len(docs[i].text.encode("utf-8")) for i in missing]
         found = _pool.run(work, [(docs[i], keys[i] if cache else "") for i in missing], workers=workers,
