@@ -303,9 +303,9 @@ class Corpus:
         """The documents of ``folder`` one at a time, in the order ``Corpus.load`` gives
         them, without holding them all: ``window`` files at a time (cached ones read back,
         the others parsed on all cores and cached, as ``load`` does). Options as for
-        ``load``. Ids are as parsed (``Corpus`` renames a second document with one id;
-        a stream does not know what came before). The stream's ``errors`` and ``skipped``
-        fill in as it goes.
+        ``load``. A second document with one id is renamed ``<id>~2`` as ``Corpus`` does
+        (the stream keeps the ids it gave, nothing else). The stream's ``errors`` and
+        ``skipped`` fill in as it goes.
 
         >>> for doc in Corpus.iter_folder("corpus"):            # doctest: +SKIP
         ...     print(doc.id, len(doc.provisions))
@@ -728,7 +728,15 @@ class FolderStream:
         self.skipped = loader.skipped
 
     def __iter__(self) -> Iterator[Document]:
-        return self._loader.stream(self._progress, self._window)
+        used: set[str] = set()  # ids only: a second document with one id is renamed as Corpus does
+        renamed: dict[str, int] = {}
+        for doc in self._loader.stream(self._progress, self._window):
+            if doc.id in used:
+                new_id = _unique(doc.id, used, renamed)
+                log.warning("%s: document id %s already used; renamed %s", doc.source.path, doc.id, new_id)
+                _rename(doc, new_id)
+            used.add(doc.id)
+            yield doc
 
 
 def _unique(doc_id: str, used: set[str], renamed: dict[str, int]) -> str:

@@ -85,16 +85,16 @@ def _check_paths(folder: Path, tmp_path: Path, **load) -> None:
     assert all(isinstance(e, list) and all(type(s) is tuple and len(s) == 2 for s in e) for e in one["evidence"])
     # the provisions from their tables, against the rows of the objects
     assert single.provisions().equals(frames.provisions_frame(single.docs))
-    # streaming the folder gives the documents the load gives
-    assert [d.id for d in Corpus.iter_folder(folder, cache_dir=False, window=3, **load)] == [d.id for d in single]
     # warm against cold, through the cache
     cold = Corpus.load(folder, cache_dir=tmp_path / "cache", workers=2, progress=False, **load)
     _same(single, cold, workers=2)
     warm = Corpus.load(folder, cache_dir=tmp_path / "cache", workers=2, progress=False, **load)
     assert warm.cache_hits == len(warm.files)
     _same(cold, warm, same_run=True)
-    assert [d.id for d in Corpus.iter_folder(folder, cache_dir=tmp_path / "cache", window=3, **load)] == [
-        d.id for d in warm]
+    # streaming the folder gives the documents the load gives
+    streamed = list(Corpus.iter_folder(folder, cache_dir=tmp_path / "cache", window=3, progress=False, **load))
+    assert [d.id for d in streamed] == [d.id for d in warm]
+    assert Corpus(streamed).provisions().equals(warm.provisions())
 
 
 def test_shipped_corpus_same_results_parallel_single_warm_cold(tmp_path):
@@ -188,6 +188,20 @@ def test_a_warm_run_reads_the_tags_and_provisions_back_and_a_changed_file_costs_
     assert "luat-thu-nghiem-so-3:d3" in set(after_tags["provision_id"])
     kept = after_tags[after_tags["document_id"] != "luat-thu-nghiem-so-3"]
     assert set(kept["tagged_at"]) == set(cold_tags["tagged_at"])  # the others read back, not tagged again
+
+
+def test_streaming_a_folder_parses_a_window_at_a_time_and_renames_as_the_corpus_does(tmp_path):
+    folder = _law_folder(tmp_path)
+    shutil.copy(folder / "luat-1.txt", folder / "luat-1-ban-sao.txt")  # two files with one id: the later ~2
+    loaded = Corpus.load(folder, cache_dir=False, progress=False)
+    stream = Corpus.iter_folder(folder, cache_dir=False, window=2, progress=False)
+    docs = iter(stream)
+    first = next(docs)
+    assert first.id == loaded.docs[0].id
+    rest = list(docs)
+    assert [d.id for d in [first, *rest]] == [d.id for d in loaded] and "luat-thu-nghiem-so-1~2" in loaded
+    assert Corpus([first, *rest]).provisions().equals(loaded.provisions())
+    assert stream.errors == [] and stream.files == loaded.files
 
 
 def test_tag_entries_not_signed_by_the_user_are_misses_and_rebuilt(tmp_path, caplog):
