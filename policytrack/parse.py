@@ -35,7 +35,7 @@ import os
 import re
 from pathlib import Path
 
-from . import ids, units
+from . import _ocr, ids, units
 from .model import Document, DocumentMeta, ParseWarning, Provision, Source
 from .header import DocTypes, parse_header, split_documents
 from .read import read
@@ -694,7 +694,10 @@ def _build_tree(source: Source, start: int, end: int, doc_id: str, body_start: i
     add = builder.add
     ri, n = 0, len(regions)
     ocr = any(c is not None for c in source.ocr_confidence)
-    for m, pos in _markers(text, body_start, end, ocr):
+    found = _markers(text, body_start, end, ocr)
+    if ocr:  # misread markers read from their series (policytrack._ocr)
+        found = _ocr.read_misread(found, builder, _OCR_MARKER_RE, body_start, end)
+    for m, pos in found:
         if n:
             while ri < n and regions[ri][1] <= pos:
                 ri += 1

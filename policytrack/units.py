@@ -26,7 +26,7 @@ from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, r
 __all__ = [
     "Unit", "UNITS", "load_units", "ORDINAL_WORD", "POINT_LETTERS", "POINT_INDEX", "ORDINALS", "KIND_OF_WORD",
     "heading_words", "cited_words", "id_letters", "ID_LETTERS", "alternation", "letter_class", "roman_to_int", "to_roman", "ordinal",
-    "ROMAN_MISREADS", "misread_roman",
+    "ROMAN_MISREADS", "misread_roman", "DIGIT_MISREADS",
 ]
 
 PATH = DATA / "units.yaml"
@@ -63,6 +63,7 @@ class Vocabulary(NamedTuple):
     id_letters: dict[str, str]        # "đ" -> "dd": letters outside a-z as written in ids
     optional_letters: frozenset[str]  # letters a document may leave out ("u) v)" with no ư)
     roman_misreads: dict[str, str]    # "T" -> "I": characters scans print for a roman letter
+    digit_misreads: dict[str, tuple[str, ...]]  # "B" -> ("3", "8"): what scans print for a digit
 
 
 def load_units(path: Path = PATH) -> Vocabulary:
@@ -119,7 +120,7 @@ def load_units(path: Path = PATH) -> Vocabulary:
                       {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()},
                       {unicodedata.normalize("NFC", k): v for k, v in id_letters.items()},
                       frozenset(unicodedata.normalize("NFC", x) for x in optional),
-                      _roman_misreads(data, path))
+                      _roman_misreads(data, path), _digit_misreads(data, path))
 
 
 def _misread_words(entry: dict, heading: tuple[str, ...], path: Path, where: str) -> tuple[str, ...]:
@@ -176,8 +177,27 @@ def _roman_misreads(data: dict, path: Path) -> dict[str, str]:
     return out
 
 
+def _digit_misreads(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
+    """``digit_misreads``: one character that is not a digit → the digits it may stand for
+    (``B`` → 3 or 8: the clause series decides between them)."""
+    table = need_mapping(data.get("digit_misreads") or {}, path, "digit_misreads")
+    out: dict[str, tuple[str, ...]] = {}
+    for char, digits in table.items():
+        char = str(char)
+        where = f"digit_misreads, {char}"
+        if len(char) != 1 or char.isdigit() or char.isspace():
+            raise DataFileError(path, where, "the key must be one character that is not a digit or a space")
+        if not isinstance(digits, list) or not digits or not all(
+                isinstance(d, str) and len(d) == 1 and d.isdigit() for d in digits):
+            raise DataFileError(path, where, "must be a list of digits, each quoted (\"3\")")
+        if len(set(digits)) != len(digits):
+            raise DataFileError(path, where, "a digit is listed twice")
+        out[unicodedata.normalize("NFC", char)] = tuple(digits)
+    return out
+
+
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS, ROMAN_MISREADS = load_units()
+UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS, ROMAN_MISREADS, DIGIT_MISREADS = load_units()
 _ID_TABLE = str.maketrans(ID_LETTERS)
 POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
 #: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.
