@@ -313,11 +313,19 @@ def test_the_progress_bar_shows_documents_and_megabytes(capsys):
 # --- docs/SCALING.md: the per-document stages on Dask ---------------------------------------
 
 
-def _scaling_example() -> str:
+def _scaling_example(needle: str = "dask.bag") -> str:
     text = (ROOT / "docs" / "SCALING.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert blocks, "docs/SCALING.md has no python example"
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if needle in b]
+    assert blocks, f"docs/SCALING.md has no python example with {needle}"
     return blocks[0]
+
+
+def test_the_streaming_example_of_scaling_md_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYTRACK_CACHE", str(tmp_path / "cache"))
+    code = _scaling_example("iter_folder").replace('"corpus"', repr(str(SHIPPED)))
+    scope: dict = {}
+    exec(compile(code, "docs/SCALING.md", "exec"), scope)
+    assert scope["stream"].errors == [] and scope["stream"].files == Corpus.load(SHIPPED, cache_dir=False).files
 
 
 def test_the_dask_example_of_scaling_md_runs_on_a_local_cluster(tmp_path):
