@@ -572,7 +572,7 @@ class Corpus:
         from .vocab import digest
 
         taxonomy = digest(TAXONOMY_PATH)[:12]  # what Taxonomy.digest is, without parsing the file
-        keys = combine.document_keys(self.docs, self.cache, taxonomy)
+        keys = combine.document_keys(self.docs, self.cache, taxonomy, self.document_digests())
         return self.derived_table("tags-table", [combine.TAG_TABLE_VERSION, taxonomy, *keys], lambda: combine.tag_table(
             self.docs, cache=self.cache, workers=workers, progress=progress, keys=keys))
 

@@ -160,10 +160,13 @@ def document_digest(doc: Document) -> str:
     return hashlib.sha256(f"{doc.id}\0{doc.start}\0{doc.end}\0{doc.text}".encode("utf-8")).hexdigest()
 
 
-def document_keys(docs: list[Document], cache: Cache, taxonomy_digest: str | None = None) -> list[str]:
-    """The cache key of each document's tag table."""
+def document_keys(docs: list[Document], cache: Cache, taxonomy_digest: str | None = None,
+                  digests: list[str] | None = None) -> list[str]:
+    """The cache key of each document's tag table (``digests``: one per document of what
+    the tagger reads of it, such as ``Corpus.document_digests()``; default ``document_digest``)."""
     salt = taxonomy_digest if taxonomy_digest is not None else load_taxonomy().digest
-    return [cache.key("doc-tags", TAG_TABLE_VERSION, salt, document_digest(d)) for d in docs]
+    digests = digests if digests is not None else [document_digest(d) for d in docs]
+    return [cache.key("doc-tags", TAG_TABLE_VERSION, salt, digest) for digest in digests]
 
 
 def tag_table(docs: Iterable[Document], *, cache: Cache | None = None, workers: int | None = None,
