@@ -35,12 +35,13 @@ from . import units
 
 __all__ = ["read_misread", "clause_reading", "roman_reading"]
 
-_UPPER = r"[^\W\d_a-zà-ỹđư]"
 #: A line that may be a clause whose label OCR misread: a short token (no space), maybe a
-#: label mark, then the clause's text starting with a capital.
+#: label mark (and a speck after it: "4, . Lồng"), then the clause's text starting with a
+#: capital (checked apart: ``[A-Z]`` misses "Ủ", "Đ"), maybe after an opening quote.
 _CLAUSE_SHAPE = re.compile(
     r"^[ \t]*(?P<token>[^\s.,;:()\"']{1,3})(?P<label>[.,;:]?)"
-    r"(?:(?P<gap>[ \t]+)(?=\"?" + _UPPER + r")|(?P<quote>(?=\"" + _UPPER + ")))", re.M)
+    r"(?:(?P<gap>[ \t]+(?:[.,·'`:;_-][ \t]+)?)(?=\"?(?P<first>[^\W\d_]))|(?P<quote>(?=\"(?P<qfirst>[^\W\d_]))))",
+    re.M)
 #: What ends a paragraph (so that the next line opens one).
 _PARAGRAPH_END = ".;:!?\"”)"
 #: Marker kinds that end an article's run of clauses.
@@ -99,20 +100,19 @@ def digit_readings(token: str) -> set[str]:
 
 
 def roman_reading(printed: str, expected: int) -> str | None:
-    """The numeral ``expected`` if ``printed`` is one letter away from it (one roman letter
-    lost, added, or misread by ``roman_misreads``), else ``None``."""
+    """The numeral ``expected`` if ``printed`` is it with one stroke ``I`` lost or added
+    ("II" for "III", "IIII" for "III"), after ``roman_misreads`` ("1I" is "II"), else
+    ``None``: a V or X is never taken for another letter."""
     want = units.to_roman(expected)
     if printed == want:
         return None
     fixed = "".join(units.ROMAN_MISREADS.get(ch, ch) for ch in printed)
     if fixed == want:
         return want
-    if abs(len(printed) - len(want)) > 1:
-        return None
     short, long_ = sorted((fixed, want), key=len)
-    if len(short) == len(long_):
-        return want if sum(a != b for a, b in zip(short, long_)) == 1 else None
-    return want if any(long_[:i] + long_[i + 1:] == short for i in range(len(long_))) else None
+    if len(long_) - len(short) != 1:
+        return None
+    return want if any(long_[i] == "I" and long_[:i] + long_[i + 1:] == short for i in range(len(long_))) else None
 
 
 def _kind(m: re.Match, text: str) -> str:
@@ -211,7 +211,7 @@ def _events(text: str, found, start: int, end: int) -> list[tuple[int, str, re.M
     at = {pos for _, pos in found}
     for c in _CLAUSE_SHAPE.finditer(text, start, end):
         ls = c.start()
-        if ls in at or (ls > 0 and text[ls - 1] != "\n"):
+        if ls in at or (ls > 0 and text[ls - 1] != "\n") or not (c.group("first") or c.group("qfirst")).isupper():
             continue
         events.append((ls, "candidate", c))
     events.sort(key=lambda e: e[0])
@@ -221,7 +221,7 @@ def _events(text: str, found, start: int, end: int) -> list[tuple[int, str, re.M
 def _clause_readings(text: str, events, pattern: re.Pattern, start: int) -> dict:
     """Line start → (reading match, note) for the clauses read from their series."""
     out = {}
-    marker_lines = {pos for pos, kind, _ in events if kind not in ("candidate", "text")}
+    marker_lines = {pos for pos, kind, _ in events if kind in _SCOPE_ENDS}  # headings
     run: list = []  # the clauses and candidates between two ends of a run (an article, …)
 
     def flush():
@@ -238,12 +238,15 @@ def _clause_readings(text: str, events, pattern: re.Pattern, start: int) -> dict
 
 
 def _clauses_of_run(text: str, run, pattern: re.Pattern, start: int, out: dict, marker_lines: set[int]) -> None:
-    previous = 0
+    previous, unread = 0, 0  # the last clause; candidate lines after it
     for i, (pos, kind, m) in enumerate(run):
         n = _clause_number(m) if kind == "clause" else None
         if n is not None and n == previous + 1:
-            previous = n
+            previous, unread = n, 0
             continue
+        if kind == "candidate" and unread:
+            continue  # a second line in the gap: which one is the clause?
+        unread += kind == "candidate"
         expected = previous + 1
         nxt = run[i + 1] if i + 1 < len(run) else None
         next_n = _clause_number(nxt[2]) if nxt is not None and nxt[1] == "clause" else None
@@ -278,7 +281,7 @@ def _clauses_of_run(text: str, run, pattern: re.Pattern, start: int, out: dict, 
         why = (f"between khoản {previous} and khoản {expected + 1}" if next_follows
                else f"after khoản {previous}, the last of its article")
         out[pos] = (reading, (printed, f"khoản {expected}", why))
-        previous = expected
+        previous, unread = expected, 0
 
 
 def _clause_match(text: str, c: re.Match, pattern: re.Pattern, n: int):

@@ -239,3 +239,160 @@ def test_roman_part_headings_misread_by_ocr(first, second, ocr, parts):
     source = Source(path="quet.txt", text=text, ocr_confidence=[80.0] if ocr else [])
     [doc] = parse(source, SourceRegister([]))
     assert [p.path for p in doc.root.walk() if p.kind == "section"] == parts
+
+
+# --- misread markers read from their series (policytrack._ocr) ------------------------------
+# Lines written for these tests. Each case: the lines between "Điều 1. Thử" and "Điều 2. Hết",
+# the clauses (and chapters, parts) expected, and the warning expected ("" for none).
+
+def _ocr_paths(body: str, ocr: bool = True, head: str = "Điều 1. Thử\n", tail: str = "Điều 2. Hết\n"):
+    source = Source(path="quet.pdf", text=head + body + tail, ocr_confidence=[80.0] if ocr else [])
+    doc = parse_span(source, 0, len(source.normalized), "X", DocumentMeta())
+    return [p.path for p in doc.provisions() if p.kind != "document"], [w.message for w in doc.warnings]
+
+
+CLAUSES = "1. Bên bán giao hàng đúng hạn.\n2. Bên mua trả tiền đủ.\n{line}\n4. Hai bên giữ bí mật.\n"
+CLAUSE_READ = [
+    ("B, Bên thứ ba được thông báo.", "'B,' read as khoản 3 (OCR misread: between khoản 2 and khoản 4"),
+    ("Z. Bên thứ ba được thông báo.", "'Z.' read as khoản 3"),      # any mark: the series decides
+    ("lễ, Bên thứ ba được thông báo.", "'lễ,' read as khoản 3"),    # a word OCR made of the number
+    ("mì Bên thứ ba được thông báo.", "'mì' read as khoản 3"),      # lower case: no sentence starts so
+    ("8. Bên thứ ba được thông báo.", "'8.' read as khoản 3"),      # a digit misread as another
+    ("3 Bên thứ ba được thông báo.", "'3' read as khoản 3"),        # the dot lost
+    ('3."Bên thứ ba" được thông báo.', "'3.' read as khoản 3"),     # the space before a quote lost
+    ("4, . Bên thứ ba được thông báo.", "'4,' read as khoản 3"),    # a speck after the label
+    ("3ã, Ủy ban xã được thông báo.", "'3ã,' read as khoản 3"),     # a capital outside A-Z after it
+]
+
+
+@pytest.mark.parametrize("line, warning", CLAUSE_READ)
+def test_a_clause_label_misread_between_its_neighbours_is_read(line, warning):
+    paths, warnings = _ocr_paths(CLAUSES.format(line=line))
+    assert paths == ["d1", "d1.k1", "d1.k2", "d1.k3", "d1.k4", "d2"]
+    assert any(warning in w for w in warnings), warnings
+
+
+CLAUSE_KEPT = [
+    # a sentence: a capitalised word with no mark after it
+    ("2. Bên mua trả tiền đủ.\nBộ Tài chính hướng dẫn việc này.\n4. Hai bên giữ bí mật.\n", ["d1.k2", "d1.k4"]),
+    # two lines could be khoản 3: neither is taken
+    ("2. Bên mua trả tiền đủ.\nB, Bên thứ ba.\nZ. Bên thứ tư.\n4. Hai bên giữ bí mật.\n", ["d1.k2", "d1.k4"]),
+    # a gap of two clauses: the line could be 3 or 4
+    ("2. Bên mua trả tiền đủ.\nB, Bên thứ ba.\n5. Hai bên giữ bí mật.\n", ["d1.k2", "d1.k5"]),
+    # the rest of a sentence wrapped onto its own line
+    ("2. Bên mua trả tiền cho các\nBộ, Ngành liên quan.\n4. Hai bên giữ bí mật.\n", ["d1.k2", "d1.k4"]),
+    # the last clause: 'Si' is no digit misread (units.yaml digit_misreads)
+    ("2. Bên mua trả tiền đủ.\nSi Bên thứ ba được thông báo.\n", ["d1.k2"]),
+    ("2. Bên mua trả tiền đủ.\nlễ, Bên thứ ba được thông báo.\n", ["d1.k2"]),
+    # the last clause: a digit as printed is never changed without a clause after it
+    ("2. Bên mua trả tiền đủ.\n8. Bên thứ ba được thông báo.\n", ["d1.k2", "d1.k8"]),
+]
+
+
+@pytest.mark.parametrize("body, clauses", CLAUSE_KEPT)
+def test_an_ambiguous_clause_label_is_not_read(body, clauses):
+    paths, warnings = _ocr_paths("1. Bên bán giao hàng đúng hạn.\n" + body)
+    assert paths == ["d1", "d1.k1", *clauses, "d2"]
+    assert not [w for w in warnings if "read as khoản" in w and "OCR misread:" in w], warnings
+
+
+def test_the_last_clause_by_the_digit_table():
+    paths, warnings = _ocr_paths("1. Bên bán giao hàng.\n2. Bên mua trả tiền.\nB, Bên thứ ba được báo.\n")
+    assert paths == ["d1", "d1.k1", "d1.k2", "d1.k3", "d2"]
+    assert any("'B,' read as khoản 3 (OCR misread: after khoản 2, the last of its article" in w for w in warnings)
+
+
+def test_typed_text_is_read_as_printed():
+    paths, warnings = _ocr_paths(CLAUSES.format(line="B, Bên thứ ba được thông báo."), ocr=False)
+    assert "d1.k3" not in paths and not [w for w in warnings if "OCR misread:" in w]
+
+
+def test_a_repaired_clause_keeps_the_original_text():
+    text = "Điều 1. Thử\n" + CLAUSES.format(line="B, Bên thứ ba được thông báo.") + "Điều 2. Hết\n"
+    source = Source(path="quet.pdf", text=text, ocr_confidence=[80.0])
+    doc = parse_span(source, 0, len(source.normalized), "X", DocumentMeta())
+    clause = doc["d1.k3"]
+    assert clause.number == "3" and clause.text == "B, Bên thứ ba được thông báo."
+    [warning] = [w for w in doc.warnings if "read as khoản 3" in w.message]
+    assert text[warning.start:warning.end] == "B,"
+
+
+CHAPTERS = "Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Một\nChương II\nTHỰC HIỆN\nĐiều 2. Hai\n{third}\nKIỂM TRA\nĐiều 3. Ba\n{fourth}"
+
+
+@pytest.mark.parametrize("third, fourth, chapters, warning", [
+    ("Chương II", "Chương IV\nHIỆU LỰC\nĐiều 4. Bốn\n", ["c1", "c2", "c3", "c4"],
+     "'Chương II' read as Chương III (OCR misread: between Chương II and Chương IV"),
+    ("Chương IIII", "Chương IV\nHIỆU LỰC\nĐiều 4. Bốn\n", ["c1", "c2", "c3", "c4"], "read as Chương III"),
+    ("Chương II", "", ["c1", "c2", "c3"], "(OCR misread: a repeat of Chương II"),     # the last: a repeat
+    # not read: the next one is III (which is the real III?), a numeral two letters off
+    ("Chương II", "Chương III\nHIỆU LỰC\nĐiều 4. Bốn\n", ["c1", "c2", "c2~2", "c3"], ""),
+    ("Chương V", "Chương IV\nHIỆU LỰC\nĐiều 4. Bốn\n", ["c1", "c2", "c5", "c4"], ""),
+])
+def test_a_chapter_numeral_one_letter_off_its_sequence(third, fourth, chapters, warning):
+    paths, warnings = _ocr_paths(CHAPTERS.format(third=third, fourth=fourth), head="", tail="")
+    assert [p for p in paths if p.startswith("c")] == chapters
+    repaired = [w for w in warnings if "OCR misread:" in w]
+    assert (any(warning in w for w in repaired) if warning else not repaired), warnings
+
+
+@pytest.mark.parametrize("second, parts", [
+    ("I. NHIỆM VỤ", ["d1.m1", "d1.m2", "d1.m3"]),  # "II" with a letter lost, between I and III
+    ("V. NHIỆM VỤ", ["d1.m1"]),                    # a V for an I: never (III then breaks too)
+])
+def test_a_roman_part_one_letter_off_its_sequence(second, parts):
+    body = f"I. MỤC TIÊU\n1. Một.\n{second}\n1. Hai.\nIII. GIẢI PHÁP\n1. Ba.\n"
+    paths, warnings = _ocr_paths(body)
+    assert [p for p in paths if ".m" in p and ".k" not in p] == parts
+
+
+@pytest.mark.parametrize("before, article", [
+    ("1. Bên bán thực hiện theo quy định tại khoản", False),   # a citation wrapped: "khoản 1 Điều 49"
+    ("1. Bên bán thực hiện theo quy định tại điểm a khoản", False),
+    ("1. Bên bán giao hàng đúng hạn.", True),                  # a page number fused to a heading
+])
+def test_a_wrapped_citation_is_no_article(before, article):
+    paths, warnings = _ocr_paths(f"{before}\n1 Điều 2. Hết\n", tail="")
+    assert ("d2" in paths) is article
+    assert any("citation wrapped onto its own line" in w for w in warnings) is not article
+
+
+@pytest.mark.parametrize("printed, expected, reading", [
+    ("II", 3, "III"), ("IIII", 3, "III"), ("1II", 3, "III"), ("TII", 3, "III"), ("VI", 4, None),
+    ("IV", 3, None), ("IV", 2, None), ("X", 3, None), ("III", 3, None), ("V", 6, "VI"), ("IX", 11, None),
+    ("VII", 6, "VI"), ("XI", 10, "X"), ("XV", 14, "XIV"),
+])
+def test_roman_reading(printed, expected, reading):
+    from policytrack._ocr import roman_reading
+
+    assert roman_reading(printed, expected) == reading
+
+
+@pytest.mark.parametrize("token, label, next_follows, quote, ok", [
+    ("B", ",", True, False, True), ("B", ",", False, False, True), ("B", ",", False, False, True),
+    ("Bộ", "", True, False, False), ("mì", "", True, False, True), ("mì", "", False, False, False),
+    ("8", ".", True, False, True), ("8", ".", False, False, False), ("3", ".", False, True, True),
+    ("Z", ".", False, False, False), ("B", "", False, False, False),
+])
+def test_clause_reading(token, label, next_follows, quote, ok):
+    from policytrack._ocr import clause_reading
+
+    assert clause_reading(token, label, 3, next_follows=next_follows, quote=quote) is ok
+
+
+def test_digit_misreads_are_checked_on_load(tmp_path):
+    import yaml
+
+    from policytrack import units
+    from policytrack.vocab import DataFileError
+
+    for change, reason in [({"BB": ["3"]}, "one character"), ({"7": ["1"]}, "not a digit"),
+                           ({"B": [3]}, "list of digits"), ({"B": ["3", "3"]}, "listed twice")]:
+        data = yaml.safe_load(units.PATH.read_text(encoding="utf-8"))
+        data["digit_misreads"].update(change)
+        path = tmp_path / "units.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(DataFileError) as info:
+            units.load_units(path)
+        assert info.value.entry.startswith("digit_misreads") and reason in info.value.reason
+    assert units.DIGIT_MISREADS["B"] == ("3", "8")
