@@ -262,6 +262,7 @@ CLAUSE_READ = [
     ('3."Bên thứ ba" được thông báo.', "'3.' read as khoản 3"),     # the space before a quote lost
     ("4, . Bên thứ ba được thông báo.", "'4,' read as khoản 3"),    # a speck after the label
     ("3ã, Ủy ban xã được thông báo.", "'3ã,' read as khoản 3"),     # a capital outside A-Z after it
+    ("Si Bên thứ ba được thông báo.", "'Si' read as khoản 3"),      # all digit look-alikes (units.yaml)
 ]
 
 
@@ -296,10 +297,23 @@ def test_an_ambiguous_clause_label_is_not_read(body, clauses):
     assert not [w for w in warnings if "read as khoản" in w and "OCR misread:" in w], warnings
 
 
+@pytest.mark.parametrize("first, warning", [
+    ("1, Ủy ban xã lập danh sách.", "'1,' read as khoản 1"),   # not a roman part: no title in capitals
+    ("1; Ủy ban xã lập danh sách.", "'1;' read as khoản 1"),   # the parser's own label, before "Ủ"
+])
+def test_a_first_clause_before_a_capital_outside_a_to_z(first, warning):
+    paths, warnings = _ocr_paths(f"{first}\na) Một;\nb) Hai.\n2. Bên mua trả tiền.\n")
+    assert paths == ["d1", "d1.k1", "d1.k1.a", "d1.k1.b", "d1.k2", "d2"]
+    assert any(warning in w for w in warnings), warnings
+
+
 def test_the_last_clause_by_the_digit_table():
     paths, warnings = _ocr_paths("1. Bên bán giao hàng.\n2. Bên mua trả tiền.\nB, Bên thứ ba được báo.\n")
     assert paths == ["d1", "d1.k1", "d1.k2", "d1.k3", "d2"]
     assert any("'B,' read as khoản 3 (OCR misread: after khoản 2, the last of its article" in w for w in warnings)
+    body = "".join(f"{n}. Khoản số {n}.\n" for n in range(1, 12)) + "L2, Khoản mười hai.\n"
+    paths, warnings = _ocr_paths(body)
+    assert paths[-2:] == ["d1.k12", "d2"] and any("'L2,' read as khoản 12" in w for w in warnings)
 
 
 def test_typed_text_is_read_as_printed():
@@ -371,6 +385,7 @@ def test_roman_reading(printed, expected, reading):
 @pytest.mark.parametrize("token, label, next_follows, quote, ok", [
     ("B", ",", True, False, True), ("B", ",", False, False, True), ("B", ",", False, False, True),
     ("Bộ", "", True, False, False), ("mì", "", True, False, True), ("mì", "", False, False, False),
+    ("Si", "", True, False, True), ("Si", "", False, False, False), ("Các", "", True, False, False),
     ("8", ".", True, False, True), ("8", ".", False, False, False), ("3", ".", False, True, True),
     ("Z", ".", False, False, False), ("B", "", False, False, False),
 ])
