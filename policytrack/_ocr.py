@@ -76,8 +76,9 @@ def clause_reading(token: str, label: str, expected: int, *, next_follows: bool,
     one ("mì"), or one made of digits and what ``digit_misreads`` reads as digits ("8."
     for "3.", "3" with its dot lost, "Si"); a capitalised word with no mark ("Bộ Tài
     chính …") is a sentence. A last clause (no khoản n+1 after
-    it) needs a token ``digit_misreads`` may read as n ("B" is 3 or 8), with a label mark,
-    or the number itself with its space lost before an opening quote (``quote``: '3."Vợ')."""
+    it) needs a token ``digit_misreads`` may read as n ("B" is 3 or 8), with a label mark
+    or a letter ``dot_misreads`` reads as one ("Bi"), or the number itself with its space
+    lost before an opening quote (``quote``: '3."Vợ')."""
     if token.isdigit():
         if int(token) == expected:  # "1;" before "Ủy ban": the parser's misread label, any capital
             return (label == ".") if quote else bool(label) or next_follows
@@ -86,6 +87,8 @@ def clause_reading(token: str, label: str, expected: int, *, next_follows: bool,
         return False
     if next_follows:
         return bool(label) or token[0].islower() or bool(digit_readings(token))
+    if not label and len(token) > 1 and token[-1] in units.DOT_MISREADS:
+        token, label = token[:-1], token[-1]  # "Bi": the dot read as a letter
     return bool(label) and str(expected) in digit_readings(token)
 
 

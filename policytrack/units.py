@@ -26,7 +26,7 @@ from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, r
 __all__ = [
     "Unit", "UNITS", "load_units", "ORDINAL_WORD", "POINT_LETTERS", "POINT_INDEX", "ORDINALS", "KIND_OF_WORD",
     "heading_words", "cited_words", "id_letters", "ID_LETTERS", "alternation", "letter_class", "roman_to_int", "to_roman", "ordinal",
-    "ROMAN_MISREADS", "misread_roman", "DIGIT_MISREADS",
+    "ROMAN_MISREADS", "misread_roman", "DIGIT_MISREADS", "DOT_MISREADS",
 ]
 
 PATH = DATA / "units.yaml"
@@ -64,6 +64,7 @@ class Vocabulary(NamedTuple):
     optional_letters: frozenset[str]  # letters a document may leave out ("u) v)" with no ư)
     roman_misreads: dict[str, str]    # "T" -> "I": characters scans print for a roman letter
     digit_misreads: dict[str, tuple[str, ...]]  # "B" -> ("3", "8"): what scans print for a digit
+    dot_misreads: frozenset[str]      # "i": what scans print for the dot after a clause number
 
 
 def load_units(path: Path = PATH) -> Vocabulary:
@@ -120,7 +121,7 @@ def load_units(path: Path = PATH) -> Vocabulary:
                       {unicodedata.normalize("NFC", str(k)): v for k, v in ordinals.items()},
                       {unicodedata.normalize("NFC", k): v for k, v in id_letters.items()},
                       frozenset(unicodedata.normalize("NFC", x) for x in optional),
-                      _roman_misreads(data, path), _digit_misreads(data, path))
+                      _roman_misreads(data, path), _digit_misreads(data, path), _dot_misreads(data, path))
 
 
 def _misread_words(entry: dict, heading: tuple[str, ...], path: Path, where: str) -> tuple[str, ...]:
@@ -196,8 +197,18 @@ def _digit_misreads(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _dot_misreads(data: dict, path: Path) -> frozenset[str]:
+    """``dot_misreads``: single letters scans print for the dot after a clause number."""
+    letters = need_strings(data.get("dot_misreads"), path, "dot_misreads")
+    bad = [x for x in letters if len(x) != 1 or not x.isalpha()]
+    if bad:
+        raise DataFileError(path, "dot_misreads", f"{bad[0]!r} must be one letter")
+    return frozenset(unicodedata.normalize("NFC", x) for x in letters)
+
+
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS, ROMAN_MISREADS, DIGIT_MISREADS = load_units()
+(UNITS, ORDINAL_WORD, POINT_LETTERS, ORDINALS, ID_LETTERS, OPTIONAL_LETTERS, ROMAN_MISREADS, DIGIT_MISREADS,
+ DOT_MISREADS) = load_units()
 _ID_TABLE = str.maketrans(ID_LETTERS)
 POINT_INDEX = {letter: i for i, letter in enumerate(POINT_LETTERS)}
 #: Lower-case unit word → kind: ``"tiểu mục"`` → ``"subsection"``.

@@ -311,6 +311,8 @@ def test_the_last_clause_by_the_digit_table():
     paths, warnings = _ocr_paths("1. Bên bán giao hàng.\n2. Bên mua trả tiền.\nB, Bên thứ ba được báo.\n")
     assert paths == ["d1", "d1.k1", "d1.k2", "d1.k3", "d2"]
     assert any("'B,' read as khoản 3 (OCR misread: after khoản 2, the last of its article" in w for w in warnings)
+    paths, warnings = _ocr_paths("1. Bên bán giao hàng.\n2. Bên mua trả tiền.\nBi Bên thứ ba được báo.\n")
+    assert paths[-2:] == ["d1.k3", "d2"] and any("'Bi' read as khoản 3" in w for w in warnings)  # i: the dot
     body = "".join(f"{n}. Khoản số {n}.\n" for n in range(1, 12)) + "L2, Khoản mười hai.\n"
     paths, warnings = _ocr_paths(body)
     assert paths[-2:] == ["d1.k12", "d2"] and any("'L2,' read as khoản 12" in w for w in warnings)
@@ -410,4 +412,9 @@ def test_digit_misreads_are_checked_on_load(tmp_path):
         with pytest.raises(DataFileError) as info:
             units.load_units(path)
         assert info.value.entry.startswith("digit_misreads") and reason in info.value.reason
-    assert units.DIGIT_MISREADS["B"] == ("3", "8")
+    data = yaml.safe_load(units.PATH.read_text(encoding="utf-8"))
+    data["dot_misreads"] = ["ii"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError, match="one letter"):
+        units.load_units(path)
+    assert units.DIGIT_MISREADS["B"] == ("3", "8") and "i" in units.DOT_MISREADS
