@@ -191,7 +191,9 @@ def read_misread(found: Iterable[tuple[re.Match, int]], builder, pattern: re.Pat
     text = builder.text
     found = list(found)
     events = _events(text, found, start, end)
-    readings = {**_clause_readings(text, events, pattern, start), **_roman_readings(events)}
+    first = _first_romans(text, events, pattern)
+    events = [(pos, "roman", first[pos][0]) if pos in first else (pos, kind, m) for pos, kind, m in events]
+    readings = {**_clause_readings(text, events, pattern, start), **_roman_readings(events), **first}
     dropped = _wrapped_citations(text, found, start)
     extra = sorted(p for p in readings if p not in {pos for _, pos in found})
     merged = [(m, pos) for m, pos in found] + [(None, p) for p in extra]
@@ -329,6 +331,35 @@ def _roman_readings(events) -> dict:
             parts.append((pos, kind, m))
     flush(chapters)
     flush(parts)
+    return out
+
+
+def _first_romans(text: str, events, pattern: re.Pattern) -> dict:
+    """Line start → (reading, note) for a roman part I that OCR printed as a clause "1."
+    ("1. QUAN ĐIỂM CHỈ ĐẠO"): a title in capitals, no roman part before it in its article
+    (or text), and the first one after it is II."""
+    out = {}
+    for i, (pos, kind, m) in enumerate(events):
+        if kind != "clause" or m.group("clause_n") != "1":
+            continue
+        eol = text.find("\n", m.end())
+        title = [c for c in text[m.end():eol if eol >= 0 else len(text)] if c.isalpha()]
+        if len(title) < 4 or not all(c.isupper() for c in title):
+            continue
+        before = next((k for _, k, _ in reversed(events[:i]) if k in ("article", "roman", "roman_ocr", "annex")), None)
+        after = next(((k, mm) for _, k, mm in events[i + 1:] if k in ("article", "roman", "roman_ocr", "annex", "closing")),
+                     None)
+        if before in ("roman", "roman_ocr") or after is None or after[0] not in ("roman", "roman_ocr"):
+            continue
+        raw, n = _roman_number(after[1])
+        if n != 2:
+            continue
+        s = m.start("clause_n")
+        shadow = text[:s] + "I" + text[s + 1:]
+        reading = pattern.match(shadow, pos)
+        if reading is None or reading.lastgroup != "roman":
+            continue
+        out[pos] = (reading, ("1.", "I.", "a part in capitals before II"))
     return out
 
 

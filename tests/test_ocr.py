@@ -418,3 +418,18 @@ def test_digit_misreads_are_checked_on_load(tmp_path):
     with pytest.raises(DataFileError, match="one letter"):
         units.load_units(path)
     assert units.DIGIT_MISREADS["B"] == ("3", "8") and "i" in units.DOT_MISREADS
+
+
+@pytest.mark.parametrize("body, parts, clauses", [
+    # "I." printed as "1.": a part in capitals, the next part is II
+    ("1. QUAN ĐIỂM\n1. Một.\nII. MỤC TIÊU\n1. Hai.\n", ["d1.m1", "d1.m2"], ["d1.m1.k1", "d1.m2.k1"]),
+    # a numbered heading in capitals under part I stays a clause
+    ("I. QUAN ĐIỂM\n1. MỤC TIÊU CHUNG\nII. MỤC TIÊU\n1. Hai.\n", ["d1.m1", "d1.m2"], ["d1.m1.k1", "d1.m2.k1"]),
+    # no part II after it: a clause in capitals
+    ("1. QUAN ĐIỂM\n2. Hai.\n", [], ["d1.k1", "d1.k2"]),
+])
+def test_a_roman_one_printed_as_a_digit(body, parts, clauses):
+    paths, warnings = _ocr_paths(body)
+    assert [p for p in paths if p.endswith(("m1", "m2"))] == parts
+    assert [p for p in paths if ".k" in p] == clauses
+    assert any("'1.' read as I." in w for w in warnings) is (body.startswith("1.") and bool(parts))
