@@ -8,13 +8,18 @@ only, ``read_misread`` gives the parser that reading:
 
 * a **clause** whose number is lost or wrong, between khoản n-1 and khoản n+1 of the same
   article, the one line of that gap shaped like a clause label (a short token, a label
-  mark or a token no sentence starts with, then a capital), opening a paragraph. With
-  no khoản n+1 after it (the article's last clause), only a token that ``digit_misreads``
-  (``data/units.yaml``) reads as n, followed by a label mark.
+  mark, a lower-case token, or one made of digit look-alikes, then a capital), opening
+  a paragraph. With no khoản n+1 after it (the article's last clause), only a token that
+  ``digit_misreads`` (``data/units.yaml``) may read as n, followed by a label mark or a
+  letter ``dot_misreads`` takes for the dot ("Bi" for "3."). The parser's own misread
+  labels ("1;", "1,") are read before any capital ("Ủy ban" too, which its pattern misses).
 * a **roman numeral** (Chương, or a roman part "III. NHIỆM VỤ") that breaks its sequence
-  where one letter added, dropped or misread (``roman_misreads``) gives the number that
+  where one stroke I lost or added (after ``roman_misreads``) gives the number that
   continues it, and the next one (if any) follows on from it; a last one only when it
-  repeats the one before (no document numbers two chapters alike).
+  repeats the one before (no document numbers two chapters alike). A V or X is never
+  taken for another letter.
+* a roman part I printed as a clause "1." ("1. QUAN ĐIỂM CHỈ ĐẠO"): a title in capitals,
+  no part before it in its article, and part II the next.
 * a citation's tail wrapped onto a line of its own ("1 Điều 49." under a line ending in
   "khoản") is not an article: it is left as text.
 
@@ -394,19 +399,31 @@ def _romans_of_run(run, out: dict) -> None:
 
 
 def _wrapped_citations(text: str, found, start: int) -> dict[int, str]:
-    """Line start → warning, for "1 Điều 49." lines that end a citation wrapped from the
-    line above ("… theo quy định tại khoản" / "1 Điều 49."): not an article."""
+    """Line start → warning, for article markers that are a citation wrapped from the line
+    above: "1 Điều 49." under a line ending in "khoản" (the page-number prefix is the
+    clause's number), or "Điều 11 Nghị định số …" (no dot) under a line that does not end
+    its sentence and out of the article sequence. Neither is an article."""
     out = {}
     words = tuple(w for kind in ("clause", "point", "article") for w in units.UNITS[kind].cited)
+    marker_lines = {pos for m, pos in found if _kind(m, text) in _SCOPE_ENDS}
+    last = 0
     for m, pos in found:
-        if m.lastgroup != "article":
+        if _kind(m, text) == "annex":
+            last = 0
+        if _kind(m, text) != "article":
             continue
+        where = f"kept as text (OCR, line {_line_no(text, pos)})"
+        printed = m.group("article").strip()
+        digits = int(re.match(r"\d+", m.group("article_n")).group())
         lead = re.match(r"[ \t]*(\d{1,4})[ \t]", m.group("article"))
-        if lead is None:
-            continue
         before = _line_before(text, pos, start)
         last_word = before.rsplit(None, 1)[-1] if before else ""
-        if last_word in words:
-            out[pos] = (f"'{m.group('article').strip()}' after '{last_word}' at a line end: the end of a "
-                        f"citation wrapped onto its own line, kept as text (OCR, line {_line_no(text, pos)})")
+        if lead is not None and last_word in words:
+            out[pos] = f"'{printed}' after '{last_word}' at a line end: a citation wrapped onto its own line, {where}"
+        elif (m.group("article_p") is None and digits not in (last + 1, 1)
+              and not _opens_paragraph(text, pos, start, marker_lines)):
+            out[pos] = (f"'{printed}' after Điều {last}, under a sentence that goes on: a citation wrapped "
+                        f"onto its own line, {where}")
+        else:
+            last = max(last, digits)
     return out

@@ -433,3 +433,16 @@ def test_a_roman_one_printed_as_a_digit(body, parts, clauses):
     assert [p for p in paths if p.endswith(("m1", "m2"))] == parts
     assert [p for p in paths if ".k" in p] == clauses
     assert any("'1.' read as I." in w for w in warnings) is (body.startswith("1.") and bool(parts))
+
+
+@pytest.mark.parametrize("lines, articles", [
+    # "… theo quy định tại" / "Điều 9 Nghị định số …": a citation, out of the sequence
+    ("1. Bên bán được hưởng chế độ theo quy định tại\nĐiều 9 Nghị định số 01/2000/NĐ-CP.\n", ["d1", "d2"]),
+    # the next article, even under a line that does not end (a heading over two lines)
+    ("1. Bên bán được hưởng chế độ theo quy định tại\nĐiều 2 Nghị định số 01/2000/NĐ-CP.\n", ["d1", "d2", "d2~2"]),
+    # a dot after the number: a heading
+    ("1. Bên bán được hưởng chế độ theo quy định tại\nĐiều 9. Nghị định số 01.\n", ["d1", "d9", "d2"]),
+])
+def test_a_citation_wrapped_to_a_line_start(lines, articles):
+    paths, warnings = _ocr_paths(lines)
+    assert [p for p in paths if ".k" not in p] == articles
