@@ -212,11 +212,13 @@ def read_misread(found: Iterable[tuple[re.Match, int]], builder, pattern: re.Pat
             yield m, pos
             continue
         match, (printed, read_as, why) = reading
+        at = text.find(printed, pos)
+        at = pos if at < 0 else at  # the form as printed, past any specks before it
         top = builder.stack[-1]
         yield match, pos
         if builder.stack[-1] is not top and builder.stack[-1].start == pos:
             builder.warn(f"'{printed}' read as {read_as} (OCR misread: {why}, line {_line_no(text, pos)})",
-                         pos, pos + len(printed))
+                         at, at + len(printed))
 
 
 def _events(text: str, found, start: int, end: int) -> list[tuple[int, str, re.Match | None]]:
