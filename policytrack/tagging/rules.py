@@ -27,7 +27,28 @@ class RuleHit:
 
 
 def _alternation(phrases) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(phrases, key=len, reverse=True))
+    """One regular expression for many phrases, factored by their common prefixes (a trie),
+    longest match first; spaces match any run of whitespace. Python's ``re`` tries the
+    branches of a flat alternation one by one at every word start; the factored form
+    decides on each character once, several times faster on hundreds of phrases."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a phrase ends here
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict) -> str:
+    ends = "" in node
+    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_pattern(child)
+                for ch, child in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # greedy: the longer phrase is tried first, the shorter one ending here if it fails
+    return f"(?:{body})?" if ends else body
 
 
 class RuleTagger:
