@@ -379,28 +379,23 @@ class Corpus:
         """A value computed from this corpus, built once: kept in memory for this object and
         in the cache on disk under a key of ``parts`` (which must name everything the value
         depends on besides the code)."""
-        key = self.cache.key(kind, *parts)
-        known = self._derived.get(kind)
-        if known is not None and known[0] == key:
-            return known[1]
-        value = self.cache.get(kind, key)
-        if value is None:
-            value = build()
-            self.cache.put(kind, key, value)
-        self._derived[kind] = (key, value)
-        return value
+        return self._remembered(kind, parts, build, self.cache.get, self.cache.put)
 
     def derived_table(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any]) -> Any:
         """``derived`` for a ``pyarrow.Table``, kept in the cache as Parquet (read back as
         columns, never unpickled)."""
+        return self._remembered(kind, parts, build, self.cache.get_table, self.cache.put_table)
+
+    def _remembered(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any],
+                    get: Callable[[str, str], Any], put: Callable[[str, str, Any], Any]) -> Any:
         key = self.cache.key(kind, *parts)
         known = self._derived.get(kind)
         if known is not None and known[0] == key:
             return known[1]
-        value = self.cache.get_table(kind, key)
+        value = get(kind, key)
         if value is None:
             value = build()
-            self.cache.put_table(kind, key, value)
+            put(kind, key, value)
         self._derived[kind] = (key, value)
         return value
 
