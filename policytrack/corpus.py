@@ -284,15 +284,10 @@ class Corpus:
         of reference documents (a path or a ``SourceRegister``; default the folder's
         ``sources.csv``, else none).
         """
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise PolicytrackError(f"{folder}: not a folder")
-        sources = _sources(folder, sources)
-        cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
-        loader = _FolderLoader(folder, sources, cache, workers or _pool.workers_default())
+        loader = _FolderLoader.of(folder, cache_dir, workers, sources)
         docs = loader.run(progress)
-        corpus = cls(docs, sources, cache=cache, folder=folder, files=loader.files, errors=loader.errors,
-                     skipped=loader.skipped)
+        corpus = cls(docs, loader.sources, cache=loader.cache, folder=loader.folder, files=loader.files,
+                     errors=loader.errors, skipped=loader.skipped)
         corpus.cache_hits = loader.cache_hits
         return corpus
 
@@ -310,12 +305,7 @@ class Corpus:
         >>> for doc in Corpus.iter_folder("corpus"):            # doctest: +SKIP
         ...     print(doc.id, len(doc.provisions))
         """
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise PolicytrackError(f"{folder}: not a folder")
-        sources = _sources(folder, sources)
-        cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
-        loader = _FolderLoader(folder, sources, cache, workers or _pool.workers_default())
+        loader = _FolderLoader.of(folder, cache_dir, workers, sources)
         return FolderStream(loader, progress, max(1, window))
 
     # --- access ----------------------------------------------------------------------------
@@ -574,6 +564,15 @@ class Corpus:
 
 class _FolderLoader:
     """Reads a folder: cached documents where the files are unchanged, parsing the rest."""
+
+    @classmethod
+    def of(cls, folder, cache_dir, workers, sources) -> _FolderLoader:
+        """The loader ``Corpus.load`` and ``Corpus.iter_folder`` use, from their options."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise PolicytrackError(f"{folder}: not a folder")
+        cache = Cache(None if cache_dir is False else (cache_dir or default_dir()))
+        return cls(folder, _sources(folder, sources), cache, workers or _pool.workers_default())
 
     def __init__(self, folder: Path, sources: SourceRegister, cache: Cache, workers: int):
         self.folder, self.sources, self.cache, self.workers = folder, sources, cache, workers
