@@ -94,6 +94,12 @@ RULE_CASES = [
     ("Đất nước ta và nước Cộng hòa xã hội chủ nghĩa Việt Nam.", set(), {"water_resources"}),
     ("Công trình thuỷ lợi và công trình thủy lợi.", set(), set()),
     ("Quan trắc khí thải và chất thải rắn.", set(), {"discharge_control.monitoring"}),
+    # pollution of a water body, water let out onto a road: releases through water
+    ("Phòng ngừa ô nhiễm môi trường biển từ tàu thuyền.", {"discharge_control"}, set()),
+    ("Cấm xả nước ra đường bộ ở nơi không được phép.", {"discharge_control"}, set()),
+    # irrigation as one item of a list of every sector, the head noun repeated
+    ("Tài sản gồm hạ tầng giao thông, hạ tầng thủy lợi, hạ tầng đô thị.", set(), {"water_resources"}),
+    ("Nhà nước đầu tư hạ tầng thủy lợi cho vùng khô hạn.", {"water_resources"}, set()),
 ]
 
 
@@ -116,6 +122,12 @@ CUE_CASES = [
      {"discharge_control.permits"}, {"discharge_control.inspection_sanctions"}),
     ("Điều 10. Quy hoạch\n1. Quy hoạch sử dụng đất phải tính đến nguồn nước.\n", "d10.k1",
      {"water_resources"}, {"water_resources.basin_planning"}),
+    # a prohibited act on discharge is an offence
+    ("Điều 11. Các hành vi bị nghiêm cấm\n1. Xả nước thải chưa xử lý ra sông.\n", "d11.k1",
+     {"discharge_control.inspection_sanctions"}, set()),
+    # sharing out money or emission quotas is not sharing out water
+    ("Điều 12. Phòng, chống lũ lụt\n1. Phân bổ ngân sách và phân bổ hạn ngạch phát thải cho các tỉnh.\n", "d12.k1",
+     {"water_resources"}, {"water_resources.allocation"}),
 ]
 
 

@@ -12,6 +12,10 @@ from .taxonomy import Taxonomy, load_taxonomy
 from .texts import _normalised_bounds, own_spans
 
 
+# head nouns that items of a list of sectors repeat before each item (folded text)
+_LIST_HEADS = r"(?:hạ\s+tầng|công\s+trình|kết\s+cấu\s+hạ\s+tầng|lĩnh\s+vực|ngành)"
+
+
 def _match_key(phrase: str) -> str:
     """How a phrase is compared: normalised (one tone convention), case-folded, single spaces."""
     return " ".join(match_key(phrase).split())
@@ -76,9 +80,10 @@ class RuleTagger:
             excludes.update(_match_key(p) for p in topic["exclude"])
             if topic.get("not_in_lists_with"):
                 words = _alternation(_match_key(p) for p in topic["not_in_lists_with"])
-                # an item of the same list: the words next to the match across one separator
+                # an item of the same list: the words next to the match across one separator;
+                # the items may share a head noun ("hạ tầng giao thông, hạ tầng thủy lợi")
                 self.list_neighbours[name] = re.compile(
-                    rf"(?:(?<!\w)(?:{words})(?!\w)[^,;:.\n]{{0,25}}(?:[,;]|\s+và)\s*$)|"
+                    rf"(?:(?<!\w)(?:{words})(?!\w)[^,;:.\n]{{0,25}}(?:[,;]|\s+và)\s*(?:{_LIST_HEADS}\s+)?$)|"
                     rf"(?:^\s*(?:[,;]|và\s)\s*(?:[^,;:.\n]{{0,12}}?)(?<!\w)(?:{words})(?!\w))")
         for key, sub in self.taxonomy.subtopics.items():
             for phrase in sub.synonyms:
