@@ -18,7 +18,9 @@ import csv
 import datetime as _dt
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .corpus import Corpus
@@ -33,7 +35,7 @@ LINK_COLUMNS = ["recommendation", "provision", "method", "score", "rank", "expla
 CONFIRM_COLUMNS = ("recommendation", "provision", "decision", "who", "when", "note")
 TOPIC_BOOST = 0.15
 INDEXED_KINDS = ("article", "clause")
-INDEX_FORMAT = 3  # bump when LinkIndex's fields change: older cache entries are then ignored
+INDEX_FORMAT = 4  # bump when LinkIndex's fields change: older cache entries are then ignored
 
 
 _prep = match_key
@@ -48,11 +50,60 @@ def _terms(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
+TERM_COLUMNS = ["id", "article", "terms", "counts"]
+
+
+def document_passages(doc) -> list[tuple[str, str, str]]:
+    """``(provision id, article id, text)`` of each article and clause of ``doc`` the link
+    index holds: its text with its article's heading in front."""
+    out = []
+    for prov in doc.root.walk():
+        if prov.kind not in INDEXED_KINDS:
+            continue
+        article = doc.enclosing(prov, "article")
+        if article is not None:
+            out.append((prov.id, article.id, f"{article.heading or ''} {prov.text}"))
+    return out
+
+
+def document_terms(doc):
+    """One row per indexed passage of ``doc``: its ids and its terms (``_terms``) with how
+    often each occurs, in order of first occurrence: what the index counts, as a
+    ``pyarrow.Table`` (a pure function of the document, cached per document)."""
+    import pyarrow as pa
+
+    ids, articles, terms, counts = [], [], [], []
+    for prov_id, article_id, text in document_passages(doc):
+        counted = Counter(_terms(text))
+        ids.append(prov_id)
+        articles.append(article_id)
+        terms.append(list(counted))
+        counts.append(list(counted.values()))
+    return pa.table([ids, articles, terms, counts], schema=_term_schema())
+
+
+def _term_schema():
+    import pyarrow as pa
+
+    return pa.schema([("id", pa.string()), ("article", pa.string()),
+                      ("terms", pa.list_(pa.string())), ("counts", pa.list_(pa.int32()))])
+
+
+def _terms_and_store(item, cache):
+    """Worker: one document's term table, stored in the cache under its key."""
+    doc, key = item
+    table = document_terms(doc)
+    if cache:
+        cache.put_table("doc-link-terms", key, table)
+    return table
+
+
 @dataclass
 class LinkIndex:
     """TF-IDF vectors of the articles and clauses of a corpus, and the article of each.
 
-    Fitted with scikit-learn, but kept as columns (``ids`` and ``articles`` as Arrow string
+    Weighed as scikit-learn's ``TfidfVectorizer`` would (``from_terms``; a test holds the
+    two equal), from term counts taken per document on all cores, and kept as columns (``ids`` and ``articles`` as Arrow string
     arrays; ``terms``, the features in sorted order, an Arrow string array; ``idf`` a numpy
     array; ``matrix`` a scipy CSR matrix over numpy arrays), so that the cache holds it as
     Parquet (``tables``/``from_tables``) and loading it rebuilds no Python object per
@@ -72,37 +123,67 @@ class LinkIndex:
         Returns ``(provision ids, article ids, texts)``."""
         ids, articles, texts = [], [], []
         for doc in corpus:
-            for prov in doc.root.walk():
-                if prov.kind not in INDEXED_KINDS:
-                    continue
-                article = doc.enclosing(prov, "article")
-                if article is None:
-                    continue
-                ids.append(prov.id)
-                articles.append(article.id)
-                texts.append(f"{article.heading or ''} {prov.text}")
+            for prov_id, article_id, text in document_passages(doc):
+                ids.append(prov_id)
+                articles.append(article_id)
+                texts.append(text)
         return ids, articles, texts
 
     @classmethod
-    def build(cls, corpus) -> LinkIndex:
+    def build(cls, corpus, *, workers: int | None = None, progress: bool | None = None) -> LinkIndex:
+        """The index of ``corpus``: each document's terms counted on the worker pool (and
+        cached per document, so that a changed file recounts only its own), then weighed
+        over the whole corpus (``from_terms``)."""
+        import pyarrow as pa
+
+        from . import _pool
+
+        docs = list(corpus)
+        cache = corpus.cache
+        keys = [cache.key("doc-link-terms", INDEX_FORMAT, d) for d in corpus.document_digests()]
+        tables: list = [cache.get_table("doc-link-terms", key, TERM_COLUMNS) for key in keys]
+        missing = [i for i, t in enumerate(tables) if t is None]
+        if missing:
+            work = partial(_terms_and_store, cache=cache)
+            sizes = [len(docs[i].text.encode("utf-8")) for i in missing]
+            found = _pool.run(work, [(docs[i], keys[i]) for i in missing], workers=workers,
+                              progress=progress, desc="link index", sizes=sizes)
+            for i, table in zip(missing, found):
+                tables[i] = table
+        terms = pa.concat_tables([t.select(TERM_COLUMNS).cast(_term_schema()) for t in tables]) if tables else None
+        if terms is None or terms.num_rows == 0:
+            raise PolicytrackError("the corpus holds no articles to link recommendations to")
+        return cls.from_terms(terms)
+
+    @classmethod
+    def from_terms(cls, terms) -> LinkIndex:
+        """The index from per-passage term counts (``document_terms`` rows, concatenated):
+        the weights scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` gives (smoothed
+        idf ``ln((1 + n) / (1 + df)) + 1``, tf ``1 + ln(count)``, rows L2-normalised),
+        computed on columns: the vocabulary sorted by code point (UTF-8 byte order)."""
         import numpy as np
         import pyarrow as pa
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        import pyarrow.compute as pc
+        from scipy.sparse import csr_matrix
 
-        ids, articles, texts = cls.passages(corpus)
-        if not texts:
-            raise PolicytrackError("the corpus holds no articles to link recommendations to")
-        vectorizer = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=1)
-        matrix = vectorizer.fit_transform(texts).tocsr()
-        names = [""] * len(vectorizer.vocabulary_)
-        for term, j in vectorizer.vocabulary_.items():
-            names[j] = term
-        idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        if any(a >= b for a, b in zip(names, names[1:])):  # scikit-learn sorts its features; never rely blindly
-            order = sorted(range(len(names)), key=names.__getitem__)
-            names, idf, matrix = [names[j] for j in order], idf[order], matrix[:, order].tocsr()
+        flat = pc.list_flatten(terms.column("terms"))
+        counts = _numpy(pc.list_flatten(terms.column("counts"))).astype(np.float64)
+        lengths = _numpy(pc.list_value_length(terms.column("terms"))).astype(np.int64)
+        vocabulary = pc.unique(flat)
+        vocabulary = vocabulary.take(pc.sort_indices(vocabulary))
+        columns = _numpy(pc.index_in(flat, value_set=vocabulary)).astype(np.int32)
+        n = terms.num_rows
+        df = np.bincount(columns, minlength=len(vocabulary))
+        idf = np.log((1 + n) / (1 + df)) + 1
+        weights = (np.log(counts) + 1) * idf[columns]
+        rows = np.repeat(np.arange(n), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
+        norms[norms == 0] = 1
+        weights /= norms[rows]
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        matrix = csr_matrix((weights, columns, indptr), shape=(n, len(vocabulary)))
         matrix.sort_indices()
-        return cls(pa.array(ids, pa.string()), pa.array(articles, pa.string()), pa.array(names, pa.string()),
+        return cls(_array(terms.column("id")), _array(terms.column("article")), _array(vocabulary).cast(pa.string()),
                    idf, matrix)
 
     # --- as columns (the cache) -----------------------------------------------------------

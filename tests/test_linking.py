@@ -15,7 +15,7 @@ from policytrack.compare import compare, suggest_statuses
 from policytrack.linking import confirm_link, link
 from policytrack.register import COLUMNS, Register
 
-from .conftest import PROJECT_SOURCES, ROOT, SHARED, require_shared
+from .conftest import PROJECT_SOURCES, REAL, ROOT, SHARED, require_real, require_shared
 
 DATA = Path(__file__).parent / "data"
 HELDOUT_FLOOR = 0.90  # the issue's target, on phrasings nothing was tuned on
@@ -167,3 +167,64 @@ def test_topic_boosts_lose_only_a_broken_taxonomy(tmp_path, samples, monkeypatch
     monkeypatch.setattr(Corpus, "tag_table", defect)
     with pytest.raises(KeyError):
         link(reg, samples, k=3)
+
+
+def _sklearn_index(corpus):
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from policytrack.linking import LinkIndex, _terms
+
+    fitted = TfidfVectorizer(analyzer=_terms, sublinear_tf=True, min_df=1)
+    matrix = csr_matrix(fitted.fit_transform(LinkIndex.passages(corpus)[2]))
+    matrix.sort_indices()
+    return fitted, matrix
+
+
+def _same_as_sklearn(corpus):
+    import numpy as np
+
+    from policytrack.linking import LinkIndex
+
+    index = LinkIndex.build(corpus, workers=2)
+    fitted, matrix = _sklearn_index(corpus)
+    assert index.vocabulary == fitted.vocabulary_
+    assert index.ids.to_pylist() == LinkIndex.passages(corpus)[0]
+    assert np.array_equal(index.idf, fitted.idf_)
+    assert np.array_equal(index.matrix.indptr, matrix.indptr) and np.array_equal(index.matrix.indices, matrix.indices)
+    assert np.allclose(index.matrix.data, matrix.data, rtol=0, atol=1e-12)
+
+
+def test_index_counted_per_document_weighs_as_scikit_learn_fits(samples):
+    """The index is weighed on columns from per-document counts (``from_terms``), not by
+    scikit-learn: it must be scikit-learn's fit, feature for feature."""
+    _same_as_sklearn(samples)
+
+
+@require_real
+def test_index_weighs_as_scikit_learn_fits_on_the_real_corpus(tmp_path):
+    _same_as_sklearn(Corpus.load(REAL, cache_dir=tmp_path / "cache", progress=False))
+
+
+def test_a_changed_file_recounts_only_its_own_terms(tmp_path, monkeypatch):
+    import shutil
+
+    from policytrack import linking
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", folder)
+    cache = tmp_path / "cache"
+    first = linking.LinkIndex.build(Corpus.load(folder, cache_dir=cache, progress=False))
+    counted = []
+    real = linking.document_terms
+    monkeypatch.setattr(linking, "document_terms", lambda doc: counted.append(doc.id) or real(doc))
+    again = linking.LinkIndex.build(Corpus.load(folder, cache_dir=cache, progress=False), workers=1)
+    assert counted == [] and again.vocabulary == first.vocabulary
+    changed = sorted(folder.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nĐiều 99. Điều thêm\nNội dung hoàn toàn mới zzzq.\n",
+                       encoding="utf-8")
+    corpus = Corpus.load(folder, cache_dir=cache, progress=False)
+    rebuilt = linking.LinkIndex.build(corpus, workers=1)
+    assert counted == [d.id for d in corpus if d.source.path == str(changed)]
+    fresh = linking.LinkIndex.build(Corpus.load(folder, cache_dir=False, progress=False), workers=1)
+    assert rebuilt.vocabulary == fresh.vocabulary and (rebuilt.matrix != fresh.matrix).nnz == 0
