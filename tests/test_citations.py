@@ -546,3 +546,106 @@ def test_a_clause_cited_alone_under_a_lead_in_is_the_lead_ins_clause():
     assert ("điểm b khoản 2", [("1", "2", "b")]) in got
     # a lead-in that does not end in a colon introduces nothing: khoản 2 of Điều 2 itself
     assert ("khoản 2", [("2", "2", None)]) in got
+
+
+ECHOED_NOTES = """PHÁP LỆNH
+THỬ HỢP NHẤT
+
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi
+1.[ Khoản này được sửa đổi theo khoản 1 Điều 1 của Pháp lệnh số 04/2026/UBTVQH16.] Pháp lệnh này quy định việc thử.
+2. Việc mẫu.
+Điều 2. Đối tượng[ Điều này được sửa đổi theo khoản 2 Điều 1 của Pháp lệnh số 04/2026/UBTVQH16.]
+Người thử.
+Chương II
+THI HÀNH[ Chương này gồm Điều 3 được bổ sung theo khoản 3 Điều 1 của Pháp lệnh số 04/2026/UBTVQH16.]
+Điều 3. Hiệu lực
+Pháp lệnh này có hiệu lực từ ngày 01 tháng 8 năm 2026.
+ Khoản này được sửa đổi theo khoản 1 Điều 1 của Pháp lệnh số 04/2026/UBTVQH16.
+ Điều này được sửa đổi theo khoản 2 Điều 1 của Pháp lệnh số 04/2026/UBTVQH16.
+ Chương này gồm Điều 3 được bổ sung theo khoản 3 Điều 1 của Pháp lệnh số 04/2026/UBTVQH16.
+"""
+
+
+def test_footnotes_printed_inline_and_again_after_the_body():
+    [doc] = parse_text_doc(ECHOED_NOTES)
+    notes_at = doc.source.text.index(" Khoản này được sửa đổi theo khoản 1 Điều 1 của Pháp lệnh số 04/2026/UBTVQH16.\n")
+    got = [([(t.document.label if t.document else None, t.units()) for t in r.targets])
+           for r in find_references(doc) if r.start >= notes_at]
+    # each note of the list after the body speaks of the unit holding its inline copy
+    assert [(None, {"article": "1", "clause": "1"})] in got
+    assert [(None, {"article": "2"})] in got
+    assert [(None, {"chapter": "II"})] in got
+    # the units they cite of the citing text stay its own: a note amends nothing
+    assert [(None, {"article": "3"})] in got
+    assert [("04/2026/UBTVQH16", {"clause": "1", "article": "1"})] in got
+
+
+QUOTED_LABELS = """LUẬT
+THỬ SỬA ĐỔI
+
+Điều 1. Sửa đổi, bổ sung một số điều của Luật Thử nghiệm số 12/2020/QH14
+1. Bổ sung khoản 5a vào sau khoản 5 Điều 51 như sau:
+"5a. Người thử theo khoản này được miễn."
+2. Sửa đổi, bổ sung điểm c khoản 2 Điều 22 như sau:
+"c) Việc mẫu. Chính phủ quy định chi tiết điểm này và điểm a."
+"""
+
+
+def test_relative_units_in_quoted_wording_take_the_labels_being_written():
+    [doc] = parse_text_doc(QUOTED_LABELS)
+    by_text = {r.text: [(t.document.label if t.document else None, t.units()) for t in r.targets]
+               for r in find_references(doc)}
+    # the quoted clause "5a." is the clause "khoản này" means
+    assert by_text["khoản này"] == [("12/2020/QH14", {"clause": "5a", "article": "51"})]
+    # the quoted point "c)" is the point "điểm này" means, in the clause the lead-in cited
+    assert by_text["điểm này và điểm a"] == [("12/2020/QH14", {"point": "c", "article": "22", "clause": "2"}),
+                                            ("12/2020/QH14", {"point": "a", "article": "22", "clause": "2"})]
+
+
+TITLES = """LUẬT
+THỬ SỬA ĐỔI
+
+Điều 1. Sửa đổi, bổ sung một số điều của Luật Thử nghiệm số 12/2020/QH14
+1. Sửa đổi, bổ sung tên điều và khoản 1 Điều 66 như sau:
+"Điều 66. Giá thử"
+2. Sửa đổi, bổ sung tên điều, khoản 5 và bổ sung khoản 6 vào sau khoản 5 Điều 53 như sau:
+"Điều 53. Mẫu"
+3. Sửa đổi, bổ sung Điều 32 như sau:
+a) Sửa đổi, bổ sung tên điều, khoản 1; bổ sung khoản 1a vào sau khoản 1 như sau:
+"Điều 32. Thử"
+"""
+
+
+@pytest.mark.parametrize("span, expected", [
+    # "tên điều" (the article's title) is the article named next
+    ("điều và khoản 1 Điều 66", [{"article": "66"}, {"clause": "1", "article": "66"}]),
+    # ... or the article the lead-in named; the clause named again as the place of an
+    # insertion is cited once within one instruction, again after a ";"
+    ("điều, khoản 5", [{"article": "53"}, {"clause": "5", "article": "53"}]),
+    ("khoản 6 vào sau khoản 5 Điều 53", [{"clause": "6", "article": "53"}]),
+    ("điều, khoản 1", [{"article": "32"}, {"clause": "1", "article": "32"}]),
+    ("khoản 1a vào sau khoản 1", [{"clause": "1a", "article": "32"}, {"clause": "1", "article": "32"}]),
+])
+def test_article_titles_and_insertion_places(span, expected):
+    [doc] = parse_text_doc(TITLES)
+    by_text = {r.text: [t.units() for t in r.targets] for r in find_references(doc)}
+    assert by_text[span] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a Cyrillic "а" printed for the point letter a
+    ("trừ hành vi tại điểm \u0430, điểm c khoản 2 Điều 9", [(None, "9", "2", "a"), (None, "9", "2", "c")]),
+    ("theo \u0110i\u1ec1u 5 Lu\u1eadt Nh\u0430 \u1edf", [("Luật Nha ở", "5", None, None)]),
+    # "Thông báo" is a document type: the units before it are its units
+    ("Mục 1.2 khoản 1 Phần II Thông báo số 105-TB/VPTW ngày 24/6/2026", [("105-TB/VPTW", None, "1", None)]),
+    ("đã thông báo cho các cơ quan", []),
+    # a short name defined in brackets after a numbered law is that law where it is defined
+    ("quy định tại Luật Thử nghiệm số 27/2023/QH15 (sau đây gọi là Luật Thử nghiệm) về",
+     [("27/2023/QH15", None, None, None), ("27/2023/QH15", None, None, None)]),
+    ("theo Luật Mẫu số 41/2024/QH15 (sau đây gọi chung là Luật MT) và khoản 2 Điều 3 Luật MT",
+     [("41/2024/QH15", None, None, None), ("41/2024/QH15", None, None, None), ("Luật MT", "3", "2", None)]),
+])
+def test_look_alike_letters_notices_and_short_names(text, expected):
+    assert _units(text) == expected

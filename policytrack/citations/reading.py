@@ -164,7 +164,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         source = subject.source
     else:
         source = subject
-    text = source.normalized
+    text = _fold_lookalikes(source.normalized)
     lo, hi = 0, len(text)
     if document is not None:
         lo, hi = _normalised_span(source, document.start, document.end)
@@ -174,6 +174,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     context = _Context(document, _quotes(document)) if document is not None else None
     locate = context.locate if context is not None else None
     refs: list[Reference] = []
+    titled: list[Target] = []  # targets standing for "tên điều" (an article's title)
     docs: list = []  # the document each reference names, for the context
     last_doc, last_doc_end = None, lo  # the last document cited alone, and its end
     pos = lo
@@ -214,11 +215,19 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
             for t in targets:
                 unique.setdefault(tuple(sorted(t.units().items())), t)
             targets = list(unique.values())
+            title = _ARTICLE_TITLE.search(text, max(lo, m.start() - 20), m.start())
         elif doc is None:
             continue
         else:
             targets = [Target(document=None if doc.kind == "this" else doc)]
+            title = None
         start, stop = source.to_original(m.start()), source.to_original(end)
+        if title is not None:
+            # "sửa đổi tên điều và khoản 1 Điều 66": the article's title is cited as the article
+            article = next((t.article for t in targets if t.article), None)
+            targets.insert(0, Target(document=shared, article=article))
+            titled.append(targets[0])
+            start = source.to_original(title.start(1))
         if own_number and start < own_number[1] and stop > own_number[0]:
             continue  # the document's own "Số: …" line is not a citation
         ref = Reference(start, stop, source.text[start:stop], targets, _relation(text, m.start(), vocab, relation_re))
@@ -237,10 +246,75 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
                     inner.document_id, inner.provision_id = document.id, ref.provision_id
                 refs.append(inner)
                 docs.append(inner_doc)
+    _read_aliases(refs, docs, source)
     if context is not None:
         for i, ref in enumerate(refs):
             context.apply(ref, _share_article(source.text, refs, docs, i))
+    for ref in refs:
+        # "tên điều, khoản 1" under a lead-in naming the article: the title is that article's;
+        # a title whose article was never named is no target
+        for t in ref.targets:
+            if t.article is None and any(t is x for x in titled):
+                other = next((x for x in ref.targets if x.article), None)
+                if other is not None:
+                    t.article, t.document, t.relative = other.article, other.document, other.relative
+        ref.targets = [t for t in ref.targets if t.article or not any(t is x for x in titled)]
+    _cite_once(source.text, refs)
     return refs
+
+
+#: "Luật Nhà ở số 27/2023/QH15 (sau đây gọi là Luật Nhà ở)": a short name being defined.
+_ALIAS = re.compile(r"[ \t]*\([ \t]*(?:sau đây|dưới đây)[ \t]+(?:gọi|viết)(?:[ \t]+(?:tắt|chung))?[ \t]+là[ \t]*")
+
+
+def _read_aliases(refs: list[Reference], docs: list, source: Source) -> None:
+    """A short name defined for a numbered document ("… số 27/2023/QH15 (sau đây gọi là Luật
+    Nhà ở)") is, where it is defined, that document again: its targets (and ``docs``, which
+    the context reads) get the defined document. Later uses of the short name keep the
+    name as written."""
+    for i in range(1, len(refs)):
+        doc, defined = docs[i], docs[i - 1]
+        if doc is None or doc.kind != "name" or doc.number or defined is None or not defined.number:
+            continue
+        if not _ALIAS.fullmatch(source.text, refs[i - 1].end, refs[i].start):
+            continue
+        alias = DocRef(**{**defined.__dict__, "text": doc.text})
+        docs[i] = alias
+        for t in refs[i].targets:
+            if t.document is doc:
+                t.document = alias
+
+
+def _target_key(t: Target) -> tuple:
+    return (t.document.label if t.document else None, tuple(sorted(t.units().items())))
+
+
+def _cite_once(text: str, refs: list[Reference]) -> None:
+    """``Sửa đổi khoản 5 và bổ sung khoản 6 vào sau khoản 5 Điều 53``: within one amending
+    instruction the unit named again (the place of an insertion) is cited once (after a
+    ";" a new instruction begins, which cites it again)."""
+    for ref, nxt in zip(refs, refs[1:]):
+        if ";" in text[ref.end:nxt.start] or not _NEXT_INSTRUCTION.fullmatch(text, ref.end, nxt.start):
+            continue
+        before = {_target_key(t) for t in ref.targets}
+        kept = [t for t in nxt.targets if _target_key(t) not in before]
+        if kept:
+            nxt.targets = kept
+
+
+#: "tên điều, khoản 5 …", "tên điều và khoản 1 Điều 66": the title of the article named next.
+_ARTICLE_TITLE = re.compile(r"(?<![^\W\d_])[Tt]ên[ \t]+(điều)(?:[ \t]*,[ \t]*|[ \t]+và[ \t]+)\Z")
+
+
+#: Cyrillic letters printed for the Latin ones they look like ("điểm а" with a Cyrillic а).
+_LOOKALIKES = str.maketrans("аеорсхуіАВЕКМНОРСТХ", "aeopcxyiABEKMHOPCTX")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def _fold_lookalikes(text: str) -> str:
+    """The text with Cyrillic look-alike letters read as the Latin ones (one character for
+    one, so offsets are unchanged); the text itself when it has none."""
+    return text.translate(_LOOKALIKES) if _CYRILLIC.search(text) else text
 
 
 _LIST_SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+và[ \t]+")
@@ -384,6 +458,11 @@ class _Context:
         # body, not provisions: they never open an amended-document scope.
         notes = footnotes_start(self.text, document.start, document.end)
         self.footnotes_at = document.end if notes is None else notes
+        # Some print each footnote twice: inline in the body ("1.[ Khoản này được sửa đổi …]")
+        # and again, unnumbered, as a list after the body; that list is the notes.
+        self.echoes = _echoed_notes(self.text, document.start, document.end)
+        if self.echoes:
+            self.footnotes_at = min(self.footnotes_at, min(self.echoes))
         # Some print a footnote inline, in the body: "19[[2] Khoản này được bổ sung …][2]. …".
         self.inline_notes = [m.span() for m in _INLINE_NOTE.finditer(self.text, document.start, document.end)]
 
@@ -542,6 +621,7 @@ class _Context:
         article = (_last_number(_QUOTED_ARTICLE, inside) or (lead.article if lead else None)
                    or self._lead_article(here))
         clause = _last_number(_QUOTED_CLAUSE, inside) or (lead.clause if lead else None)
+        point = _last_number(_QUOTED_POINT, inside) or (lead.point if lead else None)
         section = _last_number(_QUOTED_SECTION, inside)
         for t in ref.targets:
             if t.document is not None and t.document.kind != "this":
@@ -553,6 +633,10 @@ class _Context:
                 t.article, t.relative = article, True
             if t.clause == "này" and clause:
                 t.clause, t.relative = clause, True
+            if t.point == "này" and point:
+                t.point, t.relative = point, True
+            if t.clause is None and t.point and t.article is None and clause:
+                t.clause, t.relative = clause, True  # "điểm a" in a quoted clause: that clause's
             if t.article is None and (t.clause or t.point) and article:
                 t.article, t.relative = article, True
 
@@ -560,8 +644,11 @@ class _Context:
         """``[12] Khoản này được sửa đổi …``: the opener is the unit marked ``[12]``."""
         line_start = self.text.rfind("\n", 0, ref.start) + 1
         m = _FOOTNOTE_LINE.match(self.text, line_start)
+        number = None
         if m is not None:
             number, opener_at = m.group(1), m.end()
+        elif line_start in self.echoes:
+            opener_at = line_start
         elif line_start >= self.footnotes_at:
             # a footnote's second line ("… lần thứ hai …") belongs to the footnote above it
             above = [f for f in _FOOTNOTE_START.finditer(self.text, self.footnotes_at, line_start)]
@@ -572,7 +659,7 @@ class _Context:
             return False
         if not _OPENER_PREFIX.fullmatch(self.text, opener_at, ref.start):
             return False
-        anchor = self._mark_position(number)
+        anchor = self._mark_position(number) if number is not None else self.echoes[line_start]
         if anchor is None:
             return False
         holder = self.document[self.locate(anchor)]
@@ -595,10 +682,13 @@ class _Context:
 
 def _fill(t: Target, enclosing, marked: bool = False) -> None:
     """Give ``t`` the numbers of its ``này`` units and left-out larger units."""
-    for kind, below in (("annex", None), ("point", None), ("clause", "point"), ("article", "clause")):
+    for kind, below in (("part", None), ("chapter", None), ("section", None), ("annex", None), ("point", None),
+                        ("clause", "point"), ("article", "clause")):
         value = getattr(t, kind)
         needed = value == "này" or (value is None and below is not None and getattr(t, below) is not None
                                     and _larger_units_absent(t, kind))
+        # "Mục này": a section's number means something only with its chapter's
+        needed = needed or (kind == "chapter" and value is None and t.section == "này")
         if not needed:
             continue
         holder = enclosing(kind)
@@ -610,9 +700,37 @@ def _fill(t: Target, enclosing, marked: bool = False) -> None:
 _FOOTNOTE_LINE = re.compile(r"[ \t]*\[(\d{1,4})\][ \t]*")
 _FOOTNOTE_START = re.compile(r"(?:^|(?<=\n))[ \t]*\[(\d{1,4})\]")
 #: What may stand between a footnote's number and its opener: "[21] Tên Điều này …".
-_OPENER_PREFIX = re.compile(r"(?:Tên|Tiêu đề)?[ \t]*")
+_OPENER_PREFIX = re.compile(r"[ \t]*(?:Tên|Tiêu đề)?[ \t]*")
 _FOOTNOTE_MARK = re.compile(r"\[(\d{1,4})\]")
 _INLINE_NOTE = re.compile(r"\[\[(\d{1,4})\][^\n]*?\]\[\1\]")
+
+
+#: A footnote printed inline in brackets, from its first word to the end of its first line.
+_BRACKET_NOTE = re.compile(r"\[[ \t]+([^\[\]\n]{12,})")
+
+
+def _echoed_notes(text: str, lo: int, hi: int) -> dict[int, int]:
+    """Footnotes printed twice: inline in the body (``Điều 6. …[ Điều này được sửa đổi …]``)
+    and again, without numbers, on lines after the body. Returns, for each such later line
+    (its start), the position of its inline copy: the k-th line with a given wording echoes
+    the k-th inline note with that wording."""
+    inline: dict[str, list[int]] = {}
+    last = -1
+    for m in _BRACKET_NOTE.finditer(text, lo, hi):
+        inline.setdefault(" ".join(m.group(1).split()), []).append(m.start())
+        last = m.start()
+    if not inline:
+        return {}
+    echoes: dict[int, int] = {}
+    line_start = text.find("\n", last, hi) + 1
+    while 0 < line_start < hi:
+        line_end = text.find("\n", line_start, hi)
+        line_end = hi if line_end < 0 else line_end
+        waiting = inline.get(" ".join(text[line_start:line_end].split()))
+        if waiting:
+            echoes[line_start] = waiting.pop(0)
+        line_start = line_end + 1
+    return echoes
 
 
 def _larger_units_absent(t: Target, kind: str) -> bool:
@@ -627,7 +745,8 @@ def _larger_units_absent(t: Target, kind: str) -> bool:
 _ABOVE = re.compile(r"[ \t]*,?[ \t]*(?:nêu|nói|quy định)?[ \t]*(?:trên đây|ở trên|tại trên|nêu trên|trên)(?!\w)")
 _QUOTED_ARTICLE = re.compile(rf"(?:^|\n)[\"“ \t]*{units.alternation(units.UNITS['article'].heading)}[ \t]+(\d+[a-zđ]?)\b")
 _QUOTED_SECTION = re.compile(rf"(?:^|\n)[\"“ \t]*{units.alternation(units.UNITS['section'].heading)}[ \t]+(\d+|[IVX]+)\b")
-_QUOTED_CLAUSE = re.compile(r"(?:^|\n)[\"“ \t]*(\d{1,3})[.)][ \t]")
+_QUOTED_CLAUSE = re.compile(r"(?:^|\n)[\"“ \t]*(\d{1,3}[a-zđ]?)[.)][ \t]")
+_QUOTED_POINT = re.compile(rf"(?:^|\n)[\"“ \t]*({units.letter_class()})\)[ \t]")
 
 
 def _last_number(pattern: re.Pattern, text: str) -> str | None:
