@@ -100,6 +100,8 @@ RULE_CASES = [
     # irrigation as one item of a list of every sector, the head noun repeated
     ("Tài sản gồm hạ tầng giao thông, hạ tầng thủy lợi, hạ tầng đô thị.", set(), {"water_resources"}),
     ("Nhà nước đầu tư hạ tầng thủy lợi cho vùng khô hạn.", {"water_resources"}, set()),
+    # wetland is a land category, not a flood
+    ("Bảo tồn đất ngập nước ven biển.", set(), {"water_resources.harmful_effects"}),
 ]
 
 
@@ -125,6 +127,12 @@ CUE_CASES = [
     # a prohibited act on discharge is an offence
     ("Điều 11. Các hành vi bị nghiêm cấm\n1. Xả nước thải chưa xử lý ra sông.\n", "d11.k1",
      {"discharge_control.inspection_sanctions"}, set()),
+    # a tax rate on water is a charge on water; a flooded road is harm from water, its flow
+    # speed no rule on flows
+    ("Điều 13. Thuế suất\n1. Mức thuế suất 5% áp dụng đối với nước sạch phục vụ sinh hoạt.\n", "d13.k1",
+     {"water_resources", "water_resources.pricing_fees"}, set()),
+    ("Điều 14. Bảo trì đường\n1. Cảnh báo đoạn đường bị ngập nước sâu, lưu tốc dòng chảy mạnh.\n", "d14.k1",
+     {"water_resources.harmful_effects"}, {"water_resources.reservoirs_flows"}),
     # sharing out money or emission quotas is not sharing out water
     ("Điều 12. Phòng, chống lũ lụt\n1. Phân bổ ngân sách và phân bổ hạn ngạch phát thải cho các tỉnh.\n", "d12.k1",
      {"water_resources"}, {"water_resources.allocation"}),
