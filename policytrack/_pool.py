@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-__all__ = ["PARALLEL_MIN", "PROGRESS_MIN", "Progress", "run", "workers_default"]
+__all__ = ["PARALLEL_MIN", "PROGRESS_MIN", "Pairs", "Progress", "run", "workers_default"]
 
 #: Fewer items than this run in this process (a pool costs more than it saves).
 PARALLEL_MIN = 4
@@ -63,6 +63,24 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+class Pairs(Sequence):
+    """``(values[i], keys[i])`` for each ``i`` of ``indices``, made when asked for: the items
+    a stage hands ``run``, so that forked workers read each value (a stored document of a
+    lazy corpus) themselves and the parent never holds them all."""
+
+    def __init__(self, values: Sequence, indices: Sequence[int], keys: Sequence[str]):
+        self.values, self.indices, self.keys = values, indices, keys
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        i = self.indices[j]
+        return self.values[i], self.keys[i]
 
 
 def _shared_task(index: int) -> Any:

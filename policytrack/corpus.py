@@ -24,18 +24,22 @@ import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Iterator
 
 from . import _pool, frames
 from .cache import Cache, default_dir
 from .ids import number_key
-from .model import Document, PolicytrackError, Provision
+from .model import Document, DocumentMeta, PolicytrackError, Provision
 from .parse import parse
 from .read import SUPPORTED_EXTENSIONS
 from .sources import FILE_NAME, SourceRegister
 from .text import match_key
 
-__all__ = ["Corpus", "FolderContents", "FolderStream", "LoadError", "corpus_files", "scan_folder"]
+__all__ = ["Corpus", "DocumentHead", "FolderContents", "FolderStream", "LoadError", "StoredDocuments", "corpus_files",
+           "scan_folder"]
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +222,12 @@ def _parse_and_store(item: tuple[str, str], sources: SourceRegister, cache: Cach
     return result
 
 
+def _parse_store_heads(item: tuple[str, str], sources: SourceRegister, cache: Cache):
+    """Worker (``lazy=True``): ``_parse_and_store``, sending back only the documents' heads."""
+    path, docs, reason = _parse_and_store(item, sources, cache)
+    return path, None if docs is None else [DocumentHead.of(d, item[1], i) for i, d in enumerate(docs)], reason
+
+
 def _parse_file(path: str, sources: SourceRegister) -> tuple[str, list[Document] | None, str | None]:
     """Worker: parse one file; an error comes back as a reason, never as an exception."""
     try:
@@ -226,6 +236,81 @@ def _parse_file(path: str, sources: SourceRegister) -> tuple[str, list[Document]
         return path, None, getattr(exc, "reason", str(exc))
     except Exception as exc:  # a parser bug must not take the corpus down; it is reported
         return path, None, f"unexpected {type(exc).__name__}: {exc}"
+
+
+def document_digest(doc_id: str, text_digest: str, start: int, end: int, notes: str) -> str:
+    """What a per-document stage is keyed on (``Corpus.document_digests``): the document's
+    id, the digest of its text, its offsets in its file and its file's notes (``repr``)."""
+    return hashlib.sha256(f"{doc_id}\0{text_digest}\0{start}\0{end}\0{notes}".encode()).hexdigest()
+
+
+def _text_digest(doc: Document) -> str:
+    return hashlib.sha1(doc.text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentHead:
+    """What a corpus that leaves its documents on disk (``Corpus.load(lazy=True)``) keeps of
+    each: enough to find it by id, number or title, and to key what is computed from it."""
+
+    id: str
+    meta: DocumentMeta
+    path: str
+    entry: str  #: the cache entry (``"docs"``) holding the documents of its file
+    index: int  #: its place among them
+    size: int  #: bytes of its text, UTF-8
+    text_digest: str
+    start: int
+    end: int
+    notes: str  #: ``repr`` of its file's notes
+
+    @classmethod
+    def of(cls, doc: Document, entry: str, index: int) -> DocumentHead:
+        text = doc.text
+        return cls(doc.id, doc.meta, doc.source.path, entry, index, len(text.encode("utf-8")),
+                   hashlib.sha1(text.encode()).hexdigest(), doc.start, doc.end, repr(doc.source.notes))
+
+    @property
+    def digest(self) -> str:
+        return document_digest(self.id, self.text_digest, self.start, self.end, self.notes)
+
+
+class StoredDocuments(Sequence):
+    """The documents of a corpus loaded with ``lazy=True``: a sequence that reads each
+    document back from the cache when asked for, keeping the last ``keep`` files' documents
+    in memory, so that going through all of them holds only a few at a time. A document
+    read twice may be two objects (compare ids, not identity)."""
+
+    def __init__(self, heads: list[DocumentHead], cache: Cache, keep: int = 8):
+        self.heads, self.cache, self.keep = heads, cache, keep
+        self._files: OrderedDict[str, list[Document]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        head = self.heads[i]
+        doc = self._file(head)[head.index]
+        doc.source.path = head.path
+        if doc.id != head.id:  # a second document with one id, renamed when the corpus was loaded
+            _rename(doc, head.id)
+        return doc
+
+    def _file(self, head: DocumentHead) -> list[Document]:
+        docs = self._files.get(head.entry)
+        if docs is not None:
+            self._files.move_to_end(head.entry)
+            return docs
+        docs = self.cache.get("docs", head.entry)
+        if docs is None:
+            raise PolicytrackError(f"{head.path}: its documents are no longer in the cache "
+                                   f"({self.cache.folder}); load the folder again")
+        self._files[head.entry] = docs
+        while len(self._files) > self.keep:
+            self._files.popitem(last=False)
+        return docs
 
 
 class Corpus:
@@ -252,17 +337,22 @@ class Corpus:
         self.errors = list(errors)
         self.skipped = list(skipped)
         self.cache_hits = 0
-        self.docs: list[Document] = []
-        used: set[str] = set()
-        renamed: dict[str, int] = {}  # id -> the last ~N given, so that N copies cost N steps
-        for doc in documents:
-            if doc.id in used:
-                new_id = _unique(doc.id, used, renamed)
-                log.warning("%s: document id %s already used; renamed %s", doc.source.path, doc.id, new_id)
-                _rename(doc, new_id)
-            used.add(doc.id)
-            self.docs.append(doc)
-        self._by_id = {d.id: d for d in self.docs}
+        self.docs: Sequence[Document]
+        if isinstance(documents, StoredDocuments):  # ids made unique when the heads were made
+            self.docs, self._heads = documents, documents.heads
+        else:
+            self.docs = []
+            used: set[str] = set()
+            renamed: dict[str, int] = {}  # id -> the last ~N given, so that N copies cost N steps
+            for doc in documents:
+                if doc.id in used:
+                    new_id = _unique(doc.id, used, renamed)
+                    log.warning("%s: document id %s already used; renamed %s", doc.source.path, doc.id, new_id)
+                    _rename(doc, new_id)
+                used.add(doc.id)
+                self.docs.append(doc)
+            self._heads = self.docs
+        self._by_id = {d.id: i for i, d in enumerate(self._heads)}
         self._by_number: dict[str, Document] | None = None
         self._by_title: dict[str, list[Document]] | None = None
         self._drafts: dict[str | None, list[Document]] | None = None
@@ -275,17 +365,21 @@ class Corpus:
     @classmethod
     def load(cls, folder: str | os.PathLike, *, cache_dir: str | os.PathLike | None | bool = None,
              workers: int | None = None, progress: bool | None = None,
-             sources: str | os.PathLike | SourceRegister | None = None) -> Corpus:
+             sources: str | os.PathLike | SourceRegister | None = None, lazy: bool = False) -> Corpus:
         """Every supported file under ``folder`` (recursively), parsed.
 
         ``cache_dir``: ``None`` for the default (``policytrack.cache.default_dir``), ``False``
         to disable. ``workers``: default all cores. ``progress``: ``None`` shows a bar when
         more than 20 files are to be parsed (works in notebooks). ``sources``: the register
         of reference documents (a path or a ``SourceRegister``; default the folder's
-        ``sources.csv``, else none).
+        ``sources.csv``, else none). ``lazy``: keep only each document's head in memory and
+        read the document back from the cache when asked for (``StoredDocuments``), for a
+        corpus too large to hold; every table and view gives the same rows.
         """
         loader = _FolderLoader.of(folder, cache_dir, workers, sources)
-        docs = loader.run(progress)
+        if lazy and not loader.cache:
+            raise PolicytrackError("lazy=True reads the documents back from the cache: give a cache_dir, not False")
+        docs = StoredDocuments(loader.heads(progress), loader.cache) if lazy else loader.run(progress)
         corpus = cls(docs, loader.sources, cache=loader.cache, folder=loader.folder, files=loader.files,
                      errors=loader.errors, skipped=loader.skipped)
         corpus.cache_hits = loader.cache_hits
@@ -316,7 +410,27 @@ class Corpus:
         return iter(self.docs)
 
     def __getitem__(self, doc_id: str) -> Document:
-        return self._by_id[doc_id]
+        return self.docs[self._by_id[doc_id]]
+
+    @property
+    def lazy(self) -> bool:
+        """Whether the documents stay on disk until asked for (``load(lazy=True)``)."""
+        return isinstance(self.docs, StoredDocuments)
+
+    def sizes(self) -> list[int]:
+        """Bytes of each document's text (UTF-8), in corpus order."""
+        if self.lazy:
+            return [h.size for h in self._heads]
+        return [len(d.text.encode("utf-8")) for d in self.docs]
+
+    def paths(self) -> list[str]:
+        """The file of each document, in corpus order."""
+        return [h.path for h in self._heads] if self.lazy else [d.source.path for d in self.docs]
+
+    def heads(self) -> Sequence:
+        """What the corpus holds of each document without reading it: the documents
+        themselves, or their ``DocumentHead`` for a lazy corpus (``id``, ``meta``)."""
+        return self._heads
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._by_id
@@ -329,13 +443,14 @@ class Corpus:
         """The first document (in corpus order) whose id or printed number is ``number`` in
         any spelling (``08/2022/ND-CP`` finds ``08/2022/NĐ-CP`` and its drafts' base id)."""
         if self._by_number is None:
-            index: dict[str, Document] = {}
-            for doc in self.docs:
+            index: dict[str, int] = {}
+            for i, doc in enumerate(self._heads):
                 for n in (doc.id, doc.id.split("@")[0], doc.meta.number):
                     if n:
-                        index.setdefault(number_key(n), doc)
+                        index.setdefault(number_key(n), i)
             self._by_number = index
-        return self._by_number.get(number_key(number))
+        found = self._by_number.get(number_key(number))
+        return self.docs[found] if found is not None else None
 
     def by_title(self, doc_type: str | None, name: str | None) -> Document | None:
         """The one enacted document (not a draft) whose type and title are ``doc_type
@@ -344,26 +459,26 @@ class Corpus:
         if not name:
             return None
         if self._by_title is None:
-            index: dict[str, list[Document]] = {}
-            for doc in self.docs:
+            index: dict[str, list[int]] = {}
+            for i, doc in enumerate(self._heads):
                 if doc.meta.is_draft or not doc.meta.title:
                     continue
                 title = " ".join(match_key(doc.meta.title).split())
                 for key in {title, " ".join(match_key(f"{doc.meta.doc_type or ''} {doc.meta.title}").split())}:
-                    index.setdefault(key, []).append(doc)
+                    index.setdefault(key, []).append(i)
             self._by_title = index
         hits = self._by_title.get(" ".join(match_key(f"{doc_type or ''} {name}").split()), [])
-        return hits[0] if len(hits) == 1 else None
+        return self.docs[hits[0]] if len(hits) == 1 else None
 
     def drafts(self, draft_number: str | None) -> list[Document]:
         """The drafts numbered ``draft_number`` (``Dự thảo 2``)."""
         if self._drafts is None:
-            index: dict[str | None, list[Document]] = {}
-            for d in self.docs:
+            index: dict[str | None, list[int]] = {}
+            for i, d in enumerate(self._heads):
                 if d.meta.is_draft:
-                    index.setdefault(d.meta.draft_number, []).append(d)
+                    index.setdefault(d.meta.draft_number, []).append(i)
             self._drafts = index
-        return list(self._drafts.get(draft_number, []))
+        return [self.docs[i] for i in self._drafts.get(draft_number, [])]
 
     def derived(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any]) -> Any:
         """A value computed from this corpus, built once: kept in memory for this object and
@@ -409,7 +524,8 @@ class Corpus:
 
     def _text_digests(self) -> list[str]:
         if self._texts is None:
-            self._texts = [hashlib.sha1(d.text.encode()).hexdigest() for d in self.docs]
+            self._texts = ([h.text_digest for h in self._heads] if self.lazy
+                           else [_text_digest(d) for d in self.docs])
         return self._texts
 
     def content_digest(self) -> str:
@@ -417,7 +533,7 @@ class Corpus:
         computed once: a corpus's documents are not changed after it is built."""
         if self._content_digest is None:
             self._content_digest = hashlib.sha256("\0".join(sorted(
-                f"{d.id}:{h}" for d, h in zip(self.docs, self._text_digests()))).encode()).hexdigest()
+                f"{d.id}:{h}" for d, h in zip(self._heads, self._text_digests()))).encode()).hexdigest()
         return self._content_digest
 
     def document_digests(self) -> list[str]:
@@ -425,9 +541,9 @@ class Corpus:
         it: its id, text, offsets in its file and the file's notes. Per-document cache
         entries (``references``) are keyed on it, so a changed file invalidates only its own."""
         if self._doc_digests is None:
-            self._doc_digests = [
-                hashlib.sha256(f"{d.id}\0{h}\0{d.start}\0{d.end}\0{d.source.notes!r}".encode()).hexdigest()
-                for d, h in zip(self.docs, self._text_digests())]
+            self._doc_digests = ([h.digest for h in self._heads] if self.lazy else [
+                document_digest(d.id, h, d.start, d.end, repr(d.source.notes))
+                for d, h in zip(self.docs, self._text_digests())])
         return list(self._doc_digests)
 
     # --- tables ----------------------------------------------------------------------------
@@ -455,8 +571,9 @@ class Corpus:
             missing = [i for i, t in enumerate(tables) if t is None]
             if missing:
                 work = partial(_provisions_and_store, cache=self.cache)
-                sizes = [len(self.docs[i].text.encode("utf-8")) for i in missing]
-                found = _pool.run(work, [(self.docs[i], keys[i]) for i in missing], workers=workers,
+                every = self.sizes()
+                sizes = [every[i] for i in missing]
+                found = _pool.run(work, _pool.Pairs(self.docs, missing, keys), workers=workers,
                                   progress=progress, desc="provisions", sizes=sizes)
                 for i, table in zip(missing, found):
                     tables[i] = table
@@ -557,9 +674,9 @@ class Corpus:
         from .vocab import digest
 
         taxonomy = digest(TAXONOMY_PATH)[:12]  # what Taxonomy.digest is, without parsing the file
-        keys = combine.document_keys(self.docs, self.cache, taxonomy, self.document_digests())
+        keys = combine.document_keys(self._heads, self.cache, taxonomy, self.document_digests())
         return self.derived_table("tags-table", [combine.TAG_TABLE_VERSION, taxonomy, *keys], lambda: combine.tag_table(
-            self.docs, cache=self.cache, workers=workers, progress=progress, keys=keys))
+            self.docs, cache=self.cache, workers=workers, progress=progress, keys=keys, sizes=self.sizes()))
 
 
 class _FolderLoader:
@@ -682,7 +799,42 @@ class _FolderLoader:
             results[path_str] = docs
         return [doc for path in self.files for doc in results.get(str(path), [])]
 
-    def _parse_all(self, todo: list[tuple[Path, str]], progress: bool | None):
+    def heads(self, progress: bool | None) -> list[DocumentHead]:
+        """``run`` for a lazy corpus: every file's documents in the cache (parsed where
+        missing, on all cores), only their heads kept, ids made unique as ``Corpus`` does."""
+        index = self.cache.read_json("index.json") or {}
+        fresh: dict = {}
+        found: dict[str, list[DocumentHead]] = {}
+        todo: list[tuple[Path, str]] = []
+        for path in self.files:
+            looked = self._lookup(path, index, fresh)
+            if looked is None:
+                continue
+            digest, cached = looked
+            if cached is None:
+                todo.append((path, digest))
+            else:
+                found[str(path)] = [DocumentHead.of(d, digest, i) for i, d in enumerate(cached)]
+        if fresh != index:
+            self.cache.write_json("index.json", fresh)
+        for path_str, heads, reason in self._parse_all(todo, progress, _parse_store_heads):
+            if reason is not None:
+                self.error(Path(path_str), reason)
+            else:
+                found[path_str] = heads
+        out: list[DocumentHead] = []
+        used: set[str] = set()
+        renamed: dict[str, int] = {}
+        for head in (h for path in self.files for h in found.get(str(path), [])):
+            if head.id in used:
+                new_id = _unique(head.id, used, renamed)
+                log.warning("%s: document id %s already used; renamed %s", head.path, head.id, new_id)
+                head = replace(head, id=new_id)
+            used.add(head.id)
+            out.append(head)
+        return out
+
+    def _parse_all(self, todo: list[tuple[Path, str]], progress: bool | None, worker=None):
         """Parse the files (on all cores, ``_pool``); each worker stores its file's entry
         in the cache itself, so that the writes (each flushed to disk) run in parallel too."""
         sizes = []
@@ -693,7 +845,7 @@ class _FolderLoader:
                 sizes.append(0)
         if len(todo) >= _pool.PARALLEL_MIN and self.workers > 1:
             warm_text_tables()
-        work = partial(_parse_and_store, sources=self.sources, cache=self.cache)
+        work = partial(worker or _parse_and_store, sources=self.sources, cache=self.cache)
         yield from _pool.run(work, [(str(p), d) for p, d in todo], workers=self.workers, progress=progress,
                              desc="parsing", sizes=sizes)
 

@@ -138,16 +138,15 @@ class LinkIndex:
 
         from . import _pool
 
-        docs = list(corpus)
         cache = corpus.cache
         keys = [cache.key("doc-link-terms", INDEX_FORMAT, d) for d in corpus.document_digests()]
         tables: list = [cache.get_table("doc-link-terms", key, TERM_COLUMNS) for key in keys]
         missing = [i for i, t in enumerate(tables) if t is None]
         if missing:
             work = partial(_terms_and_store, cache=cache)
-            sizes = [len(docs[i].text.encode("utf-8")) for i in missing]
-            found = _pool.run(work, [(docs[i], keys[i]) for i in missing], workers=workers,
-                              progress=progress, desc="link index", sizes=sizes)
+            every = corpus.sizes()
+            found = _pool.run(work, _pool.Pairs(corpus.docs, missing, keys), workers=workers,
+                              progress=progress, desc="link index", sizes=[every[i] for i in missing])
             for i, table in zip(missing, found):
                 tables[i] = table
         terms = pa.concat_tables([t.select(TERM_COLUMNS).cast(_term_schema()) for t in tables]) if tables else None

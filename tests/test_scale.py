@@ -91,6 +91,13 @@ def _check_paths(folder: Path, tmp_path: Path, **load) -> None:
     warm = Corpus.load(folder, cache_dir=tmp_path / "cache", workers=2, progress=False, **load)
     assert warm.cache_hits == len(warm.files)
     _same(cold, warm, same_run=True)
+    # a lazy corpus (documents left in the cache) gives every table and view the same rows
+    lazy = Corpus.load(folder, cache_dir=tmp_path / "cache", workers=2, progress=False, lazy=True, **load)
+    assert lazy.lazy and not warm.lazy
+    _same(warm, lazy, same_run=True)
+    assert warm.documents().equals(lazy.documents())
+    fresh = Corpus.load(folder, cache_dir=tmp_path / "lazy-cold", workers=2, progress=False, lazy=True, **load)
+    _same(single, fresh, workers=2)
     # streaming the folder gives the documents the load gives
     streamed = list(Corpus.iter_folder(folder, cache_dir=tmp_path / "cache", window=3, progress=False, **load))
     assert [d.id for d in streamed] == [d.id for d in warm]
@@ -202,6 +209,32 @@ def test_streaming_a_folder_parses_a_window_at_a_time_and_renames_as_the_corpus_
     assert [d.id for d in [first, *rest]] == [d.id for d in loaded] and "luat-thu-nghiem-so-1~2" in loaded
     assert Corpus([first, *rest]).provisions().equals(loaded.provisions())
     assert stream.errors == [] and stream.files == loaded.files
+
+
+def test_a_lazy_corpus_holds_a_few_files_and_renames_as_the_corpus_does(tmp_path):
+    from policytrack import PolicytrackError
+    from policytrack.corpus import StoredDocuments
+
+    folder = _law_folder(tmp_path)
+    shutil.copy(folder / "luat-1.txt", folder / "luat-1-ban-sao.txt")  # two files with one id: the later ~2
+    loaded = Corpus.load(folder, cache_dir=False, progress=False)
+    lazy = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False, lazy=True)
+    assert isinstance(lazy.docs, StoredDocuments)
+    lazy.docs.keep = 2  # of the 7 files
+    assert [d.id for d in lazy] == [d.id for d in loaded] and "luat-thu-nghiem-so-1~2" in lazy
+    assert len(lazy.docs._files) == 2  # only the last two files' documents stay in memory
+    renamed = lazy["luat-thu-nghiem-so-1~2"]
+    assert renamed.root.id == "luat-thu-nghiem-so-1~2" and renamed.source.path.endswith("luat-1.txt")
+    assert lazy.by_number(loaded.docs[0].meta.number or loaded.docs[0].id).id == loaded.docs[0].id
+    assert lazy.document_digests() == loaded.document_digests()
+    assert lazy.sizes() == loaded.sizes() and lazy.paths() == loaded.paths()
+    with pytest.raises(PolicytrackError, match="cache_dir"):
+        Corpus.load(folder, cache_dir=False, lazy=True)
+    for entry in (tmp_path / "cache").glob("docs-*"):
+        entry.unlink()
+    lazy.docs._files.clear()
+    with pytest.raises(PolicytrackError, match="no longer in the cache"):
+        lazy.docs[0]
 
 
 def test_tag_entries_not_signed_by_the_user_are_misses_and_rebuilt(tmp_path, caplog):

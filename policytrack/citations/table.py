@@ -101,9 +101,15 @@ def with_document(table: pa.Table, doc: Document) -> pa.Table:
     """A document's table with the columns the corpus gives every row: its file and id."""
     import pyarrow as pa
 
+    return _with_ids(table, doc.source.path, doc.id)
+
+
+def _with_ids(table: pa.Table, path: str, doc_id: str) -> pa.Table:
+    import pyarrow as pa
+
     n = table.num_rows
-    table = table.append_column("file", pa.array([doc.source.path] * n, pa.string()))
-    return table.append_column("citing_document", pa.array([doc.id] * n, pa.string()))
+    table = table.append_column("file", pa.array([path] * n, pa.string()))
+    return table.append_column("citing_document", pa.array([doc_id] * n, pa.string()))
 
 
 def resolve_table(table: pa.Table, corpus: Corpus) -> pa.Table:
@@ -163,22 +169,24 @@ def corpus_table(corpus: Corpus, *, workers: int | None = None, progress: bool |
     tables coming from the cache, before the corpus is resolved again."""
     from .. import _pool
 
-    docs = list(corpus)
     digests = corpus.document_digests()
     keys = [corpus.cache.key("doc-references", TABLE_VERSION, digest) for digest in digests]
-    parts = [TABLE_VERSION, corpus.sources.digest] + [f"{k}\0{d.source.path}" for k, d in zip(keys, docs)]
+    paths = corpus.paths()  # a lazy corpus's documents stay on disk: only their heads are read here
+    ids = [h.id for h in corpus.heads()]
+    parts = [TABLE_VERSION, corpus.sources.digest] + [f"{k}\0{path}" for k, path in zip(keys, paths)]
 
     def build() -> pa.Table:
         tables: list = [corpus.cache.get_table("doc-references", key, schema().names) for key in keys]
         missing = [i for i, t in enumerate(tables) if t is None]
         if missing:
-            sizes = [len(docs[i].text.encode("utf-8")) for i in missing]
+            every = corpus.sizes()
             store = partial(_extract_and_store, cache=corpus.cache)
-            found = _pool.run(store, [(docs[i], keys[i]) for i in missing], workers=workers, progress=progress,
-                              desc="references", sizes=sizes)
+            found = _pool.run(store, _pool.Pairs(corpus.docs, missing, keys), workers=workers, progress=progress,
+                              desc="references", sizes=[every[i] for i in missing])
             for i, table in zip(missing, found):
                 tables[i] = table
-        whole = (concat(with_document(t, d) for t, d in zip(tables, docs)) if docs else _empty_with_document())
+        whole = (concat(_with_ids(t, path, doc_id) for t, path, doc_id in zip(tables, paths, ids))
+                 if ids else _empty_with_document())
         return resolve_table(whole, corpus)
 
     return corpus.derived_table("references-table", parts, build)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 from functools import partial
+from collections.abc import Sequence
 from typing import Iterable
 
 from ..cache import Cache
@@ -170,7 +171,7 @@ def document_keys(docs: list[Document], cache: Cache, taxonomy_digest: str | Non
 
 
 def tag_table(docs: Iterable[Document], *, cache: Cache | None = None, workers: int | None = None,
-              progress: bool | None = None, keys: list[str] | None = None):
+              progress: bool | None = None, keys: list[str] | None = None, sizes: list[int] | None = None):
     """The default tagger's rows of ``docs`` as one Arrow table (``tag_schema``), in the
     order of ``tag``. Documents whose table is in ``cache`` are read back as columns; the
     others are tagged on the worker pool, each worker storing its document's table."""
@@ -178,7 +179,7 @@ def tag_table(docs: Iterable[Document], *, cache: Cache | None = None, workers: 
 
     from .. import _pool
 
-    docs = list(docs)
+    docs = docs if isinstance(docs, Sequence) else list(docs)  # a lazy corpus's stay on disk
     cache = cache if cache is not None else Cache(None)
     rules = RuleTagger()
     if cache and keys is None:
@@ -190,9 +191,9 @@ def tag_table(docs: Iterable[Document], *, cache: Cache | None = None, workers: 
         if len(missing) >= _pool.PARALLEL_MIN:  # the Unicode tables of folding, built once before the fork
             rules.find("nước thải")
         work = partial(_tag_and_store, rules=rules, now=_now(), cache=cache)
-        sizes = [len(docs[i].text.encode("utf-8")) for i in missing]
-        found = _pool.run(work, [(docs[i], keys[i] if cache else "") for i in missing], workers=workers,
-                          progress=progress, desc="tags", sizes=sizes)
+        every = sizes if sizes is not None else [len(d.text.encode("utf-8")) for d in docs]
+        found = _pool.run(work, _pool.Pairs(docs, missing, keys if cache else [""] * len(docs)), workers=workers,
+                          progress=progress, desc="tags", sizes=[every[i] for i in missing])
         for i, table in zip(missing, found):
             tables[i] = table
     if not tables:
