@@ -49,7 +49,7 @@ import json, logging, re, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {code!r})
 logging.disable(logging.WARNING)
-stage, folder, cache = {stage!r}, Path({folder!r}), Path({cache!r})
+stage, folder, cache, lazy = {stage!r}, Path({folder!r}), Path({cache!r}), {lazy!r}
 
 def peak_mib(who):
     return resource.getrusage(who).ru_maxrss / 1024
@@ -63,11 +63,11 @@ if stage == "baseline":
 else:
     from policytrack import Corpus
     if stage.startswith("load"):
-        corpus = Corpus.load(folder, cache_dir=cache, progress=False)
+        corpus = Corpus.load(folder, cache_dir=cache, progress=False, lazy=lazy)
         t = time.perf_counter() - t0
         n = len(corpus)
     else:
-        corpus = Corpus.load(folder, cache_dir=cache, progress=False)
+        corpus = Corpus.load(folder, cache_dir=cache, progress=False, lazy=lazy)
         t0 = time.perf_counter()
         if stage.startswith("provisions"):
             n = len(corpus.provisions())
@@ -117,29 +117,55 @@ Peak memory at 500 MB (before): `provisions()` 6.7 GiB, `tags()` 9–10 GiB, `li
 report 16 GiB."""
 
 
-def run_stage(stage: str, code: Path, folder: Path, cache: Path) -> dict:
-    script = CHILD.format(code=str(code), stage=stage, folder=str(folder), cache=str(cache),
+def run_stage(stage: str, code: Path, folder: Path, cache: Path, lazy: bool) -> dict:
+    script = CHILD.format(code=str(code), stage=stage, folder=str(folder), cache=str(cache), lazy=lazy,
                           register=str(ROOT / "recommendations.csv"))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(mb: float, work: Path, code: Path) -> dict:
+#: What each stage starts from: skipped, it leaves the stage nothing to measure.
+NEEDS = {"load-warm": "load-cold", "provisions": "load-cold", "references-cold": "load-cold", "tags-cold": "load-cold",
+         "provisions-warm": "provisions", "references-warm": "references-cold", "graph": "references-cold",
+         "tags-warm": "tags-cold", "link-cold": "tags-cold", "link-warm": "link-cold"}
+
+
+def _extrapolated_gib(stage: str, mb: float, lazy: bool, done: list[dict]) -> float | None:
+    """The stage's peak at ``mb``, extrapolated linearly from the largest smaller run of the
+    same mode (``None`` when there is none)."""
+    smaller = [r for r in done if r.get("lazy") == lazy and r["mb"] < mb and stage in r["stages"]]
+    if not smaller:
+        return None
+    r = max(smaller, key=lambda r: r["mb"])
+    s = r["stages"][stage]
+    return (s["peak_mib"] + s["workers_peak_mib"]) / 1024 * mb / r["mb"]
+
+
+def measure(mb: float, work: Path, code: Path, lazy: bool = False, done: list[dict] = (),
+            max_gib: float = 20.0) -> dict:
     folder = work / f"corpus-{mb:g}"
     files = generate(folder, mb)
     size = sum(p.stat().st_size for p in files) / 1e6
     cache = work / f"cache-{mb:g}"
-    result = {"mb": size, "files": len(files), "stages": {}}
+    result = {"mb": size, "files": len(files), "stages": {}, "lazy": lazy, "skipped": {}}
     for stage, _ in STAGES:
+        expected = _extrapolated_gib(stage, size, lazy, list(done))
+        if NEEDS.get(stage) in result["skipped"]:
+            expected = max(expected or 0.0, result["skipped"][NEEDS[stage]])
+        if expected is not None and (expected > max_gib or NEEDS.get(stage) in result["skipped"]):
+            result["skipped"][stage] = expected
+            print(f"{size:.0f} MB{' lazy' if lazy else ''} {stage}: not run, extrapolated peak {expected:.1f} GiB "
+                  f"> {max_gib:g} GiB", flush=True)
+            continue
         if stage == "references-cold":  # documents warm, no reference entry yet
             for entry in cache.glob("*references*"):
                 entry.unlink()
         if stage == "link-cold":  # tags warm, no link index yet
             for entry in cache.glob("link-index*"):
                 entry.unlink()
-        r = run_stage(stage, code, folder, cache)
+        r = run_stage(stage, code, folder, cache, lazy)
         result["stages"][stage] = r
-        print(f"{size:.0f} MB {stage}: {r['seconds']:.2f} s, {r['rows']} rows, peak {r['peak_mib']:.0f} MiB "
+        print(f"{size:.0f} MB{' lazy' if lazy else ''} {stage}: {r['seconds']:.2f} s, {r['rows']} rows, peak {r['peak_mib']:.0f} MiB "
               f"(workers {r['workers_peak_mib']:.0f} MiB)", flush=True)
     cache_mb = sum(p.stat().st_size for p in cache.iterdir()) / 1e6
     result["cache_mb"] = cache_mb
@@ -149,12 +175,16 @@ def measure(mb: float, work: Path, code: Path) -> dict:
 
 
 def render(results: list[dict], cmd: str, not_run: list[str]) -> str:
-    head = "| stage | " + " | ".join(f"{r['mb']:.0f} MB ({r['files']:,} files)" for r in results) + " |"
+    head = "| stage | " + " | ".join(f"{r['mb']:.0f} MB ({r['files']:,} files){', lazy' if r.get('lazy') else ''}"
+                                     for r in results) + " |"
     sep = "|---|" + "---|" * len(results)
     rows = []
     for stage, label in STAGES:
         cells = []
         for r in results:
+            if stage in r.get("skipped", {}):
+                cells.append(f"not run: peak extrapolated {r['skipped'][stage]:.1f} GiB")
+                continue
             s = r["stages"][stage]
             base = r["stages"]["baseline"]["seconds"]
             ratio = "" if stage == "baseline" else f", {s['seconds'] / base:.0f}× baseline"
@@ -163,16 +193,21 @@ def render(results: list[dict], cmd: str, not_run: list[str]) -> str:
             cells.append(f"{s['seconds']:.1f} s{rate}{ratio}; peak {s['peak_mib'] / 1024:.2f} GiB")
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     growth = ""
-    if len(results) > 1:
-        a, b = results[0], results[-1]
+    b = results[-1]
+    same_mode = [r for r in results if r.get("lazy") == b.get("lazy") and r["mb"] < b["mb"]]
+    if same_mode:
+        a = same_mode[0]
         k = b["mb"] / a["mb"]
         parts = [f"{label.split(' ')[0]} {b['stages'][s]['seconds'] / a['stages'][s]['seconds']:.1f}×"
                  for s, label in STAGES if s in ("load-cold", "references-cold", "references-warm", "graph", "provisions",
-                                                  "tags-cold", "link-cold")]
-        growth = (f"\nFrom {a['mb']:.0f} MB to {b['mb']:.0f} MB ({k:.1f}× the text) the stages grow: "
+                                                  "tags-cold", "link-cold") and s in b["stages"] and s in a["stages"]]
+        growth = "" if not parts else (f"\nFrom {a['mb']:.0f} MB to {b['mb']:.0f} MB ({k:.1f}× the text) the stages grow: "
                   + ", ".join(parts) + " (linear is " + f"{k:.1f}×).\n")
     cache = "; ".join(f"{r['mb']:.0f} MB: {r['cache_mb']:.0f} MB" for r in results)
     missing = f"\nNot run: {', '.join(not_run)}.\n" if not_run else ""
+    lazy_note = ("\nA column marked *lazy* runs every stage on `Corpus.load(folder, lazy=True)`: each document stays "
+                 "in the cache, the corpus holds its head (id, header, digests), and the pool's forked workers read "
+                 "the documents they work on themselves.\n") if any(r.get("lazy") for r in results) else ""
     return f"""{START}
 ## Scale: the whole corpus, stage by stage (issue 16)
 
@@ -190,7 +225,7 @@ cached as Parquet, per document and whole):
 {head}
 {sep}
 {chr(10).join(rows)}
-{growth}
+{growth}{lazy_note}
 Cache on disk: {cache}.
 {missing}
 **Before** (the issue's figures, measured on the same kind of synthetic corpus):
@@ -201,18 +236,24 @@ Cache on disk: {cache}.
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="100,500", help="MB, comma-separated (the issue's: 100,500,3000)")
+    ap.add_argument("--sizes", default="100,500",
+                    help="MB, comma-separated (the issue's: 100,500,3000); a size ending in L runs on a lazy corpus")
+    ap.add_argument("--max-gib", type=float, default=20.0,
+                    help="skip a stage whose peak, extrapolated from the smaller size, would pass this (GiB)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     if not REAL.is_dir():
         sys.exit("bench_scale: ../shared/real-corpus is not present; nothing to measure")
-    sizes = [float(s) for s in args.sizes.split(",")]
+    runs = [(float(s.rstrip("L")), s.endswith("L")) for s in args.sizes.split(",")]
+    sizes = [mb for mb, _ in runs]
     with tempfile.TemporaryDirectory(prefix="pt-scale-") as tmp:
         work = Path(tmp)
         code = work / "code"
         shutil.copytree(ROOT / "policytrack", code / "policytrack", ignore=shutil.ignore_patterns("__pycache__"))
-        results = [measure(mb, work, code) for mb in sizes]
-    cmd = f"python bench/bench_scale.py --sizes {args.sizes} --write"
+        results: list[dict] = []
+        for mb, lazy in runs:
+            results.append(measure(mb, work, code, lazy, results, args.max_gib))
+    cmd = f"python bench/bench_scale.py --sizes {args.sizes} --max-gib {args.max_gib:g} --write"
     not_run = [f"{s} MB" for s in ("100", "500", "3000") if float(s) not in sizes]
     section = render(results, cmd, not_run)
     print(section)
