@@ -112,15 +112,31 @@ def _with_ids(table: pa.Table, path: str, doc_id: str) -> pa.Table:
     return table.append_column("citing_document", pa.array([doc_id] * n, pa.string()))
 
 
+#: Rows resolved at a time: their values are Python objects only while their batch is.
+RESOLVE_BATCH = 65536
+
+
 def resolve_table(table: pa.Table, corpus: Corpus) -> pa.Table:
     """The corpus's table (``with_document`` rows of every document) with each unit
-    resolved: ``document_id``, ``resolved_id``, ``reason`` (see ``resolve.resolve_unit``)."""
+    resolved: ``document_id``, ``resolved_id``, ``reason`` (see ``resolve.resolve_unit``).
+    The rows are read ``RESOLVE_BATCH`` at a time, so that memory holds the columns, not one
+    Python object per value of the whole table."""
     import pyarrow as pa
 
-    col = {n: table.column(n).to_pylist() for n in (
-        "citing_document", "path", "path_reason", "article", "target", "doc_kind", "doc_number",
-        "doc_draft_number", "doc_type", "doc_name", "doc_year", "document")}
-    out = {n: [] for n in _RESOLVED}
+    names = ("citing_document", "path", "path_reason", "article", "target", "doc_kind", "doc_number",
+             "doc_draft_number", "doc_type", "doc_name", "doc_year", "document")
+    out: dict[str, list] = {n: [] for n in _RESOLVED}
+    for batch in table.select(list(names)).to_batches(max_chunksize=RESOLVE_BATCH):
+        resolved = _resolve_batch({n: batch.column(n).to_pylist() for n in names}, corpus)
+        for name, values in zip(_RESOLVED, resolved):
+            out[name].append(pa.array(values, pa.string()))
+    for name in _RESOLVED:
+        table = table.append_column(name, pa.chunked_array(out[name], pa.string()))
+    return table
+
+
+def _resolve_batch(col: dict[str, list], corpus: Corpus) -> tuple[list, list, list]:
+    doc_ids, resolved_ids, reasons = [], [], []
     for i, citing in enumerate(col["citing_document"]):
         if not col["target"][i]:
             doc_id = resolved = reason = None
@@ -130,12 +146,10 @@ def resolve_table(table: pa.Table, corpus: Corpus) -> pa.Table:
                    (kind, col["doc_number"][i], col["doc_draft_number"][i], col["doc_type"][i], col["doc_name"][i],
                     col["doc_year"][i], col["document"][i]))
             doc_id, resolved, reason = resolve_unit(key, col["path"][i], col["path_reason"][i], col["article"][i], corpus)
-        out["document_id"].append(doc_id)
-        out["resolved_id"].append(resolved)
-        out["reason"].append(reason)
-    for name in _RESOLVED:
-        table = table.append_column(name, pa.array(out[name], pa.string()))
-    return table
+        doc_ids.append(doc_id)
+        resolved_ids.append(resolved)
+        reasons.append(reason)
+    return doc_ids, resolved_ids, reasons
 
 
 def frame(table: pa.Table):
