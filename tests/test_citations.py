@@ -649,3 +649,35 @@ def test_article_titles_and_insertion_places(span, expected):
 ])
 def test_look_alike_letters_notices_and_short_names(text, expected):
     assert _units(text) == expected
+
+
+QUOTED_IN_A_LETTER = """BỘ THỬ
+Số: 12/BT-VP
+V/v thử nghiệm
+
+Kính gửi: Các sở.
+
+1. Khoản 2 Điều 9 Nghị quyết số 248/2025/QH15 quy định “Trường hợp khác nhau giữa Nghị quyết này với luật thì áp dụng Nghị quyết này, trừ trường hợp quy định tại khoản 3 Điều này”; đề nghị thực hiện.
+2. Đề nghị thực hiện theo quy định tại khoản 12 Điều 5
+Thông tư số 08/2023/TT-BTH và các văn bản khác.
+"""
+
+
+def test_wording_quoted_after_quy_dinh_speaks_as_the_act_its_lead_in_cites():
+    [doc] = parse_text_doc(QUOTED_IN_A_LETTER)
+    got = {r.text: [(t.document.label if t.document else None, t.units()) for t in r.targets]
+           for r in find_references(doc)}
+    assert got["khoản 3 Điều này"] == [("248/2025/QH15", {"clause": "3", "article": "9"})]
+    assert got["Nghị quyết này"] == [("248/2025/QH15", {})]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a sentence broken between a unit and its numbered document
+    ("được áp dụng theo khoản 12 Điều 5\nThông tư số 08/2023/TT-BTH.", [("08/2023/TT-BTH", "5", "12", None)]),
+    # ... but a heading alone on its line is no citation of the document below it
+    ("Điều 5\nThông tư số 08/2023/TT-BTH quy định", [("08/2023/TT-BTH", None, None, None)]),
+    # and a line ending in punctuation ends the citation
+    ("theo khoản 2 Điều 5;\nThông tư số 08/2023/TT-BTH", [(None, "5", "2", None), ("08/2023/TT-BTH", None, None, None)]),
+])
+def test_a_unit_and_its_document_across_a_line_break(text, expected):
+    assert _units(text) == expected

@@ -168,10 +168,11 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tuple, Vocabulary]:
+def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tuple, Vocabulary, re.Pattern]:
     """The master pattern (a unit chain or a document), the pattern of a document right
     after a chain (``… Điều 3 Nghị định số …``), the trigger pattern of the places a
-    citation can start, and the vocabulary they were built from."""
+    citation can start, the vocabulary they were built from, and the pattern of a numbered
+    document opening the line after a chain."""
     vocab = load_vocabulary(path)
     types = _alternation(vocab.document_types)
     names = _alternation(vocab.law_names, "i")
@@ -200,6 +201,9 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     doc_sep = rf"(?:{_S}*,?{_S}+(?:(?:của{_S}+){{1,2}}|tại{_S}+|thuộc{_S}+|ban hành kèm theo{_S}+)?)"
     master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")
     after_chain = re.compile(rf"{doc_sep}(?P<doc>{document})")
+    # "… tại khoản 12 Điều 5\nThông tư số 08/2023/TT-BGDĐT": a numbered document of a type
+    # opening the next line, the sentence broken between a unit and its document
+    after_break = re.compile(rf"{_S}*\n{_S}*(?=(?:{types}){_S}+(?:số{_S}*)?\d)(?P<doc>{document})")
     # Every match of ``master`` starts at one of these words or at a digit. Scanning for
     # them first and trying ``master`` only there is several times faster than letting
     # ``master.search`` attempt its whole alternation at every position.
@@ -207,7 +211,7 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     # Two scans, merged: Python's ``re`` is fast on a pure literal alternation and on
     # ``\d+`` alone, and slow on both in one pattern.
     trigger = (re.compile(words), re.compile(r"\d+"))
-    return master, after_chain, trigger, vocab
+    return master, after_chain, trigger, vocab, after_break
 
 
 # Tokens start at a word start: the "c" ending "các" or the "o" ending "vào" is no number.

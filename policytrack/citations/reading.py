@@ -168,7 +168,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     lo, hi = 0, len(text)
     if document is not None:
         lo, hi = _normalised_span(source, document.start, document.end)
-    master, after_chain, trigger, vocab = _patterns()
+    master, after_chain, trigger, vocab, after_break = _patterns()
     relation_re = _relation_re()
     own_number = document.meta.spans.get("number") if document is not None else None
     context = _Context(document, _quotes(document)) if document is not None else None
@@ -191,6 +191,8 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         doc_match = m if m.group("doc") else None
         if m.group("chain"):
             tail = after_chain.match(text, end, hi)
+            if tail is None and text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip():
+                tail = after_break.match(text, end, hi)  # in a running sentence, not a heading
             if tail is not None:
                 doc_match, end = tail, tail.end()
         if doc_match is None and m.group("chain") and _is_heading(text, m, hi):
@@ -759,7 +761,7 @@ def _last_number(pattern: re.Pattern, text: str) -> str | None:
 def _quotes(document: Document) -> list[tuple[int, int]]:
     """Quoted wording in the document (original offsets): replacement provisions over
     several lines (see ``parse.quoted_regions``), and a provision quoted on one line after a
-    colon (``… quy định: "1. … Điều này …"``)."""
+    colon or after "quy định" (``… quy định: "1. … Điều này …"``)."""
     from ..parse import quoted_regions
 
     source = document.source
@@ -770,7 +772,8 @@ def _quotes(document: Document) -> list[tuple[int, int]]:
     return sorted((source.to_original(qs), source.to_original(qe)) for qs, qe in spans)
 
 
-_INLINE_QUOTE = re.compile(r'(?:^|:)[ \t]*("[^"\n]{20,}")', re.M)
+#: ``… quy định: "1. …"``, ``Khoản 2 Điều 9 Nghị quyết số … quy định “Trường hợp … Điều này”``
+_INLINE_QUOTE = re.compile(r'(?:^|:|(?<!\w)quy định)[ \t]*("[^"\n]{20,}"|“[^“”\n]{20,}”)', re.M)
 
 
 def _candidates(text: str, lo: int, hi: int, trigger: tuple[re.Pattern, re.Pattern]) -> list[int]:
