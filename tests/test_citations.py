@@ -681,3 +681,18 @@ def test_wording_quoted_after_quy_dinh_speaks_as_the_act_its_lead_in_cites():
 ])
 def test_a_unit_and_its_document_across_a_line_break(text, expected):
     assert _units(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a long name read in full in a list is the same name where it is printed again
+    ("sửa đổi Pháp lệnh Mẫu thử, Pháp lệnh Trình tự, thủ tục xem xét, quyết định áp dụng các biện pháp thử tại "
+     "Tòa án và Pháp lệnh Phí thử. Theo quy định của Pháp lệnh Trình tự, thủ tục xem xét, quyết định áp dụng các "
+     "biện pháp thử tại Tòa án thì",
+     ["Pháp lệnh Mẫu thử", "Pháp lệnh Trình tự, thủ tục xem xét, quyết định áp dụng các biện pháp thử tại Tòa án",
+      "Pháp lệnh Phí thử", "Pháp lệnh Trình tự, thủ tục xem xét, quyết định áp dụng các biện pháp thử tại Tòa án"]),
+    # ... but a name seen for the first time stops where names stop
+    ("theo Pháp lệnh Trình tự, thủ tục xem xét, quyết định áp dụng các biện pháp thử",
+     ["Pháp lệnh Trình tự, thủ tục xem xét, quyết định áp dụng"]),
+])
+def test_a_long_name_read_once_is_read_whole_again(text, expected):
+    assert [t.document.label for r in find_references(text) for t in r.targets] == expected

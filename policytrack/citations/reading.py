@@ -248,6 +248,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
                     inner.document_id, inner.provision_id = document.id, ref.provision_id
                 refs.append(inner)
                 docs.append(inner_doc)
+    _complete_known_names(refs, docs, source)
     _read_aliases(refs, docs, source)
     if context is not None:
         for i, ref in enumerate(refs):
@@ -267,6 +268,26 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
 
 #: "Luật Nhà ở số 27/2023/QH15 (sau đây gọi là Luật Nhà ở)": a short name being defined.
 _ALIAS = re.compile(r"[ \t]*\([ \t]*(?:sau đây|dưới đây)[ \t]+(?:gọi|viết)(?:[ \t]+(?:tắt|chung))?[ \t]+là[ \t]*")
+
+
+def _complete_known_names(refs: list[Reference], docs: list, source: Source) -> None:
+    """A long name read in full once (in a list of names, or before its number: "Pháp lệnh
+    Trình tự, thủ tục xem xét, quyết định áp dụng các biện pháp … tại Tòa án nhân dân") is
+    the same name where it is printed again and the general rule stops early (at "các"):
+    a later name that the text continues into a known one is completed to it."""
+    known: dict[str, list[str]] = {}
+    for i, (ref, doc) in enumerate(zip(refs, docs)):
+        if doc is None or doc.kind != "name" or not doc.name:
+            continue
+        if not doc.number and len(ref.targets) == 1 and ref.targets[0].document is doc:
+            rest = next((k[len(doc.name):] for k in known.get(doc.doc_type or "", ())
+                         if k.startswith(doc.name) and len(k) > len(doc.name) and k[len(doc.name)] in " ,"
+                         and source.text.startswith(k[len(doc.name):], ref.end)), None)
+            if rest:
+                doc.name, doc.text = doc.name + rest, doc.text + rest
+                ref.end += len(rest)
+                ref.text = source.text[ref.start:ref.end]
+        known.setdefault(doc.doc_type or "", []).append(doc.name)
 
 
 def _read_aliases(refs: list[Reference], docs: list, source: Source) -> None:
