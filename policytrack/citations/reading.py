@@ -275,19 +275,21 @@ def _complete_known_names(refs: list[Reference], docs: list, source: Source) -> 
     Trình tự, thủ tục xem xét, quyết định áp dụng các biện pháp … tại Tòa án nhân dân") is
     the same name where it is printed again and the general rule stops early (at "các"):
     a later name that the text continues into a known one is completed to it."""
-    known: dict[str, list[str]] = {}
-    for i, (ref, doc) in enumerate(zip(refs, docs)):
+    known: dict[str, set[str]] = {}
+    for ref, doc in zip(refs, docs):
         if doc is None or doc.kind != "name" or not doc.name:
             continue
-        if not doc.number and len(ref.targets) == 1 and ref.targets[0].document is doc:
-            rest = next((k[len(doc.name):] for k in known.get(doc.doc_type or "", ())
+        names = known.setdefault(doc.doc_type or "", set())
+        if (doc.name not in names and not doc.number and len(ref.targets) == 1
+                and ref.targets[0].document is doc):
+            rest = next((k[len(doc.name):] for k in names
                          if k.startswith(doc.name) and len(k) > len(doc.name) and k[len(doc.name)] in " ,"
                          and source.text.startswith(k[len(doc.name):], ref.end)), None)
             if rest:
                 doc.name, doc.text = doc.name + rest, doc.text + rest
                 ref.end += len(rest)
                 ref.text = source.text[ref.start:ref.end]
-        known.setdefault(doc.doc_type or "", []).append(doc.name)
+        names.add(doc.name)
 
 
 def _read_aliases(refs: list[Reference], docs: list, source: Source) -> None:
