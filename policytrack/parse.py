@@ -13,7 +13,9 @@ markers, and text that fits nowhere, stay as text of the nearest node with a war
 parser never refuses input. Misprints and OCR misreads of a marker ("Điêu 5.", "Chương 1I",
 "1 .", "a )": ``misread``, ``misread_label`` and ``roman_misreads`` in ``data/units.yaml``)
 are read only on a heading-shaped line that continues its series, each with a warning
-naming the form and its line; in text read by OCR, specks before a marker are skipped.
+naming the form and its line; in text read by OCR, specks before a marker are skipped. A
+clause number printed without its dot ("1 Trường hợp …") is read only where it opens a
+paragraph as the next clause and the next label below it is the one after, with a warning.
 
 Provision ids are ``<document id>:<path>``; the path is built from these segments::
 
@@ -63,7 +65,33 @@ def _heading(kind: str) -> str:
 
 _ORD = units.alternation([units.ORDINAL_WORD, units.ORDINAL_WORD.upper()])
 _LETTER = units.letter_class()
-_UPPER = r"[^\W\d_a-zà-ỹđư]"  # a capital letter (Vietnamese included)
+
+
+def _small_letters() -> str:
+    """The small Latin letters as the inside of a character class (a capital is a letter
+    that is none of them). They are listed from the Latin blocks themselves, because a range
+    such as ``à-ỹ`` also spans the capitals between (Ă Đ Ĩ Ũ Ơ Ư, and Ạ Ả … Ỹ, which
+    alternate with their small letters)."""
+    small = [c for block in ((0x61, 0x250), (0x1E00, 0x1F00)) for c in map(chr, range(*block)) if c.islower()]
+    ranges: list[list[str]] = []
+    for c in small:
+        if ranges and ord(c) == ord(ranges[-1][1]) + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "".join(a if a == b else f"{a}-{b}" for a, b in ranges)
+
+
+#: A capital letter (Vietnamese included: Đ, Ư, Ạ … Ỹ), and a small Latin one.
+_UPPER, _SMALL = f"[^\\W\\d_{_small_letters()}]", f"[{_small_letters()}]"
+#: A consolidated text's footnote printed inline after a unit's label, in brackets with no
+#: mark: "1.[ Khoản này được sửa đổi, bổ sung theo …] Người …".
+_INLINE_NOTE = rf"\[[ \t]*{_UPPER}[^\n\]]*\]"
+#: A clause number printed without its dot before a sentence ("1 Trường hợp …"; spaces
+#: only, a tab separates a table's cells; a capital then a small letter, so "1 QUAN ĐIỂM"
+#: stays the OCR reading of a roman part). Not in text read by OCR, whose lost labels
+#: ``policytrack._ocr`` reads from their series.
+_BARE_CLAUSE = rf"|(?P<clause_bare>(?P<clause_bn>\d{{1,3}})(?= +{_UPPER}{_SMALL}))"
 
 
 def _misread_words(kind: str) -> str:
@@ -95,21 +123,24 @@ _MARKER_BODY = (
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …", with
     # the superscript flattened before it ("b)4[4]…") or a bracket doubled ("c)[[42]").
     # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.
-    # Some put the footnote's text inline before the dot: "19[[2] Khoản này được bổ sung …][2]. …".
-    rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)(?:[.)](?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER})"
+    # Some put the footnote's text inline before the dot: "19[[2] Khoản này được bổ sung …][2]. …",
+    # or after it, in brackets with no mark: "1.[ Khoản này được sửa đổi …] Pháp lệnh này …".
+    rf"|(?P<clause>(?P<clause_n>\d{{1,3}}{_LETTER}?)(?:[.)](?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|{_UPPER}|{_INLINE_NOTE})"
     rf"|(?=\[\[\d{{1,3}}\][^\n]*?\]\[\d{{1,3}}\][.)]))"
     # a scan's "1 ." or "1 ," before the clause's text (never "1 . 000": a capital follows)
-    rf"|(?P<clause_misread>(?P<clause_mn>\d{{1,3}}){_misread_labels('clause')}(?=[ \t]+{_UPPER})))"
-    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_])"
+    rf"|(?P<clause_misread>(?P<clause_mn>\d{{1,3}}){_misread_labels('clause')}(?=[ \t]+{_UPPER}))"
+    # a number printed without its dot before a sentence ("1 Trường hợp …"): ``_clause_bare``
+    rf"{_BARE_CLAUSE})"
+    rf"|(?P<point>(?P<point_n>{_LETTER}\d{{0,2}})\)(?:\d{{0,3}}\[?\[\d{{1,3}}\])?(?=[ \t]|$|[^\W\d_]|{_INLINE_NOTE})"
     rf"|(?P<point_misread>(?P<point_mn>{_LETTER}){_misread_labels('point')}(?=[ \t]+[^\W\d_])))"
     r"|(?P<dash>[-–+•](?=[ \t]))"
     # "I. MỤC TIÊU", "II. NHIỆM VỤ": the roman-numbered parts of a decision's article or
     # of a text without articles (cited as "mục I", "Mục II Điều 1").
     # Party resolutions write them with a dash: "II- MỤC TIÊU", "III - NHIỆM VỤ, GIẢI PHÁP".
     r"|(?P<roman>(?P<roman_n>[IVX]{1,5})(?:\.(?=[ \t])|[ \t]?[-–](?=[ \t]+[^\W\d_]{2})))"
-    r"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+[^\W\d_a-zà-ỹđ]"
+    rf"|(?P<closing>Nơi nhận[ \t]*:?|(?:TM|T/M|T\.M|KT|TL|TUQ|Q)\.?[ \t]+{_UPPER}"
     r"|CHỦ TỊCH QUỐC HỘI|CHỦ NHIỆM VĂN PHÒNG QUỐC HỘI)"
-    r"|(?P<issued_with>\(?Ban hành kèm theo)"
+    r"|(?P<issued_with>\(?(?:Ban hành kèm|Kèm) theo)"
     # In text read by OCR only (see ``_roman_ocr``): a part heading whose dot was lost or
     # whose numeral was misread ("II MỤC TIỂU", "L. QUAN ĐIỂM").
     r"|(?P<roman_ocr>(?P<roman_ocr_n>[IVXLTl1]{1,5})(?:[.,][ \t]*|[ \t]+)(?=[^\W\d_]{2}))"
@@ -124,10 +155,14 @@ _NL_MARKER_RE = re.compile("\n" + _MARKER_BODY, re.M)
 #: "-_ Điều 2."). Skipped only in text read by OCR, and only where a marker follows (so
 #: "- Luật này …" stays a dash item); never a double quote: quoted amendments open with one.
 _SPECKS = r"(?P<specks>[`'.,:;_ˆ¬|°·~\-–]{1,3}[ \t]*)?"
-_OCR_MARKER_RE = re.compile("^[ \t]*" + _SPECKS + _MARKER_BODY, re.M)
-_OCR_NL_MARKER_RE = re.compile("\n[ \t]*" + _SPECKS + _MARKER_BODY, re.M)
+_OCR_MARKER_RE = re.compile("^[ \t]*" + _SPECKS + _MARKER_BODY.replace(_BARE_CLAUSE, ""), re.M)
+_OCR_NL_MARKER_RE = re.compile("\n[ \t]*" + _SPECKS + _MARKER_BODY.replace(_BARE_CLAUSE, ""), re.M)
 
-_ISSUED_WITH_LINE = re.compile(r"\(?Ban hành kèm theo [^\n.;:]{0,40}số [^\n;:]{3,80}?\)?\.?")
+_ISSUED_WITH_LINE = re.compile(r"\(?(?:Ban hành kèm|Kèm) theo [^\n.;:]{0,40}số [^\n;:]{3,80}?\)?\.?")
+#: A line that opens with a quotation mark (quoted wording of another document).
+_QUOTE_LINE = re.compile('\n[ \t]*["“]')
+#: The title of a form above its "(Kèm theo …)" line ("Mẫu ĐNHT. Đơn đề nghị …", "MẪU SỐ 01").
+_FORM_TITLE = re.compile(r"[ \t]*(?:Mẫu|MẪU)[ \t]+\S[^\n]*")
 _TRAILING_PAGE_NO = re.compile(r"\s+\d{1,4}$")
 #: What is stripped around a heading: the punctuation after its number, trailing spaces.
 _HEADING_LEAD, _HEADING_TAIL = " \t.:-–", " \t\r"
@@ -137,7 +172,7 @@ class _Node:
     """A provision under construction (normalised offsets; ``key`` is its id path)."""
 
     __slots__ = ("kind", "level", "number", "key", "start", "end", "heading_span",
-                 "last_clause", "last_point", "last_roman", "items", "prov")
+                 "last_clause", "ahead", "last_point", "last_roman", "items", "prov")
 
     def __init__(self, kind: str, level: int, number: str | None, key: str, start: int, end: int,
                  heading_span: tuple[int, int] | None = None):
@@ -145,6 +180,7 @@ class _Node:
         self.start, self.end, self.heading_span = start, end, heading_span
         self.prov: Provision | None = None
         self.last_clause = 0  # number of the last clause opened under this node
+        self.ahead = 0  # N when an inserted khoản Na came before khoản N, which is still to come
         self.last_point: str | None = None  # letter of the last point opened under this node
         self.last_roman = 0  # number of the last roman-numbered part opened under this node
         self.items = 0
@@ -428,7 +464,10 @@ class _TreeBuilder:
     def _clause(self, m: re.Match) -> None:
         raw = m.group("clause_n")
         if raw is None:
-            self._clause_misread(m)
+            if m.re.groupindex.get("clause_bn") and m.group("clause_bn"):
+                self._clause_bare(m)
+            else:
+                self._clause_misread(m)
             return
         inserted = not raw.isdigit()  # "8a." inserted after khoản 8 by an amendment
         n = int(raw[:-1] if inserted else raw)
@@ -439,10 +478,17 @@ class _TreeBuilder:
                 self.warn(f"numbered paragraph {n}. outside any article kept as text", start, m.end())
             return
         previous = holder.last_clause
+        ahead, holder.ahead = holder.ahead, 0
         if inserted:
-            if n != previous:
+            # "1a." printed before "1." (a consolidated text puts an inserted clause where
+            # it reads best; a list numbers variants 1a, 1b with no 1): khoản 1 is still to come
+            if (n == previous + 1 and not ahead) or (n == previous and ahead):
+                holder.ahead = n
+            elif n != previous:
                 self.warn(f"khoản {raw} after khoản {previous}: kept as text", start, m.end())
                 return
+        elif n == previous and ahead == n:
+            pass  # khoản N after the inserted khoản Na printed before it
         elif n <= previous:
             self.warn(f"khoản {n} after khoản {previous}: kept as text", start, m.end())
             return
@@ -455,6 +501,51 @@ class _TreeBuilder:
         holder.last_clause = n
         key = ids.join(holder.key, ids.segment("clause", raw))
         self._open(_Node("clause", _CLAUSE, raw.lstrip("0") or raw, key, start, self.end))
+
+    def _clause_bare(self, m: re.Match) -> None:
+        """``1 Trường hợp …``: a number printed without its dot is a clause only where the
+        series leaves no doubt: it is the next clause of its article, it opens a paragraph,
+        and the next clause label below it (before any heading or quotation) is the one after."""
+        n = int(m.group("clause_bn"))
+        holder = self._holder(_CLAUSE)
+        if holder is None or n != holder.last_clause + 1 or holder.ahead:
+            return
+        text, at = self.text, self.at
+        above, end = at, at - 1  # the last line above that is not blank
+        while end > self.start:
+            above = text.rfind("\n", self.start, end) + 1
+            if text[above:end].strip():
+                break
+            end = above - 1
+        line_above = text[above:max(above, end)].strip()
+        # it opens a paragraph: under its article's heading, or after a sentence's end
+        opens = (not line_above or above == holder.start or line_above[-1] in ".;:!?\"”)"
+                 or (holder.heading_span is not None and holder.heading_span[0] <= above <= holder.heading_span[1]))
+        if not opens or self._next_clause_label(m.end()) != n + 1:
+            return
+        line = text.count("\n", 0, at) + 1
+        start = m.start("clause_bn")
+        self.warn(f"'{m.group('clause_bn')}' read as khoản {n} (number without its dot, before khoản {n + 1}, "
+                  f"line {line})", start, m.end("clause_bn"))
+        self._close_to(_CLAUSE, at)
+        holder.last_clause = n
+        key = ids.join(holder.key, ids.segment("clause", str(n)))
+        self._open(_Node("clause", _CLAUSE, str(n), key, at, self.end))
+
+    def _next_clause_label(self, pos: int) -> int | None:
+        """The number of the next clause label at a line start after ``pos``, or ``None`` when a
+        heading (or anything that ends an article's clauses) or a quotation comes first."""
+        text = self.text
+        for nm in _NL_MARKER_RE.finditer(text, pos, self.end):
+            if _QUOTE_LINE.search(text, pos, nm.start() + 1):
+                return None
+            kind = nm.lastgroup
+            if kind == "clause" and nm.group("clause_n") and nm.group("clause_n").isdigit():
+                return int(nm.group("clause_n"))
+            if kind not in ("point", "dash"):
+                return None
+            pos = nm.start()
+        return None
 
     def _clause_misread(self, m: re.Match) -> None:
         """``1 .`` / ``1 ,`` before text: a clause only where it is the next of its series."""
@@ -588,14 +679,22 @@ class _TreeBuilder:
     def _annex(self, m: re.Match, kind: str) -> None:
         line_end = self.text.find("\n", self.at, self.end)
         line_end = self.end if line_end < 0 else line_end
+        start, heading = self.at, None
         if kind == "issued_with":
             # after the signature, or a line of its own ("Ban hành kèm theo Thông tư số …")
-            # in a copy that prints no signature before its forms
+            # in a copy that prints no signature before its forms; "Kèm theo" alone (a form's
+            # "(Kèm theo Thông tư số …)") only as such a line ("Kèm theo giấy này có: …" in a
+            # form is text), under the form's title when one is printed above it
             line = self.text[self.at:line_end].strip()
-            if not self.closed and not (self.has_articles and not self.in_annex
-                                        and _ISSUED_WITH_LINE.fullmatch(line)):
+            whole = _ISSUED_WITH_LINE.fullmatch(line)
+            if not (self.closed and m.group("issued_with").lstrip("(").startswith("Ban")) and not (
+                    whole and (self.closed or (self.has_articles and not self.in_annex))):
                 return
             raw = ""
+            if whole:
+                title = self._title_above()
+                if title is not None:
+                    start, heading = title
         else:
             raw = m.group("annex_n") or ""
             is_caps = m.group("annex").startswith("PHỤ LỤC")
@@ -603,13 +702,40 @@ class _TreeBuilder:
             # "Phụ lục I[6](được bãi bỏ)": a consolidated text's footnote mark makes it a heading
             if not (self.closed or is_caps or not rest or m.group("annex_fn")):
                 return  # "Phụ lục II ban hành kèm theo..." opening a sentence cites an annex
-        self._close_to(1, self.at)
+        self._close_to(1, start)
         self.handlers = self.open_handlers
         key = self._annex_key(raw)
-        heading = self._heading(m, allow_next_line=True)
-        self._open(_Node("annex", 1, raw or None, key, self.at, self.end, heading))
+        heading = heading or self._heading(m, allow_next_line=True)
+        self._open(_Node("annex", 1, raw or None, key, start, self.end, heading))
         self.in_annex = True
         self.last_article = self.last_chapter = 0  # an annex's regulation numbers its own from 1
+
+    def _title_above(self) -> tuple[int, tuple[int, int]] | None:
+        """The title printed above a line "(Kèm theo Thông tư số …)": the annex starts there
+        and is headed by it. A form's title ("Mẫu ĐNHT. Đơn đề nghị …", "Mẫu số 01"), or, in
+        a copy with no signature before it, up to three lines in capitals ("KẾ HOẠCH" /
+        "TRIỂN KHAI THI HÀNH …"); never a line of the provision the annex closes."""
+        text, floor = self.text, max(self.start, self.stack[-1].start)
+        pos, top = self.at, None
+        for _ in range(3):
+            end = pos - 1
+            if end <= floor:
+                break
+            ls = text.rfind("\n", floor, end) + 1
+            if ls <= floor:
+                break
+            line = text[ls:end].strip()
+            if _FORM_TITLE.fullmatch(line):
+                top = ls
+                break
+            if (self.closed or not line or line != line.upper() or not any(c.isalpha() for c in line)
+                    or MARKER_RE.match(text, ls, end)):
+                break
+            top = pos = ls
+        if top is None:
+            return None
+        eol = text.find("\n", top, self.at)
+        return top, strip_span(text, top, eol if eol >= 0 else self.at, _HEADING_LEAD, _HEADING_TAIL)
 
     def finish(self) -> Provision:
         self._close_to(1, self.end)

@@ -536,3 +536,152 @@ def test_a_text_opening_with_a_numbered_paragraph_has_no_header(text, paths):
     [doc] = parse_text(text)
     assert [p.path for p in doc.provisions() if p.kind != "document"] == paths
     assert not doc.warnings
+
+
+# --- capitals: the class a label's text must open with (issue 11, item 4) -------------------
+# ``à-ỹ`` in a character class spans the capitals between the small letters (Ă Đ Ĩ Ũ Ơ Ư and
+# Ạ Ả … Ỹ), so a clause or signature whose text opened with one of them was missed.
+
+_VIET_BASES = "aăâeêioôơuưy"
+_TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]  # huyền sắc hỏi ngã nặng
+
+
+def _capitals_re():
+    from policytrack.parse import _SMALL, _UPPER
+
+    return re.compile(_UPPER), re.compile(_SMALL)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_VIET_BASES), st.sampled_from(_TONES))
+def test_every_vietnamese_capital_is_a_capital_and_no_small_letter_is(base, tone):
+    upper, small = _capitals_re()
+    letter = unicodedata.normalize("NFC", base + tone)
+    assert upper.fullmatch(letter.upper()) and not small.fullmatch(letter.upper())
+    assert small.fullmatch(letter) and not upper.fullmatch(letter)
+
+
+@pytest.mark.parametrize("letter", list("ĐĂƠƯĨŨ") + ["Ạ", "Ả", "Ấ", "Ệ", "Ỉ", "Ọ", "Ở", "Ủ", "Ứ", "Ỳ", "Ỹ"])
+def test_a_clause_fused_to_a_vietnamese_capital_is_read(letter):
+    # "1.Đối …" (no space) and "1.3[3]Ủy …" (a consolidated text's flattened footnote mark)
+    doc = tree(f"Điều 1. A\n1.{letter}ầu tiên có chữ hoa.\n2.3[3]{letter}iếp theo có dấu chú thích.\n3. Ba.\n")
+    assert paths(doc) == ["d1", "d1.k1", "d1.k2", "d1.k3"]
+    assert not [w for w in doc.warnings if "out of sequence" in w.message]
+
+
+def test_a_signature_opening_with_a_vietnamese_capital_closes_the_body():
+    doc = tree("Điều 1. A\n1. Một.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n1. Dòng sau chữ ký.\n")
+    assert paths(doc) == ["d1", "d1.k1"]
+    assert "Dòng sau chữ ký" not in doc["d1.k1"].text
+
+
+# --- clause and point labels the real corpus prints otherwise (issue 11, item 4) ------------
+
+# (text, paths, the warning expected or None)
+LABEL_FORMS = [
+    # a consolidated text's footnote printed inline after the label, in brackets, no mark
+    ("Điều 1. A\n1.[ Khoản này được sửa đổi theo Luật số 1/2099/QH15.] Nội dung mới.\n2. Hai.\n",
+     ["d1", "d1.k1", "d1.k2"], None),
+    ("Điều 1. A\n1. Gồm:\na)[ Điểm này được bổ sung theo Luật số 1/2099/QH15.] Điểm mới;\nb) Điểm hai.\n",
+     ["d1", "d1.k1", "d1.k1.a", "d1.k1.b"], None),
+    # a clause number printed without its dot, under the article's heading, before khoản 2
+    ("Điều 5. Xử lý tiền\n1 Trường hợp người nộp không phải chịu thì được trả lại.\n2. Trường hợp khác.\n",
+     ["d5", "d5.k1", "d5.k2"], "'1' read as khoản 1 (number without its dot, before khoản 2, line 2)"),
+    # … in the middle of its article, after a sentence's end, with points before the next
+    ("Điều 5. A\n1. Một.\n2 Hai gồm:\na) a;\nb) b.\n3. Ba.\n",
+     ["d5", "d5.k1", "d5.k2", "d5.k2.a", "d5.k2.b", "d5.k3"], "'2' read as khoản 2"),
+    # an inserted clause printed before the clause it follows, and variants 1a, 1b with no 1
+    ("Điều 2. A\n1a. Khoản chèn in trước.\n1. Một.\n2. Hai.\n", ["d2", "d2.k1a", "d2.k1", "d2.k2"], None),
+    ("Điều 3. Mẫu\n1a. Mẫu đơn A;\n1b. Mẫu đơn B;\n2. Mẫu quyết định.\n", ["d3", "d3.k1a", "d3.k1b", "d3.k2"], None),
+    ("Điều 4. A\n1. Một.\n1a. Chèn sau.\n1b. Chèn nữa.\n2. Hai.\n", ["d4", "d4.k1", "d4.k1a", "d4.k1b", "d4.k2"], None),
+]
+
+
+@pytest.mark.parametrize("text, expected, warning", LABEL_FORMS)
+def test_label_forms_of_the_real_corpus(text, expected, warning):
+    doc = tree(text)
+    assert paths(doc) == expected
+    messages = [w.message for w in doc.warnings]
+    if warning is None:
+        assert not messages
+    else:
+        assert any(warning in msg for msg in messages), messages
+    check_invariants(doc)
+
+
+# A number without its dot is read only where the series leaves no doubt: nothing here is a clause.
+NOT_BARE_CLAUSES = [
+    # a form's footnotes "1 Ghi rõ …", "2 Ghi rõ …": no dotted "2." follows
+    ("Điều 1. A\n1 Ghi rõ tên cơ quan.\n2 Ghi rõ địa chỉ.\n", ["d1"]),
+    # the next label is not the one after it
+    ("Điều 1. A\n1 Trường hợp một.\n3. Ba.\n", ["d1", "d1.k3"]),
+    # not the next clause of the series
+    ("Điều 1. A\n1. Một.\n3 Người được hưởng.\n4. Bốn.\n", ["d1", "d1.k1", "d1.k4"]),
+    # a sentence wrapped before a number ("… từ" / "2 Triệu đồng …")
+    ("Điều 1. A\n1. Mức phạt từ\n2 Triệu đồng đến 5 triệu đồng.\n3. Ba.\n", ["d1", "d1.k1", "d1.k3"]),
+    # a table's row (a tab, not a space), a title in capitals, a quotation before the next label
+    ("Điều 1. A\n1\tNguyễn Văn A\n2. Hai.\n", ["d1", "d1.k2"]),
+    ("Điều 1. A\n1 QUAN ĐIỂM\n2. Hai.\n", ["d1", "d1.k2"]),
+    ("Điều 1. A\n1 Sửa đổi khoản 2 như sau:\n\"Nội dung mới.\"\n2. Hai.\n", ["d1", "d1.k2"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_BARE_CLAUSES)
+def test_numbers_without_a_dot_that_are_no_clause(text, expected):
+    doc = tree(text)
+    assert paths(doc) == expected
+    assert not [w.message for w in doc.warnings if "without its dot" in w.message]
+
+
+def test_an_inserted_clause_with_no_clause_of_its_number_next_is_text():
+    doc = tree("Điều 1. A\n2a. Chèn vào đâu?\n1. Một.\n")
+    assert paths(doc) == ["d1", "d1.k1"]
+    assert any("khoản 2a after khoản 0" in w.message for w in doc.warnings)
+
+
+@given(st.integers(1, 30), st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_an_inserted_clause_before_its_base_keeps_the_series(n, variants):
+    """Clauses 1..n-1, then n a, n b, … printed before n, then n and n+1: every one is read, in
+    print order, and nothing is warned about."""
+    letters = "abcd"[:variants]
+    lines = [f"{k}. Khoản {k}." for k in range(1, n)] + [f"{n}{x}. Chèn {x}." for x in letters]
+    lines += [f"{n}. Khoản {n}.", f"{n + 1}. Khoản {n + 1}."]
+    doc = tree("Điều 1. A\n" + "\n".join(lines) + "\n")
+    expected = [f"d1.k{k}" for k in range(1, n)] + [f"d1.k{n}{x}" for x in letters] + [f"d1.k{n}", f"d1.k{n + 1}"]
+    assert paths(doc) == ["d1", *expected]
+    assert not doc.warnings
+
+
+# --- a form or plan issued with the document, in a copy with no signature --------------------
+
+ISSUED_WITH = [
+    # the form's title above its "(Kèm theo …)" line heads the annex; its rows are no clauses
+    ("Điều 1. Một\n1. Một./.\nMẫu ĐK01. Tờ khai đăng ký\n(Kèm theo Thông tư số 1/2099/TT-X ngày 01/01/2099)\n"
+     "1. Họ tên:\n2. Địa chỉ:\n4. Ghi chú:\n", ["d1", "d1.k1", "pl"], "Mẫu ĐK01. Tờ khai đăng ký"),
+    # a plan: its title in capitals over two lines, then its parts
+    ("Điều 3. Thi hành\nCác bộ thi hành.\nKẾ HOẠCH\nTHỬ NGHIỆM MỘT VIỆC\n(Kèm theo Quyết định số 1/QĐ-X ngày 01/01/2099)\n"
+     "I. MỤC ĐÍCH\n1. Mục đích\na) Một.\n", ["d3", "pl"], "KẾ HOẠCH"),
+    # "Ban hành kèm theo" as before, now headed by the form's title printed above it
+    ("Điều 1. Một\n1. Một.\nMẫu số 01\nBan hành kèm theo Thông tư số 1/2099/TT-X\n1. Họ tên:\n",
+     ["d1", "d1.k1", "pl"], "Mẫu số 01"),
+]
+
+
+@pytest.mark.parametrize("text, expected, heading", ISSUED_WITH)
+def test_a_form_issued_with_the_document_is_an_annex(text, expected, heading):
+    doc = tree("LUẬT\nTHỬ\n\n" + text)
+    assert paths(doc) == expected
+    annex = doc["pl"]
+    assert annex.heading == heading and annex.text.startswith(heading)
+    check_invariants(doc)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "Kèm theo" opening a sentence of a clause, or a form's line after the signature
+    ("Điều 1. A\n1. Nộp hồ sơ.\nKèm theo hồ sơ gồm: đơn và bản sao.\n2. Hai.\n", ["d1", "d1.k1", "d1.k2"]),
+    ("Điều 1. A\n1. Một.\nNơi nhận:\n- Như trên.\nKèm theo giấy này có: 02 bản sao.\n", ["d1", "d1.k1"]),
+])
+def test_kem_theo_in_running_text_opens_no_annex(text, expected):
+    doc = tree(text)
+    assert paths(doc) == expected
