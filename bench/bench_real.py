@@ -102,7 +102,34 @@ _RESTART = re.compile(r"^(khoản ([^\s:]+) after khoản ([^\s:]+)|khoản ([^\
                       r"|điểm ([^\s:)]+)\) out of order \(after ([^\s:)]+)\))")
 # A heading's separator may be a no-break space ("V-\xa0TỔ CHỨC THỰC HIỆN"), and a decimal
 # part may run into its title ("3.3.Trách nhiệm").
-_UNIT_LIKE_HEADING = re.compile(r"^[ \t]*(?:\d+(?:\.\d+)+\.?[ \t\xa0]|\d+(?:\.\d+)+\.(?=[A-ZĐ])|[IVXLl]+[ \t]*[-–.][ \t\xa0]|[A-ZĐ][A-ZĐ0-9ÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ ,;:()/-]{6,}$)")
+_UNIT_LIKE_HEADING = re.compile(r"^[ \t]*(?:\d+(?:\.\d+)+\.?[ \t\xa0]|\d+(?:\.\d+)+\.(?=[A-ZĐ])|[IVXLl]+[ \t]*[-–.][ \t\xa0])")
+# A title in capitals, maybe after a lettered part's label ("C. TỔ CHỨC THỰC HIỆN").
+_CAPITALS_TITLE = re.compile(r"^[ \t\xa0]*(?:[A-ZĐ][.)][ \t\xa0]+)?(?P<title>[^\W\d_][\w ,;:()/-]{5,})$")
+
+
+def _heading_like(line: str) -> bool:
+    """A line that heads a list the structure does not number: a decimal part ("3.4."), a
+    roman part ("II-"), or a title in capitals (Vietnamese capitals included)."""
+    if _UNIT_LIKE_HEADING.match(line):
+        return True
+    t = _CAPITALS_TITLE.match(line.rstrip())
+    return t is not None and t["title"].isupper() and sum(c.isalpha() for c in t["title"]) >= 6
+
+
+def _printed_labels(text: str, lo: int, hi: int, point: bool):
+    """The clause numbers (``point``: point letters) printed at a line start in ``[lo, hi)``,
+    with their offsets, last first."""
+    label = re.compile(r"^[ \t]*([a-zđư]{1,2})\)" if point else r"^[ \t]*(\d{1,3}[a-zđ]?)\.", re.M)
+    return reversed([(lm.group(1), lm.start(1)) for lm in label.finditer(text, lo, hi)])
+
+
+def _predecessor(label: str, point: bool) -> str | None:
+    from policytrack import units
+
+    if point:
+        i = units.POINT_INDEX.get(label)
+        return units.POINT_LETTERS[i - 1] if i else None
+    return str(int(label) - 1) if label.isdigit() and int(label) > 1 else None
 
 
 def _restart_cause(doc, text: str, w) -> str | None:
@@ -119,14 +146,15 @@ def _restart_cause(doc, text: str, w) -> str | None:
     previous = before[-1] if before else ""
     if "\t" in here:
         return "source: the rows of a table"
+    if m.group(5) == "none":
+        return _first_clause_cause(doc, text, w, int(m.group(4)), line_start)
     if any(ln.lstrip().startswith(("“", '"')) for ln in before[-40:]):
         return "source: the numbering of quoted text (another document's wording)"
     holder = max((p for p in doc.root.walk() if p.start <= w.start < p.end and p.kind != "document"),
                  key=lambda p: p.start, default=doc.root)
     # a heading between explains a restart before a repeated number does ("II- …" 1. 2.,
     # then "Ill- …" misprinted, 1. 2. again)
-    if _UNIT_LIKE_HEADING.match(previous) or any(
-            _UNIT_LIKE_HEADING.match(ln) for ln in text[holder.start:line_start].split("\n")[1:]):
+    if _heading_like(previous) or any(_heading_like(ln) for ln in text[holder.start:line_start].split("\n")[1:]):
         return "source: a list under a heading the structure does not number (a decimal part '3.4.', a part 'II-', a title in capitals)"
     if (m.group(2) and m.group(2) == m.group(3)) or (m.group(6) and m.group(6) == m.group(7)):
         return "source: the same number or letter printed twice"
@@ -139,7 +167,39 @@ def _restart_cause(doc, text: str, w) -> str | None:
     printed = [lm.group(1) for ln in before if (lm := label.match(ln))]
     if printed and printed[-1] == after:
         return "source: the series goes back in print (the label printed before it is the one reached)"
+    # "b)" after an "a)" that began the series again (under a heading, say): the list goes
+    # on, and the cause is the one of its first unit
+    point = m.group(6) is not None
+    number = m.group(6) or m.group(2) or m.group(4)
+    for label, at in _printed_labels(text, max(0, line_start - 20000), line_start, point):
+        if label == _predecessor(number, point):
+            eol = text.find("\n", at)
+            eol = len(text) if eol < 0 else eol
+            causes = (_restart_cause(doc, text, x) for x in doc.warnings if at <= x.start < eol)
+            cause = next((c for c in causes if c is not None), None)
+            if cause is not None:
+                return cause
+        break
     return "not yet explained"
+
+
+def _first_clause_cause(doc, text: str, w, n: int, line_start: int) -> str:
+    """A series that begins at khoản ``n`` > 1: are the numbers before it printed in the
+    unit that holds it? At a line start they should have been read (a parser defect); inside
+    a line of text (a copy that runs paragraphs together) or nowhere, the source has it so."""
+    holder = max((p for p in doc.provisions() if p.start <= w.start < p.end and p.kind in ("article", "section", "document")),
+                 key=lambda p: p.start, default=doc.root)
+    own = text[holder.start:line_start]
+    for k in range(1, n):
+        at = re.search(rf"^[ \t]*{k}(?![\da-zđ])", own, re.M)
+        if at:
+            return f"parser defect: khoản {k} is printed at a line start (line {text.count(chr(10), 0, holder.start + at.start()) + 1})"
+    body = own if holder.kind == "document" else own[own.find("\n") + 1:] if "\n" in own else ""  # below its heading
+    for k in range(1, n):
+        at = re.search(rf"[:;.][ \t]+{k}[.)][ \t]", body)
+        if at:
+            return "source: the units before it run on inside a line of text (a copy that joins paragraphs)"
+    return "source: the series begins past 1, the text above it printed with no number"
 
 
 def _goes_back(number: str, after: str) -> bool:
