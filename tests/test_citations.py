@@ -696,3 +696,21 @@ def test_a_unit_and_its_document_across_a_line_break(text, expected):
 ])
 def test_a_long_name_read_once_is_read_whole_again(text, expected):
     assert [t.document.label for r in find_references(text) for t in r.targets] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # units of a list described before the document it is issued with belong to it, and an
+    # annex listed after an article is cited beside it, not as its container
+    ("Bãi bỏ Điều 24 và Phụ lục số 02 về Danh mục các dịch vụ thử ban hành kèm theo Luật Thử số 97/2015/QH13.",
+     [("97/2015/QH13", {"article": "24"}), ("97/2015/QH13", {"annex": "02"})]),
+    ("Sửa đổi phần V- Phí thử trong Danh mục phí thử ban hành kèm theo Luật Thử số 97/2015/QH13",
+     [("97/2015/QH13", {"part": "V"})]),
+    # ... an article of an annex's regulation stays in it
+    ("theo Điều 3 Phụ lục I", [(None, {"article": "3", "annex": "I"})]),
+    # ... and a unit followed by a sentence about another document keeps its own
+    ("theo khoản 2 Điều 5. Danh mục ban hành kèm theo Luật Thử số 97/2015/QH13",
+     [(None, {"clause": "2", "article": "5"}), ("97/2015/QH13", {})]),
+])
+def test_lists_issued_with_a_document(text, expected):
+    assert [(t.document.label if t.document else None, t.units())
+            for r in find_references(text) for t in r.targets] == expected

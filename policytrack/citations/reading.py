@@ -45,7 +45,11 @@ def _read_chain(chain: str) -> list[dict[str, list[str]]]:
             # guidance and letters number a "mục" inside a "khoản": "điểm g mục 2.1 khoản 2"
             section_in_clause = (kind == "section" and new_kind == "clause" and not chain[last_end:tok.start()].strip()
                                  and "clause" not in group and "article" not in group)
-            if not (in_range and new_kind == kind) and _LEVEL[new_kind] <= top and not section_in_clause:
+            # "Điều 24 và Phụ lục số 02": an annex listed after an article is cited beside it
+            annex_beside = (new_kind == "annex" and "article" in group
+                            and re.search(r",|(?<!\w)và(?!\w)", chain[last_end:tok.start()]) is not None)
+            if (not (in_range and new_kind == kind) and _LEVEL[new_kind] <= top and not section_in_clause
+                    or annex_beside):
                 groups.append({})
             kind = new_kind
         elif kind is None:
@@ -64,6 +68,8 @@ def _read_chain(chain: str) -> list[dict[str, list[str]]]:
     groups = [g for g in groups if g]
     for i in range(len(groups) - 2, -1, -1):
         top = max(_LEVEL[k] for k in groups[i])
+        if set(groups[i + 1]) == {"annex"} and "article" in groups[i]:
+            continue  # "Điều 24 và Phụ lục số 02": an annex cited alone is no container of articles
         for k, v in groups[i + 1].items():
             if _LEVEL[k] > top and k not in groups[i]:
                 groups[i][k] = v
@@ -249,6 +255,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
                 refs.append(inner)
                 docs.append(inner_doc)
     _complete_known_names(refs, docs, source)
+    _attach_issuing_document(refs, docs, source)
     _read_aliases(refs, docs, source)
     if context is not None:
         for i, ref in enumerate(refs):
@@ -290,6 +297,35 @@ def _complete_known_names(refs: list[Reference], docs: list, source: Source) -> 
                 ref.end += len(rest)
                 ref.text = source.text[ref.start:ref.end]
         names.add(doc.name)
+
+
+#: "… Phụ lục số 02 về Danh mục các sản phẩm … ban hành kèm theo ": a list described, then
+#: the document it is issued with (no unit, document or sentence mark between).
+_ISSUED_WITH = re.compile(r"(?:[ \t]*-[ \t]*|[ \t]+)(?:về|trong|thuộc|-)?[^;\n.“”\"\[\]()]{1,200}?"
+                          r"[ \t]ban hành kèm theo[ \t]+")
+
+
+def _attach_issuing_document(refs: list[Reference], docs: list, source: Source) -> None:
+    """``Bãi bỏ Điều 24 và Phụ lục số 02 về Danh mục … ban hành kèm theo Luật Phí và lệ phí
+    số 97/2015/QH13``, ``… phần V- Phí … trong Danh mục phí, lệ phí ban hành kèm theo Luật
+    …``: units of a list described before the document it is issued with belong to that
+    document; the two are one citation."""
+    i = 0
+    while i + 1 < len(refs):
+        ref, nxt, doc = refs[i], refs[i + 1], docs[i + 1]
+        between = source.text[ref.end:nxt.start]
+        if (docs[i] is None and doc is not None and doc.kind != "this" and len(nxt.targets) == 1
+                and not nxt.targets[0].units() and any(t.units() for t in ref.targets)
+                and not any(t.document for t in ref.targets)
+                and ("Danh mục" in between or any(t.annex for t in ref.targets))
+                and _ISSUED_WITH.fullmatch(between)):
+            for t in ref.targets:
+                t.document = doc
+            docs[i] = doc
+            ref.end = nxt.end
+            ref.text = source.text[ref.start:ref.end]
+            del refs[i + 1], docs[i + 1]
+        i += 1
 
 
 def _read_aliases(refs: list[Reference], docs: list, source: Source) -> None:
