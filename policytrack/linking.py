@@ -35,7 +35,7 @@ LINK_COLUMNS = ["recommendation", "provision", "method", "score", "rank", "expla
 CONFIRM_COLUMNS = ("recommendation", "provision", "decision", "who", "when", "note")
 TOPIC_BOOST = 0.15
 INDEXED_KINDS = ("article", "clause")
-INDEX_FORMAT = 4  # bump when LinkIndex's fields change: older cache entries are then ignored
+INDEX_FORMAT = 5  # bump when LinkIndex's fields change: older cache entries are then ignored
 
 
 _prep = match_key
@@ -50,7 +50,7 @@ def _terms(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
-TERM_COLUMNS = ["id", "article", "terms", "counts"]
+TERM_COLUMNS = ["id", "article", "new_terms", "cells", "counts"]
 
 
 def document_passages(doc) -> list[tuple[str, str, str]]:
@@ -67,26 +67,33 @@ def document_passages(doc) -> list[tuple[str, str, str]]:
 
 
 def document_terms(doc):
-    """One row per indexed passage of ``doc``: its ids and its terms (``_terms``) with how
-    often each occurs, in order of first occurrence: what the index counts, as a
-    ``pyarrow.Table`` (a pure function of the document, cached per document)."""
+    """One row per indexed passage of ``doc``: its ids, the terms (``_terms``) the document
+    had not shown before this passage (``new_terms``: each term is stored once per
+    document), and each of the passage's terms as its place in the document's terms so far
+    (``cells``) with how often it occurs (``counts``). A ``pyarrow.Table``, a pure function
+    of the document, cached per document."""
     import pyarrow as pa
 
-    ids, articles, terms, counts = [], [], [], []
+    ids, articles, new_terms, cells, counts = [], [], [], [], []
+    known: dict[str, int] = {}
     for prov_id, article_id, text in document_passages(doc):
         counted = Counter(_terms(text))
+        new = [t for t in counted if t not in known]
+        for term in new:
+            known[term] = len(known)
         ids.append(prov_id)
         articles.append(article_id)
-        terms.append(list(counted))
+        new_terms.append(new)
+        cells.append([known[t] for t in counted])
         counts.append(list(counted.values()))
-    return pa.table([ids, articles, terms, counts], schema=_term_schema())
+    return pa.table([ids, articles, new_terms, cells, counts], schema=_term_schema())
 
 
 def _term_schema():
     import pyarrow as pa
 
-    return pa.schema([("id", pa.string()), ("article", pa.string()),
-                      ("terms", pa.list_(pa.string())), ("counts", pa.list_(pa.int32()))])
+    return pa.schema([("id", pa.string()), ("article", pa.string()), ("new_terms", pa.list_(pa.string())),
+                      ("cells", pa.list_(pa.int32())), ("counts", pa.list_(pa.int32()))])
 
 
 def _terms_and_store(item, cache):
@@ -149,36 +156,44 @@ class LinkIndex:
                               progress=progress, desc="link index", sizes=[every[i] for i in missing])
             for i, table in zip(missing, found):
                 tables[i] = table
-        terms = pa.concat_tables([t.select(TERM_COLUMNS).cast(_term_schema()) for t in tables]) if tables else None
-        if terms is None or terms.num_rows == 0:
+        if not tables or sum(t.num_rows for t in tables) == 0:
             raise PolicytrackError("the corpus holds no articles to link recommendations to")
-        return cls.from_terms(terms)
+        return cls.from_terms([t.select(TERM_COLUMNS).cast(_term_schema()) for t in tables])
 
     @classmethod
-    def from_terms(cls, terms) -> LinkIndex:
-        """The index from per-passage term counts (``document_terms`` rows, concatenated):
-        the weights scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` gives (smoothed
-        idf ``ln((1 + n) / (1 + df)) + 1``, tf ``1 + ln(count)``, rows L2-normalised),
-        computed on columns: the vocabulary sorted by code point (UTF-8 byte order)."""
+    def from_terms(cls, tables: list) -> LinkIndex:
+        """The index from each document's ``document_terms``: the weights scikit-learn's
+        ``TfidfVectorizer(sublinear_tf=True)`` gives (smoothed idf ``ln((1 + n) / (1 + df))
+        + 1``, tf ``1 + ln(count)``, rows L2-normalised), computed on columns, the
+        vocabulary sorted by code point (UTF-8 byte order). Each document's terms are
+        looked up once, not once per passage."""
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
         from scipy.sparse import csr_matrix
 
-        flat = pc.list_flatten(terms.column("terms"))
-        counts = _numpy(pc.list_flatten(terms.column("counts"))).astype(np.float64)
-        lengths = _numpy(pc.list_value_length(terms.column("terms"))).astype(np.int64)
-        vocabulary = pc.unique(flat)
+        terms = pa.concat_tables(tables)
+        # where each document's terms start in the concatenation of all documents' terms
+        sizes = [int(pc.sum(pc.list_value_length(t.column("new_terms"))).as_py() or 0) for t in tables]
+        starts = np.repeat(np.cumsum([0, *sizes[:-1]]), [t.num_rows for t in tables]).astype(np.int64)
+        every = pc.list_flatten(terms.column("new_terms"))
+        vocabulary = pc.unique(every)
         vocabulary = vocabulary.take(pc.sort_indices(vocabulary))
-        columns = _numpy(pc.index_in(flat, value_set=vocabulary)).astype(np.int32)
+        place = _numpy(pc.index_in(every, value_set=vocabulary)).astype(np.int32)
+        lengths = _numpy(pc.list_value_length(terms.column("cells"))).astype(np.int64)
+        local = _numpy(pc.list_flatten(terms.column("cells"))).astype(np.int64)
+        columns = place[local + np.repeat(starts, lengths)]
+        del local, place
+        counts = _numpy(pc.list_flatten(terms.column("counts"))).astype(np.float64)
         n = terms.num_rows
         df = np.bincount(columns, minlength=len(vocabulary))
         idf = np.log((1 + n) / (1 + df)) + 1
         weights = (np.log(counts) + 1) * idf[columns]
-        rows = np.repeat(np.arange(n), lengths)
+        rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
         norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
         norms[norms == 0] = 1
         weights /= norms[rows]
+        del rows
         indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         matrix = csr_matrix((weights, columns, indptr), shape=(n, len(vocabulary)))
         matrix.sort_indices()
