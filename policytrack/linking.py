@@ -214,8 +214,8 @@ class LinkIndex:
             "rows": pa.table({"id": self.ids, "article": self.articles,
                               "cells": pa.array(np.diff(m.indptr).astype(np.int64))}),
             "terms": pa.table({"term": self.terms, "idf": pa.array(self.idf)}),
-            "cells": pa.table({"column": pa.array(m.indices.astype(np.int32)),
-                               "weight": pa.array(m.data.astype(np.float64))}),
+            "cells": pa.table({"column": pa.array(m.indices.astype(np.int32, copy=False)),
+                               "weight": pa.array(m.data.astype(np.float64, copy=False))}),
         }
 
     @classmethod
