@@ -714,3 +714,34 @@ def test_a_long_name_read_once_is_read_whole_again(text, expected):
 def test_lists_issued_with_a_document(text, expected):
     assert [(t.document.label if t.document else None, t.units())
             for r in find_references(text) for t in r.targets] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a short name defined after a law's list of amending laws is the amended law, not the last amender
+    ("theo điểm a khoản 1 Điều 28 của Luật Mẫu thử số 15/2012/QH13 được sửa đổi, bổ sung bởi Luật số 67/2020/QH14 "
+     "và Luật số 88/2025/QH15 (sau đây gọi là Luật Mẫu thử);",
+     [("15/2012/QH13", {"point": "a", "clause": "1", "article": "28"}), ("67/2020/QH14", {}), ("88/2025/QH15", {}),
+      ("15/2012/QH13", {})]),
+    ("Luật Thử số 31/2024/QH15 đã được sửa đổi, bổ sung một số điều theo Luật số 43/2024/QH15, Luật số 47/2024/QH15 "
+     "(sau đây gọi chung là Luật Thử)",
+     [("31/2024/QH15", {}), ("43/2024/QH15", {}), ("47/2024/QH15", {}), ("31/2024/QH15", {})]),
+    # ... while one named right after a law with no amending list stays that law
+    ("theo Luật Mẫu số 27/2023/QH15 và Luật Thử số 28/2023/QH15 (sau đây gọi là Luật Thử)",
+     [("27/2023/QH15", {}), ("28/2023/QH15", {}), ("28/2023/QH15", {})]),
+])
+def test_a_short_name_after_an_amending_chain_names_the_amended_law(text, expected):
+    assert [(t.document.label if t.document else None, t.units())
+            for r in find_references(text) for t in r.targets] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a chapter inserted by an amendment carries a letter after its roman number
+    ("theo Chương IIIa của Nghị định số 118/2021/NĐ-CP", [("118/2021/NĐ-CP", {"chapter": "IIIa"})]),
+    ("tại Chương IIa và Chương V Luật này", [(None, {"chapter": "IIa"}), (None, {"chapter": "V"})]),
+    ("quy định tại Mục 1 Chương IVa", [(None, {"section": "1", "chapter": "IVa"})]),
+    # ... and a plain one is unchanged, ranges included
+    ("từ Chương II đến Chương IV", [(None, {"chapter": "II"}), (None, {"chapter": "III"}), (None, {"chapter": "IV"})]),
+])
+def test_inserted_chapters_keep_their_letter(text, expected):
+    assert [(t.document.label if t.document else None, t.units())
+            for r in find_references(text) for t in r.targets] == expected

@@ -70,6 +70,8 @@ _N = rf"\d{{1,3}}{units.letter_class()}?(?!\w)"
 #: "khoản 3.1.4"); parts of at most two digits, so "khoản 1.000 đồng" is no number.
 _DEC = r"\d{1,2}(?:\.\d{1,2}){1,3}(?![\d\w])"
 _R = r"(?:[IVXLC]+|\d{1,2})(?!\w)"
+#: A chapter inserted by an amendment carries a letter: "Chương IIIa", "Chương 2a".
+_R_INSERTED = r"(?:[IVXLC]+|\d{1,2})[a-zđ]?(?!\w)"
 #: An annex divided by letter: "Phụ lục I.A".
 _ANNEX_PART = r"(?:[IVXLC]+|\d{1,2})\.[A-Z](?!\w)"
 
@@ -83,7 +85,7 @@ def _numbered_only(kind: str) -> str:
     return rf"{_behind(kind)}{units.alternation(unit.cited_numbered)}(?!\w)"
 _UNIT = (
     rf"(?:{_cited('point')}\s+(?:{_L}|này)|{_cited('clause')}\s+(?:{_DEC}|{_N}|này)|{_cited('article')}\s+(?:{_N}|này(?!\w))"
-    rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_DEC}|{_R}|{_N}|này)|{_cited('chapter')}\s+(?:{_R}|này)"
+    rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_DEC}|{_R}|{_N}|này)|{_cited('chapter')}\s+(?:{_R_INSERTED}|này)"
     rf"|{_cited('part')}\s+{units.ORDINAL_WORD}\s+{units.alternation(units.ORDINALS)}(?!\w)"
     # the parts of an annex or a guidance: "thuộc phần A", "Phần II"
     rf"|(?:{_cited('part')}|{_numbered_only('part')})\s+(?:[IVX]+|[A-Z])(?!\w)"
@@ -220,6 +222,6 @@ _TOKEN_RE = re.compile(
     r"|(?P<this>này)(?!\w)"
     rf"|{units.ORDINAL_WORD}\s+(?P<ord>\w+)"
     r"|(?P<range>đến|tới)(?!\w)"
-    rf"|(?P<id>{_ANNEX_PART}|{_DEC}|{_N}|[IVXLC]+(?!\w)|{_L}|[A-Z](?!\w)))"
+    rf"|(?P<id>{_ANNEX_PART}|{_DEC}|{_N}|[IVXLC]+[a-zđ]?(?!\w)|{_L}|[A-Z](?!\w)))"
     r"|(?P<dash>-)"
 )

@@ -328,17 +328,42 @@ def _attach_issuing_document(refs: list[Reference], docs: list, source: Source) 
         i += 1
 
 
+#: "… số 15/2012/QH13 được sửa đổi, bổ sung bởi Luật số 67/2020/QH14": the head of an
+#: amending chain, and the separators between the amending laws that follow it.
+_AMENDED_BY = re.compile(r"[ \t]*,?[ \t]*(?:đã[ \t]+)?được[ \t]+sửa[ \t]+đổi,?[ \t]+bổ[ \t]+sung"
+                         r"(?:[ \t]+một[ \t]+số[ \t]+điều)?[ \t]+(?:bởi|theo)[ \t]+")
+_CHAIN_AND = re.compile(r"[ \t]*(?:,[ \t]*(?:và[ \t]+)?|và[ \t]+)")
+
+
+def _chain_head(refs: list[Reference], docs: list, source: Source, j: int) -> int:
+    """The index of the document an alias defined after ``refs[j]`` names: ``refs[j]`` itself,
+    or, when it closes the list of laws amending an earlier one ("Luật X số 15/2012/QH13
+    được sửa đổi, bổ sung bởi Luật số 67/2020/QH14 và Luật số 88/2025/QH15 (sau đây gọi là
+    Luật X)"), that earlier, amended document."""
+    k = j
+    while k > 0 and docs[k] is not None and docs[k].number:
+        between = source.text[refs[k - 1].end:refs[k].start]
+        if _AMENDED_BY.fullmatch(between):
+            head = docs[k - 1]
+            return k - 1 if head is not None and head.kind != "this" and head.number else j
+        if not _CHAIN_AND.fullmatch(between):
+            break
+        k -= 1
+    return j
+
+
 def _read_aliases(refs: list[Reference], docs: list, source: Source) -> None:
     """A short name defined for a numbered document ("… số 27/2023/QH15 (sau đây gọi là Luật
     Nhà ở)") is, where it is defined, that document again: its targets (and ``docs``, which
-    the context reads) get the defined document. Later uses of the short name keep the
-    name as written."""
+    the context reads) get the defined document (the amended one when the name follows its
+    list of amending laws). Later uses of the short name keep the name as written."""
     for i in range(1, len(refs)):
         doc, defined = docs[i], docs[i - 1]
         if doc is None or doc.kind != "name" or doc.number or defined is None or not defined.number:
             continue
         if not _ALIAS.fullmatch(source.text, refs[i - 1].end, refs[i].start):
             continue
+        defined = docs[_chain_head(refs, docs, source, i - 1)]
         alias = DocRef(**{**defined.__dict__, "text": doc.text})
         docs[i] = alias
         for t in refs[i].targets:
