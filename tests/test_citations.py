@@ -745,3 +745,48 @@ def test_a_short_name_after_an_amending_chain_names_the_amended_law(text, expect
 def test_inserted_chapters_keep_their_letter(text, expected):
     assert [(t.document.label if t.document else None, t.units())
             for r in find_references(text) for t in r.targets] == expected
+
+
+def _cited(text):
+    return [(t.document.label if t.document else None, t.units()) for r in find_references(text) for t in r.targets]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a range may open any member of a list ("…, từ Điều 22 đến Điều 24, …", "… và từ …")
+    ("Các điều từ Điều 1 đến Điều 2, các điều 14, 15, từ Điều 22 đến Điều 24, các điều 49 và 50 của Nghị định này",
+     [(None, {"article": a}) for a in ["1", "2", "14", "15", "22", "23", "24", "49", "50"]]),
+    ("từ Điều 33 đến Điều 34 và từ Điều 59 đến Điều 60 của Luật này",
+     [(None, {"article": a}) for a in ["33", "34", "59", "60"]]),
+    ("khoản 1; từ khoản 3 đến khoản 5 Điều 7",
+     [(None, {"clause": k, "article": "7"}) for k in ["1", "3", "4", "5"]]),
+    # ... but "từ" alone after a list is no unit
+    ("theo khoản 1, từ ngày ký", [(None, {"clause": "1"})]),
+])
+def test_ranges_inside_lists(text, expected):
+    assert _cited(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # units, then an annex printed without a number, then the document both are issued with
+    ("Bãi bỏ từ Điều 28 đến Điều 29 và toàn bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định số 14/2018/NĐ-CP",
+     [("14/2018/NĐ-CP", {"article": "28"}), ("14/2018/NĐ-CP", {"article": "29"}), ("14/2018/NĐ-CP", {})]),
+    ("theo khoản 2 Điều 5 và Phụ lục ban hành kèm theo Thông tư số 12/2020/TT-BTC",
+     [("12/2020/TT-BTC", {"clause": "2", "article": "5"}), ("12/2020/TT-BTC", {})]),
+    # ... while units followed by another sentence about a document keep their own
+    ("theo khoản 2 Điều 5. Phụ lục ban hành kèm theo Thông tư số 12/2020/TT-BTC",
+     [(None, {"clause": "2", "article": "5"}), ("12/2020/TT-BTC", {})]),
+])
+def test_units_before_an_unnumbered_annex_belong_to_its_document(text, expected):
+    assert _cited(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "số" printed twice before a number
+    ("theo điểm c khoản 11 Điều 5 của Luật số số 118/2025/QH15 sửa đổi",
+     [("118/2025/QH15", {"point": "c", "clause": "11", "article": "5"})]),
+    ("Nghị định số số 12/2020/NĐ-CP", [("12/2020/NĐ-CP", {})]),
+    # ... and a form's number stays no document
+    ("theo Mẫu số số 02/TK-ABC", []),
+])
+def test_a_doubled_so_before_a_number(text, expected):
+    assert _cited(text) == expected

@@ -103,7 +103,8 @@ _LIST_SEP = (rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đế
              rf"|{_S}*-{_S}*)")
 _LEVEL_SEP = rf"(?:{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+)?)"
 # After ";" only a unit word may follow ("Điều 90; 06 tháng …" ends the chain).
-_CHAIN = (rf"{_UNIT}(?:{_S}*;{_S}*(?:các{_S}+)?{_UNIT}|{_LIST_SEP}(?:các{_S}+)?(?:{_UNIT}|{_BARE})"
+# "các điều 14, 15, từ Điều 22 đến Điều 36, …": a range may open any member of a list.
+_CHAIN = (rf"{_UNIT}(?:{_S}*;{_S}*(?:các{_S}+)?(?:từ{_S}+)?{_UNIT}|{_LIST_SEP}(?:các{_S}+)?(?:từ{_S}+)?(?:{_UNIT}|{_BARE})"
           rf"|{_LEVEL_SEP}{_UNIT})*")
 _DATE = r"\d{1,2}\s*(?:/|-|\s+tháng\s+)\s*\d{1,2}\s*(?:/|-|\s+năm\s+)\s*(?:19|20)\d\d"
 
@@ -193,8 +194,9 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
         r"(?:\s+(?:năm\s+)?(?P<name_year>(?:19|20)\d\d)(?!\d))?"
     )
     # "Mẫu số 01/ĐKTĐ-HĐĐT" numbers a form, not a document
-    form = r"(?<![Mm]ẫu )(?<![Mm]ẫu số )(?<![Mm]ẫu số: )"
-    numbered = rf"(?:(?P<num_type>{types})\s+)?{form}(?:[Ss]ố\s*:?\s*)?{form}(?:{numbers})(?![\w/])"
+    form = r"(?<![Mm]ẫu )(?<![Mm]ẫu số )(?<![Mm]ẫu số: )(?<![Mm]ẫu số số )"
+    # "Luật số số 118/2025/QH15": a doubled "số" is a misprint seen in real texts
+    numbered = rf"(?:(?P<num_type>{types})\s+)?{form}(?:[Ss]ố\s*:?\s*(?:số\s+)?)?{form}(?:{numbers})(?![\w/])"
     charters = _alternation(vocab.charters, "i")
     charter = rf"(?P<charter>Điều lệ)(?!\w)(?:\s+(?:của\s+)?(?P<charter_of>{charters}))?"
     draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"

@@ -302,25 +302,33 @@ def _complete_known_names(refs: list[Reference], docs: list, source: Source) -> 
 #: "… Phụ lục số 02 về Danh mục các sản phẩm … ban hành kèm theo ": a list described, then
 #: the document it is issued with (no unit, document or sentence mark between).
 _ISSUED_WITH = re.compile(r"(?:[ \t]*-[ \t]*|[ \t]+)(?:về|trong|thuộc|-)?[^;\n.“”\"\[\]()]{1,200}?"
-                          r"[ \t]ban hành kèm theo[ \t]+")
+                          r"[ \t]ban hành kèm theo(?:[ \t]+của)?[ \t]+")
+#: "… Điều 36 và toàn bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định …": an annex
+#: printed without a number, cited with the units before it.
+_UNNUMBERED_ANNEX = re.compile(r"(?<!\w)[Pp]hụ lục(?![ \t]+(?:số[ \t]+)?[0-9IVXLC])(?!\w)")
 
 
 def _attach_issuing_document(refs: list[Reference], docs: list, source: Source) -> None:
     """``Bãi bỏ Điều 24 và Phụ lục số 02 về Danh mục … ban hành kèm theo Luật Phí và lệ phí
     số 97/2015/QH13``, ``… phần V- Phí … trong Danh mục phí, lệ phí ban hành kèm theo Luật
     …``: units of a list described before the document it is issued with belong to that
-    document; the two are one citation."""
+    document; the two are one citation. An annex printed without a number ("Điều 36 và toàn
+    bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định …") is cited beside the units, as
+    the document alone (it has no number to give)."""
     i = 0
     while i + 1 < len(refs):
         ref, nxt, doc = refs[i], refs[i + 1], docs[i + 1]
         between = source.text[ref.end:nxt.start]
+        annex = _UNNUMBERED_ANNEX.search(between)
         if (docs[i] is None and doc is not None and doc.kind != "this" and len(nxt.targets) == 1
                 and not nxt.targets[0].units() and any(t.units() for t in ref.targets)
                 and not any(t.document for t in ref.targets)
-                and ("Danh mục" in between or any(t.annex for t in ref.targets))
+                and ("Danh mục" in between or annex or any(t.annex for t in ref.targets))
                 and _ISSUED_WITH.fullmatch(between)):
             for t in ref.targets:
                 t.document = doc
+            if annex and "Danh mục" not in between:
+                ref.targets.append(nxt.targets[0])  # the annex itself: the document, no number to give
             docs[i] = doc
             ref.end = nxt.end
             ref.text = source.text[ref.start:ref.end]
