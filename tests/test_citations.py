@@ -790,3 +790,20 @@ def test_units_before_an_unnumbered_annex_belong_to_its_document(text, expected)
 ])
 def test_a_doubled_so_before_a_number(text, expected):
     assert _cited(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a listed name holding a comma and "và" is read whole, also in a list of laws
+    ("theo Luật Cơ yếu, Luật Quân nhân chuyên nghiệp, công nhân và viên chức quốc phòng có quy định khác",
+     [("Luật Cơ yếu", {}), ("Luật Quân nhân chuyên nghiệp, công nhân và viên chức quốc phòng", {})]),
+    # a National Assembly body's symbol with its term printed apart is one number
+    ("và Báo cáo thẩm tra số 262/BC-UBTHU 14 ngày 19 tháng 12 năm 2016", [("262/BC-UBTHU14", {})]),
+    # ... but digits after another symbol are no part of it
+    ("theo Tờ trình số 377/TTr-CP 14 ngày", [("377/TTr-CP", {})]),
+])
+def test_names_with_commas_and_committee_symbols(text, expected):
+    from policytrack.ids import number_key
+
+    got = [(t.document.number and number_key(t.document.number) or t.document.label, t.units())
+           for r in find_references(text) for t in r.targets]
+    assert got == [(number_key(d) if "/" in d else d, u) for d, u in expected]

@@ -314,6 +314,23 @@ def test_number_forms(line: str, number: str) -> None:
     check_spans(f"{line}\n\nHà Nội, ngày 1 tháng 2 năm 2020\n", meta)
 
 
+@pytest.mark.parametrize(
+    "text,number",
+    [
+        # a sentence wrapped so that a line opens with a cited number is body text, not the
+        # document's own number (a letter printed without its header)
+        ("1. Đề nghị các đơn vị triển khai thực hiện Chương trình hành động\nsố 09-CTrHĐ/TU bằng các hình thức phù hợp.\n", None),
+        ("Việc xếp lương theo quy định tại khoản 12 Điều 5\nThông tư số 08/2023/TT-BTH. Do đó, các đơn vị thực hiện.\n", None),
+        # ... while a header's number line follows the issuer in capitals, a blank line or nothing
+        ("BỘ THỬ NGHIỆM\nSố 12/BTN-VP\nV/v thử\n", "12/BTN-VP"),
+        ("BỘ THỬ NGHIỆM\n\nSố 12/BTN-VP\nV/v thử\n", "12/BTN-VP"),
+        ("Ủy ban nhân dân tỉnh Thử\nSố: 12/UBND-VP\nV/v thử\n", "12/UBND-VP"),
+    ],
+)
+def test_a_cited_number_opening_a_wrapped_line_is_not_the_documents(text: str, number) -> None:
+    assert parse_header(text).number == number
+
+
 def test_issuer_before_number_on_same_line() -> None:
     meta = parse_header("BỘ TÀI CHÍNH Số: 12/2020/TT-BTC\n\nTHÔNG TƯ\nHướng dẫn thử\n")
     assert meta.issuer == "BỘ TÀI CHÍNH"

@@ -50,6 +50,25 @@ def _step_draft(ctx: _Ctx, meta: DocumentMeta) -> None:
         return
 
 
+#: A line ending with a sentence mark, or in capitals (an issuer: "BỘ TÀI CHÍNH"), ends there.
+_LINE_END_MARK = re.compile(r"[.:;!?…”\"')\]]\s*$")
+
+
+def _runs_on_into(text: str, line_start: int) -> bool:
+    """Does the line before ``line_start`` run on into it, a sentence wrapped mid-way ("…
+    Chương trình hành động" / "số 09-CTrHĐ/TU bằng …", "… tại khoản 12 Điều 5" / "Thông tư
+    số 08/2023/TT-BGDĐT. Do đó …")? Then a "số …" opening the line is a citation in running
+    text, not the document's own number. A header's "Số" line follows a blank line, the
+    issuer in capitals, or nothing."""
+    if line_start == 0:
+        return False
+    prev_start = text.rfind("\n", 0, line_start - 1) + 1
+    prev = text[prev_start:line_start - 1].strip()
+    if not prev or _LINE_END_MARK.search(prev) or _is_caps(prev):
+        return False
+    return prev[-1].isalnum()
+
+
 def _number_from(text: str, m: re.Match, strict: bool, vocab: DocTypes) -> tuple[str, tuple[int, int], tuple[int, int] | None] | None:
     """Validate a ``NUMBER_RE`` match: the value, its span, and the span of a capitalised
     prefix on the same line (an issuer: ``BỘ TÀI CHÍNH Số: 12/2020/TT-BTC``), or ``None``.
@@ -67,6 +86,8 @@ def _number_from(text: str, m: re.Match, strict: bool, vocab: DocTypes) -> tuple
     if not value or not (has_symbol or m.group("colon") == ":"):
         return None
     if strict and not (value[0].isdigit() and has_symbol):
+        return None
+    if m.group("colon") is None and _runs_on_into(text, m.start()):
         return None
     pre_s, pre_e = m.span("pre")
     tail = vocab.type_word_tail_re.search(text, pre_s, pre_e)
