@@ -807,3 +807,21 @@ def test_names_with_commas_and_committee_symbols(text, expected):
     got = [(t.document.number and number_key(t.document.number) or t.document.label, t.units())
            for r in find_references(text) for t in r.targets]
     assert got == [(number_key(d) if "/" in d else d, u) for d, u in expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "từ" between the unit word and the range's first number
+    ("các điểm từ a đến đ khoản 2 Điều 5", [(None, {"point": p, "clause": "2", "article": "5"}) for p in "abcdđ"]),
+    ("các khoản từ 1 đến 3 Điều 7", [(None, {"clause": k, "article": "7"}) for k in "123"]),
+    # ... but not before an amount or a duration
+    ("các khoản từ 1.000.000 đồng", []),
+    # inserted units: their letters in order
+    ("từ Điều 10a đến Điều 10c", [(None, {"article": a}) for a in ["10a", "10b", "10c"]]),
+    # "đến hết", an en dash
+    ("từ Điều 1 đến hết Điều 3", [(None, {"article": a}) for a in "123"]),
+    ("Điều 3 – Điều 5", [(None, {"article": a}) for a in "345"]),
+    # numbers keep the zeros they are printed with
+    ("từ Phụ lục số 01 đến Phụ lục số 03", [(None, {"annex": a}) for a in ["01", "02", "03"]]),
+])
+def test_range_forms(text, expected):
+    assert _cited(text) == expected

@@ -83,8 +83,12 @@ def _numbered_only(kind: str) -> str:
     if not unit.cited_numbered:
         return "(?!)"
     return rf"{_behind(kind)}{units.alternation(unit.cited_numbered)}(?!\w)"
+#: "các điểm từ a đến e", "các khoản từ 1 đến 5": "từ" between a unit word and the first
+#: number of a range.
+_FROM = r"(?:từ[ \t]+(?=\S+[ \t]+(?:đến|tới)[ \t]))?"
 _UNIT = (
-    rf"(?:{_cited('point')}\s+(?:{_L}|này)|{_cited('clause')}\s+(?:{_DEC}|{_N}|này)|{_cited('article')}\s+(?:{_N}|này(?!\w))"
+    rf"(?:{_cited('point')}\s+{_FROM}(?:{_L}|này)|{_cited('clause')}\s+{_FROM}(?:{_DEC}|{_N}|này)"
+    rf"|{_cited('article')}\s+{_FROM}(?:{_N}|này(?!\w))"
     rf"|{_cited('subsection')}\s+{_N}|{_cited('section')}\s+(?:{_DEC}|{_R}|{_N}|này)|{_cited('chapter')}\s+(?:{_R_INSERTED}|này)"
     rf"|{_cited('part')}\s+{units.ORDINAL_WORD}\s+{units.alternation(units.ORDINALS)}(?!\w)"
     # the parts of an annex or a guidance: "thuộc phần A", "Phần II"
@@ -99,8 +103,9 @@ _BARE = rf"(?:{_N}|[IVXLC]+(?!\w)|{_L})"
 _S = r"[ \t]"
 # "khoản 1 Điều 27; khoản 2 Điều 29 của Bộ luật …": on one line, ";" separates groups that
 # share the document named at the end, as "," does.
-_LIST_SEP = (rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|đến|tới|vào{_S}+(?:sau|trước)){_S}+"
-             rf"|{_S}*-{_S}*)")
+# "từ Điều 1 đến hết Điều 5" is a range; "Điều 3 – Điều 5" (an en dash) too.
+_LIST_SEP = (rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|(?:đến|tới)(?:{_S}+hết)?|vào{_S}+(?:sau|trước)){_S}+"
+             rf"|{_S}*[-–]{_S}*)")
 _LEVEL_SEP = rf"(?:{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+)?)"
 # After ";" only a unit word may follow ("Điều 90; 06 tháng …" ends the chain).
 # "các điều 14, 15, từ Điều 22 đến Điều 36, …": a range may open any member of a list.
@@ -225,5 +230,5 @@ _TOKEN_RE = re.compile(
     rf"|{units.ORDINAL_WORD}\s+(?P<ord>\w+)"
     r"|(?P<range>đến|tới)(?!\w)"
     rf"|(?P<id>{_ANNEX_PART}|{_DEC}|{_N}|[IVXLC]+[a-zđ]?(?!\w)|{_L}|[A-Z](?!\w)))"
-    r"|(?P<dash>-)"
+    r"|(?P<dash>[-–])"
 )

@@ -24,11 +24,28 @@ def _expand(kind: str, first: str, last: str) -> list[str]:
         a, b = POINT_LETTERS.index(first), POINT_LETTERS.index(last)
         return POINT_LETTERS[a : b + 1] if a < b else [first, last]
     if first.isdigit() and last.isdigit() and 0 < int(last) - int(first) < 300:
-        return [str(n) for n in range(int(first), int(last) + 1)]
+        # "Phụ lục số 01 đến Phụ lục số 03": numbers keep the zeros they are printed with
+        width = len(first) if first.startswith("0") else 0
+        return [str(n).zfill(width) for n in range(int(first), int(last) + 1)]
+    lettered = _lettered_range(first, last)
+    if lettered:
+        return lettered
     a, b = roman_to_int(first), roman_to_int(last)
     if a and b and 0 < b - a < 50:
         return [to_roman(n) for n in range(a, b + 1)]
     return [first, last]
+
+
+def _lettered_range(first: str, last: str) -> list[str] | None:
+    """``từ Điều 10a đến Điều 10c`` → 10a, 10b, 10c: units inserted after one number, their
+    letters in Vietnamese order; ``None`` when the two are not of that form."""
+    m1, m2 = re.fullmatch(r"(\d+)(\D)", first), re.fullmatch(r"(\d+)(\D)", last)
+    if not (m1 and m2) or m1.group(1) != m2.group(1):
+        return None
+    if m1.group(2) not in POINT_LETTERS or m2.group(2) not in POINT_LETTERS:
+        return None
+    a, b = POINT_LETTERS.index(m1.group(2)), POINT_LETTERS.index(m2.group(2))
+    return [m1.group(1) + letter for letter in POINT_LETTERS[a:b + 1]] if a < b else None
 
 
 def _read_chain(chain: str) -> list[dict[str, list[str]]]:
