@@ -825,3 +825,17 @@ def test_names_with_commas_and_committee_symbols(text, expected):
 ])
 def test_range_forms(text, expected):
     assert _cited(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the places of one instruction on words, listed with ";", share the document named last
+    ("14. Bãi bỏ cụm từ “thử,” tại khoản 8 Điều 29; cụm từ “thử và” tại khoản 2 Điều 29 của Luật Thử số 69/2025/QH15.",
+     [("69/2025/QH15", {"clause": "8", "article": "29"}), ("69/2025/QH15", {"clause": "2", "article": "29"})]),
+    ("Thay thế cụm từ “A” bằng cụm từ “B” tại khoản 1 Điều 5; từ “C” tại Điều 9 của Nghị định số 12/2020/NĐ-CP.",
+     [("12/2020/NĐ-CP", {"clause": "1", "article": "5"}), ("12/2020/NĐ-CP", {"article": "9"})]),
+    # ... but a unit followed by other words before the next place keeps its own document
+    ("tại khoản 1 Điều 5; quy định tại Điều 7 của Luật Thử số 12/2020/QH14",
+     [(None, {"clause": "1", "article": "5"}), ("12/2020/QH14", {"article": "7"})]),
+])
+def test_places_of_one_instruction_on_words_share_the_document(text, expected):
+    assert _cited(text) == expected

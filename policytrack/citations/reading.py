@@ -273,6 +273,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
                 docs.append(inner_doc)
     _complete_known_names(refs, docs, source)
     _attach_issuing_document(refs, docs, source)
+    _share_across_phrases(refs, docs, source)
     _read_aliases(refs, docs, source)
     if context is not None:
         for i, ref in enumerate(refs):
@@ -375,6 +376,29 @@ def _chain_head(refs: list[Reference], docs: list, source: Source, j: int) -> in
             break
         k -= 1
     return j
+
+
+#: "… cụm từ “A” tại khoản 8 Điều 29; cụm từ “B” tại khoản 2 Điều 29 của Luật …": the next
+#: place of one instruction replacing or striking words, after a ";".
+_NEXT_PHRASE_PLACE = re.compile(
+    r"[ \t]*;[ \t]*(?:(?:bãi bỏ|bỏ|thay thế)[ \t]+)?(?:cụm từ|từ)[ \t]*[“\"][^”\"\n]{1,200}[”\"]"
+    r"(?:[ \t]+(?:bằng|thành)[ \t]+(?:cụm từ|từ)[ \t]*[“\"][^”\"\n]{1,200}[”\"])?[ \t]+(?:tại|ở|trong)[ \t]+",
+    re.I)
+
+
+def _share_across_phrases(refs: list[Reference], docs: list, source: Source) -> None:
+    """``Bãi bỏ cụm từ “A” tại khoản 8 Điều 29; cụm từ “B” tại khoản 2 và khoản 7 Điều 29
+    của Luật Hóa chất số 69/2025/QH15``: the places of one instruction on words, listed with
+    ";", share the document named after the last of them."""
+    for i in range(len(refs) - 2, -1, -1):
+        ref, nxt, doc = refs[i], refs[i + 1], docs[i + 1]
+        if (docs[i] is None and doc is not None and doc.kind != "this"
+                and ref.targets and all(t.units() and t.document is None for t in ref.targets)
+                and any(t.document is doc for t in nxt.targets)
+                and _NEXT_PHRASE_PLACE.fullmatch(source.text, ref.end, nxt.start)):
+            for t in ref.targets:
+                t.document = doc
+            docs[i] = doc
 
 
 def _read_aliases(refs: list[Reference], docs: list, source: Source) -> None:
