@@ -839,3 +839,15 @@ def test_range_forms(text, expected):
 ])
 def test_places_of_one_instruction_on_words_share_the_document(text, expected):
     assert _cited(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the Party's charter is a document by name, its articles units of it
+    ("- Căn cứ Điều lệ Đảng;", [("Điều lệ Đảng", {})]),
+    ("tại các Điều 15, 18 của Điều lệ Đảng, phù hợp với mỗi cấp",
+     [("Điều lệ Đảng", {"article": "15"}), ("Điều lệ Đảng", {"article": "18"})]),
+    # ... while a charter of no known body stays unnamed
+    ("theo Điều lệ của hội", [("Điều lệ", {})]),
+])
+def test_the_party_charter(text, expected):
+    assert _cited(text) == expected
