@@ -851,3 +851,14 @@ def test_places_of_one_instruction_on_words_share_the_document(text, expected):
 ])
 def test_the_party_charter(text, expected):
     assert _cited(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a law's year misprinted with three digits is still a number, kept as printed
+    ("theo Luật số 11/2022/QH15, Luật số 56/202/QH15 và Luật số 88/2025/QH15",
+     [("11/2022/QH15", {}), ("56/202/QH15", {}), ("88/2025/QH15", {})]),
+    # ... only with a National Assembly symbol
+    ("số 12/202/NĐ-CP", []),
+])
+def test_a_laws_misprinted_year(text, expected):
+    assert [(t.document.number, t.units()) for r in find_references(text) for t in r.targets] == expected
