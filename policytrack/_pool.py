@@ -76,9 +76,7 @@ class Pairs(Sequence):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def __getitem__(self, j):
-        if isinstance(j, slice):
-            return [self[k] for k in range(*j.indices(len(self)))]
+    def __getitem__(self, j: int):
         i = self.indices[j]
         return self.values[i], self.keys[i]
 
