@@ -99,23 +99,31 @@ class _Cited:
 def find_by_key(key: tuple, corpus: Corpus) -> tuple[Document | None, str | None, str | None]:
     """``_find_document`` for a key of ``_document_key`` (the reference table's columns
     give the same keys as the objects, so both ways share one lookup per document)."""
+    in_corpus, doc_id, reason = find_id_by_key(key, corpus)
+    return (corpus[doc_id] if in_corpus else None), doc_id, reason
+
+
+def find_id_by_key(key: tuple, corpus: Corpus) -> tuple[bool, str | None, str | None]:
+    """``(in_corpus, document_id, reason)`` of the document a key cites, looked up once per
+    key and corpus. Only ids are remembered, never documents: a lazy corpus keeps its
+    documents on disk, and a memo of them would hold every cited one in memory."""
     memo = _lookups(corpus).documents
     found = memo.get(key)
     if found is None:
         if key[0] is None:
-            found = _look_up_document(Target(), Reference(0, 0, "", [], document_id=key[1]), corpus)
+            doc, doc_id, reason = _look_up_document(Target(), Reference(0, 0, "", [], document_id=key[1]), corpus)
         else:
-            found = _look_up_document(Target(document=_Cited(*key)), Reference(0, 0, "", []), corpus)
-        memo[key] = found
+            doc, doc_id, reason = _look_up_document(Target(document=_Cited(*key)), Reference(0, 0, "", []), corpus)
+        found = memo[key] = (doc is not None, doc_id, reason)
     return found
 
 
 class _Lookups:
-    """What resolution remembers of one corpus: each cited document as found (or why not),
-    and each document's articles (for the reason a unit is missing)."""
+    """What resolution remembers of one corpus: the id of each cited document as found (or
+    why not), and each document's articles (for the reason a unit is missing)."""
 
     def __init__(self) -> None:
-        self.documents: dict[tuple, tuple[Document | None, str | None, str | None]] = {}
+        self.documents: dict[tuple, tuple[bool, str | None, str | None]] = {}
         self.articles: dict[str, tuple[int | None, set[str]]] = {}
 
 
@@ -191,10 +199,15 @@ def resolve_unit(key: tuple, path: str | None, path_reason: str | None, article:
         return doc_id, None, path_reason
     if doc is None:
         return doc_id, (doc_id if not path else None), reason
+    return (doc_id, *unit_in(doc, path, article, corpus))
+
+
+def unit_in(doc: Document, path: str | None, article: str | None, corpus: Corpus | None) -> tuple[str | None, str | None]:
+    """``(resolved_id, reason)`` of the unit at ``path`` of a document the corpus holds."""
     wanted = f"{doc.id}:{path}" if path else doc.id
     if wanted in doc:
-        return doc_id, wanted, None
-    return doc_id, None, _missing_reason(doc, article, path, corpus)
+        return wanted, None
+    return None, _missing_reason(doc, article, path, corpus)
 
 
 def _missing_reason(doc: Document, article: str | None, path: str, corpus: Corpus | None = None) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 from .model import Reference
 from .output import RECORD_FIELDS, records
 from .reading import find_references
-from .resolve import _document_key, _unit_path, resolve_unit
+from .resolve import _document_key, _unit_path, find_id_by_key, unit_in
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -119,37 +119,60 @@ RESOLVE_BATCH = 65536
 def resolve_table(table: pa.Table, corpus: Corpus) -> pa.Table:
     """The corpus's table (``with_document`` rows of every document) with each unit
     resolved: ``document_id``, ``resolved_id``, ``reason`` (see ``resolve.resolve_unit``).
-    The rows are read ``RESOLVE_BATCH`` at a time, so that memory holds the columns, not one
-    Python object per value of the whole table."""
+
+    Memory holds columns and a few documents, never the corpus: the cited document of each
+    row is found by its key (ids only), ``RESOLVE_BATCH`` rows at a time; a unit of the
+    citing document is sought in it at the end of its batch (the rows come document by
+    document), a unit of another document once all rows are read, each such document read
+    once for all the units sought in it (a lazy corpus's documents stay on disk)."""
+    import numpy as np
     import pyarrow as pa
 
+    n = table.num_rows
+    out = {name: np.full(n, None, dtype=object) for name in _RESOLVED}
+    elsewhere: dict[str, list[tuple]] = {}  # cited document id -> (row, path, article) sought in it
     names = ("citing_document", "path", "path_reason", "article", "target", "doc_kind", "doc_number",
              "doc_draft_number", "doc_type", "doc_name", "doc_year", "document")
-    out: dict[str, list] = {n: [] for n in _RESOLVED}
+    offset = 0
     for batch in table.select(list(names)).to_batches(max_chunksize=RESOLVE_BATCH):
-        resolved = _resolve_batch({n: batch.column(n).to_pylist() for n in names}, corpus)
-        for name, values in zip(_RESOLVED, resolved):
-            out[name].append(pa.array(values, pa.string()))
+        col = {name: batch.column(name).to_pylist() for name in names}
+        own: dict[str, list[tuple]] = {}
+        for i in range(batch.num_rows):
+            if col["target"][i]:
+                sought = _find_cited(col, i, offset + i, corpus, out)
+                if sought is not None:
+                    (own if col["doc_kind"][i] is None else elsewhere).setdefault(sought[0], []).append(sought[1])
+        _seek(own, corpus, out)
+        offset += batch.num_rows
+    _seek(elsewhere, corpus, out)
     for name in _RESOLVED:
-        table = table.append_column(name, pa.chunked_array(out[name], pa.string()))
+        table = table.append_column(name, pa.array(out[name], pa.string()))
     return table
 
 
-def _resolve_batch(col: dict[str, list], corpus: Corpus) -> tuple[list, list, list]:
-    doc_ids, resolved_ids, reasons = [], [], []
-    for i, citing in enumerate(col["citing_document"]):
-        if not col["target"][i]:
-            doc_id = resolved = reason = None
-        else:
-            kind = col["doc_kind"][i]
-            key = ((None, citing) if kind is None else
-                   (kind, col["doc_number"][i], col["doc_draft_number"][i], col["doc_type"][i], col["doc_name"][i],
-                    col["doc_year"][i], col["document"][i]))
-            doc_id, resolved, reason = resolve_unit(key, col["path"][i], col["path_reason"][i], col["article"][i], corpus)
-        doc_ids.append(doc_id)
-        resolved_ids.append(resolved)
-        reasons.append(reason)
-    return doc_ids, resolved_ids, reasons
+def _find_cited(col: dict[str, list], i: int, row: int, corpus: Corpus, out: dict) -> tuple | None:
+    """What ``resolve_unit`` decides of row ``i`` of a batch without the cited document's
+    text; when the unit must be sought in it, ``(document id, (row, path, article))``."""
+    kind = col["doc_kind"][i]
+    key = ((None, col["citing_document"][i]) if kind is None else
+           (kind, col["doc_number"][i], col["doc_draft_number"][i], col["doc_type"][i], col["doc_name"][i],
+            col["doc_year"][i], col["document"][i]))
+    in_corpus, doc_id, reason = find_id_by_key(key, corpus)
+    out["document_id"][row] = doc_id
+    if col["path_reason"][i]:
+        out["reason"][row] = col["path_reason"][i]
+    elif not in_corpus:
+        out["resolved_id"][row], out["reason"][row] = (doc_id if not col["path"][i] else None), reason
+    else:
+        return doc_id, (row, col["path"][i], col["article"][i])
+    return None
+
+
+def _seek(sought: dict[str, list[tuple]], corpus: Corpus, out: dict) -> None:
+    for doc_id, units in sought.items():
+        doc = corpus[doc_id]
+        for row, path, article in units:
+            out["resolved_id"][row], out["reason"][row] = unit_in(doc, path, article, corpus)
 
 
 def frame(table: pa.Table):
