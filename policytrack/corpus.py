@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 #: Bump when parsing changes what it returns in a way the code digest cannot see.
 CACHE_VERSION = "2"
 #: Bump when the provisions table's columns or what they hold change.
-PROVISIONS_VERSION = "1"
+PROVISIONS_VERSION = "2"  # 2: `text` is the own text, `own_end` added
 PARALLEL_MIN_FILES = _pool.PARALLEL_MIN
 PROGRESS_MIN_FILES = _pool.PROGRESS_MIN
 #: Notes that describe a corpus folder rather than being one of its documents.
@@ -589,19 +589,25 @@ class Corpus:
         return pd.DataFrame([e.__dict__ for e in self.errors], columns=["path", "reason"])
 
     def search(self, query: str, kind: str | None = None, innermost: bool = True):
-        """Provisions whose text contains ``query``, matched on normalised, case-folded
-        text with both tone-mark placements (``thủy`` finds ``thuỷ``). By default only the
-        innermost matches are kept (the clause, not also its article and chapter)."""
+        """Provisions whose own text (``provisions()["text"]``: heading and lead-in, a leaf's
+        whole text) contains ``query``, matched on normalised, case-folded text with both
+        tone-mark placements (``thủy`` finds ``thuỷ``). That is the innermost unit holding
+        the words (the clause, not also its article and chapter); ``innermost=False`` adds
+        every unit that holds a match (the article and chapter of the clause)."""
         needle = match_key(query)
         frame = self.provisions()
         if frame.empty:
             return frame
-        if kind:
-            frame = frame[frame["kind"] == kind]
-        hits = frame[frame["text"].map(match_key).str.contains(needle, regex=False)]
-        if innermost and not hits.empty:
-            hits = hits[~hits["id"].isin(set(hits["parent"]))]
-        return hits
+        hit = frame["text"].map(match_key).str.contains(needle, regex=False)
+        if not innermost:
+            parents = dict(zip(frame["id"], frame["parent"]))
+            holding = set(frame.loc[hit, "id"])
+            for pid in list(holding):
+                while (pid := parents.get(pid)) is not None and pid not in holding:
+                    holding.add(pid)
+            hit = frame["id"].isin(holding)
+        hits = frame[hit]
+        return hits[hits["kind"] == kind] if kind else hits
 
     # --- views computed by other stages (see docs/ARCHITECTURE.md) -------------------------
     def references(self, *, workers: int | None = None, progress: bool | None = None):

@@ -15,19 +15,24 @@ __all__ = ["PATH_COLUMNS", "PROVISION_COLUMNS", "documents_frame", "provisions_f
            "provisions_table_frame", "provisions_table_schema"]
 
 PROVISION_COLUMNS = [
-    "document_id", "id", "kind", "number", "heading", "start", "end", "parent", "depth",
+    "document_id", "id", "kind", "number", "heading", "start", "end", "own_end", "parent", "depth",
     "part", "chapter", "section", "subsection", "annex", "article", "clause", "point",
     "subpoint", "text",
 ]
 #: The path columns: the number, as printed, of each unit a provision is in (itself included).
 PATH_COLUMNS = ["part", "chapter", "section", "subsection", "annex", "article", "clause", "point", "subpoint"]
-_INT_COLUMNS = ("start", "end", "depth")
+_INT_COLUMNS = ("start", "end", "own_end", "depth")
 
 
 def provisions_frame(documents: Document | Iterable[Document]):
     """One row per provision (document roots excluded): id, kind, number, heading, offsets,
     the path columns ``part chapter section subsection annex article clause point subpoint``
-    (the numbers as printed) and the text."""
+    (the numbers as printed) and the provision's own text.
+
+    ``text`` is the provision's **own** text, ``source.text[start:own_end]``: its heading and
+    lead-in up to its first child (a leaf's whole text), so that the table holds the text
+    once, not once per level (an article's full text would repeat its clauses', a chapter's
+    its articles'). The whole unit is ``start:end``; ``corpus.provision(id).text`` gives it."""
     import pandas as pd
 
     docs = [documents] if hasattr(documents, "root") else list(documents)
@@ -42,10 +47,11 @@ def _rows(node: Provision, path: dict, rows: list, doc_id: str, depth: int = 0) 
         child_path = dict(path)
         if child.kind != "subpoint" or "subpoint" not in child_path:
             child_path[child.kind] = child.number
+        own_end = child.own_text_span()[1]
         rows.append({
             "document_id": doc_id, "id": child.id, "kind": child.kind, "number": child.number,
-            "heading": child.heading, "start": child.start, "end": child.end,
-            "parent": child.parent, "depth": depth + 1, **child_path, "text": child.text,
+            "heading": child.heading, "start": child.start, "end": child.end, "own_end": own_end,
+            "parent": child.parent, "depth": depth + 1, **child_path, "text": _own_text(child, own_end),
         })
         _rows(child, child_path, rows, doc_id, depth + 1)
 
@@ -63,15 +69,21 @@ def provisions_table(doc: Document):
         child_path = dict(path)
         if child.kind != "subpoint" or "subpoint" not in child_path:
             child_path[child.kind] = child.number
+        own_end = child.own_text_span()[1]
         for name, value in (("document_id", doc.id), ("id", child.id), ("kind", child.kind),
                             ("number", child.number), ("heading", child.heading), ("start", child.start),
-                            ("end", child.end), ("parent", child.parent), ("depth", depth), ("text", child.text)):
+                            ("end", child.end), ("own_end", own_end), ("parent", child.parent), ("depth", depth),
+                            ("text", _own_text(child, own_end))):
             cols[name].append(value)
         for name in PATH_COLUMNS:
             cols[name].append(child_path.get(name))
         stack.extend((c, child_path, depth + 1) for c in reversed(child.children))
     return pa.table({n: pa.array(cols[n], provisions_table_schema().field(n).type) for n in PROVISION_COLUMNS},
                     schema=provisions_table_schema())
+
+
+def _own_text(prov: Provision, own_end: int) -> str:
+    return prov.source.text[prov.start:own_end] if prov.source is not None else ""
 
 
 def provisions_table_schema():

@@ -80,6 +80,18 @@ def test_search_matches_both_tone_mark_placements(tmp_path):
     hits = corpus.search("thuỷ văn")
     assert list(hits["id"]) == ["luat-thu-nghiem-so-0:d1.k2"]
     assert corpus.search("NƯỚC THẢI", kind="clause")["id"].tolist() == ["luat-thu-nghiem-so-0:d1.k1"]
+    holding = corpus.search("thuỷ văn", innermost=False)["id"].tolist()
+    assert holding[-2:] == ["luat-thu-nghiem-so-0:d1", "luat-thu-nghiem-so-0:d1.k2"] and len(holding) == 3  # chapter too
+
+
+def test_provisions_hold_each_provisions_own_text_once(tmp_path):
+    corpus = Corpus.load(make_folder(tmp_path, n=1, bad=False), cache_dir=False, progress=False)
+    doc = corpus.docs[0]
+    for row in corpus.provisions().itertuples():
+        prov = doc[row.id]
+        assert row.text == doc.source.text[row.start:row.own_end] and row.start <= row.own_end <= row.end
+        assert (row.own_end == row.end) == (not prov.children)
+        assert prov.text == doc.source.text[row.start:row.end]  # the whole unit, from the document
 
 
 def test_provision_lookup_and_missing_folder(tmp_path):
