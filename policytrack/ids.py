@@ -48,6 +48,11 @@ def segment(kind: str, raw: str) -> str:
         if not raw:
             return prefix
         n = _roman_or_digits(raw)
+        if n is None and len(raw) > 1 and raw[-1].islower():
+            # an inserted unit, "Chương Xa" → c10a
+            base = _roman_or_digits(raw[:-1])
+            if base:
+                return f"{prefix}{base}{id_letters(raw[-1])}"
         return f"{prefix}{n if n else raw.lower()}"
     if numbers == "letters":
         return prefix + id_letters(raw)

@@ -114,7 +114,7 @@ _MARKER_BODY = (
     r"[ \t]*(?:"
     rf"(?P<part>{_heading('part')}[ \t]+{_ORD}[ \t]+(?P<part_n>[^\W\d_]+))"
     rf"|(?P<chapter>(?:\d{{1,4}}[ \t]*)?(?:{_heading('chapter')}|(?P<chapter_misprint>{_misread_words('chapter')}))"
-    rf"[ \t]+(?P<chapter_n>[IVXLC]+|\d{{1,3}}|(?P<chapter_misread>{_ROMAN_MISREAD}))\b[ \t]*[.:-]?)"
+    rf"[ \t]+(?P<chapter_n>[IVXLC]+(?P<chapter_inserted>[a-zđ])?|\d{{1,3}}|(?P<chapter_misread>{_ROMAN_MISREAD}))\b[ \t]*[.:-]?)"
     rf"|(?P<subsection>{_heading('subsection')}[ \t]+(?P<subsection_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<section>{_heading('section')}[ \t]+(?P<section_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?(?:{_heading('article')}|(?P<article_misprint>{_misread_words('article')}))"
@@ -339,6 +339,11 @@ class _TreeBuilder:
             return
         raw = m.group("chapter_n")
         misread = m.group("chapter_misprint") is not None
+        if m.group("chapter_inserted"):
+            # "Chương Xa": a chapter an amending law inserted after Chương X; the count goes on from X
+            if units.roman_to_int(raw[:-1]) == self.last_chapter and not misread:
+                self._structural(m, "chapter", raw)
+            return
         number = int(raw) if raw.isdigit() else None if m.group("chapter_misread") else units.roman_to_int(raw)
         expected = self.last_chapter + 1
         if number != expected:

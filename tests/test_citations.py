@@ -862,3 +862,34 @@ def test_the_party_charter(text, expected):
 ])
 def test_a_laws_misprinted_year(text, expected):
     assert [(t.document.number, t.units()) for r in find_references(text) for t in r.targets] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the units listed after "các điều, khoản sau đây của <law>:" are that law's
+    ("Nghị định này quy định chi tiết các điều, khoản sau đây của Luật Việc làm: khoản 2 Điều 5, Điều 9 và khoản 1 Điều 12.",
+     [(None, {}), ("Luật Việc làm", {}), ("Luật Việc làm", {"clause": "2", "article": "5"}), ("Luật Việc làm", {"article": "9"}),
+      ("Luật Việc làm", {"clause": "1", "article": "12"})]),
+    ("hướng dẫn các khoản sau đây của Nghị định số 12/2020/NĐ-CP: khoản 3 Điều 4; khoản 1 Điều 6",
+     [("12/2020/NĐ-CP", {}), ("12/2020/NĐ-CP", {"clause": "3", "article": "4"}),
+      ("12/2020/NĐ-CP", {"clause": "1", "article": "6"})]),
+    # ... the list stops at the end of its sentence, and "Điều này" stays the citing text's
+    ("theo các điều sau đây của Luật Việc làm: Điều 9, khoản 1 Điều này. Khoản 2 Điều 5 quy định",
+     [("Luật Việc làm", {}), ("Luật Việc làm", {"article": "9"}), (None, {"clause": "1", "article": "này"}),
+      (None, {"clause": "2", "article": "5"})]),
+    # ... and without the announcing words, units before a colon are the citing text's
+    ("căn cứ Luật Việc làm: khoản 2 Điều 5", [("Luật Việc làm", {}), (None, {"clause": "2", "article": "5"})]),
+])
+def test_units_announced_as_a_named_laws(text, expected):
+    assert _cited(text) == expected
+
+
+def test_a_footnote_citing_its_marked_chapter():
+    """A consolidated text's footnote says "… tại Chương này …" further in its sentence: the
+    chapter is the one carrying the footnote mark, not the footnote's own place."""
+    text = ("LUẬT\nTHỬ\n\nChương I\nCHUNG\nĐiều 1. A\n1. Một.\nChương II\nTIẾP DÂN[2]\nĐiều 2. B\n1. Hai.\n"
+            "Điều 3. Hiệu lực\nLuật này có hiệu lực.\n"
+            "[2] Quy định tại Chương này hết hiệu lực theo khoản 1 Điều 9 của Luật số 42/2013/QH13.\n")
+    [doc] = parse_text_doc(text)
+    cited = [(t.document.label if t.document else None, t.units()) for r in find_references(doc) for t in r.targets]
+    assert (None, {"chapter": "II"}) in cited
+    assert ("42/2013/QH13", {"clause": "1", "article": "9"}) in cited

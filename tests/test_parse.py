@@ -407,6 +407,11 @@ def test_real_structure_gold_is_exact_on_every_document():
     # the forms of a copy with no signature: a line of its own opens an annex
     ("Điều 1. Một\n1. Một.\nBan hành kèm theo Thông tư số 1/2099/TT-X\nMẪU SỐ 01\n1. Họ tên:\n",
      ["d1", "d1.k1", "pl"]),
+    # a chapter an amendment inserted ("Chương IIa") after its roman number; the count goes on
+    ("Chương I\nA\nĐiều 1. A\nChương II\nB\nĐiều 2. B\nChương IIa\nC\nĐiều 2a. C\nChương III\nD\nĐiều 3. D\n",
+     ["c1", "d1", "c2", "d2", "c2a", "d2a", "c3", "d3"]),
+    # ... but a lettered chapter out of place is text
+    ("Chương I\nA\nĐiều 1. A\nChương IVa\nC\nĐiều 2. C\n", ["c1", "d1", "d2"]),
 ])
 def test_real_text_layouts(text, paths):
     doc = tree("LUẬT\nTHỬ\n\n" + text)

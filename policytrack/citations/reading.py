@@ -275,6 +275,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     _attach_issuing_document(refs, docs, source)
     _share_across_phrases(refs, docs, source)
     _read_aliases(refs, docs, source)
+    _share_announced_list(refs, docs, source)
     if context is not None:
         for i, ref in enumerate(refs):
             context.apply(ref, _share_article(source.text, refs, docs, i))
@@ -418,6 +419,41 @@ def _read_aliases(refs: list[Reference], docs: list, source: Source) -> None:
         for t in refs[i].targets:
             if t.document is doc:
                 t.document = alias
+
+
+#: "… theo các điều, khoản sau đây của Luật Bảo hiểm xã hội:" announces a list of that law's units.
+_ANNOUNCED = re.compile(r"(?:các|những)[ \t]+(?:điều|khoản|điểm|chương|mục)(?:[ \t]*,[ \t]*(?:điều|khoản|điểm))*"
+                        r"[ \t]+(?:sau đây|dưới đây)[ \t]+(?:của|tại|thuộc|trong)[ \t]+\Z", re.I)
+_ANNOUNCED_COLON = re.compile(r"[ \t]*(?:\([^()\n]{0,120}\))?[ \t]*:")
+_LIST_END = re.compile(r"\.(?=\s)|\n")  # items may be split by ";"
+
+
+def _share_announced_list(refs: list[Reference], docs: list, source: Source) -> None:
+    """``… theo các điều, khoản sau đây của Luật X: khoản 4 Điều 35, khoản 2 Điều 39.``: the
+    units listed after the colon, up to the end of the sentence, are Luật X's, not the citing
+    document's."""
+    text = source.text
+    for i, doc in enumerate(docs):
+        ref = refs[i]
+        if doc is None or doc.kind == "this" or any(t.units() for t in ref.targets):
+            continue
+        if not _ANNOUNCED.search(text, max(0, ref.start - 80), ref.start):
+            continue
+        colon = _ANNOUNCED_COLON.match(text, ref.end)
+        if colon is None:
+            continue
+        stop = _LIST_END.search(text, colon.end())
+        stop_at = stop.start() if stop else len(text)
+        for j in range(i + 1, len(refs)):
+            later = refs[j]
+            if later.start >= stop_at:
+                break
+            if docs[j] is not None:
+                break
+            for t in later.targets:
+                if t.document is None and t.units() and "này" not in t.units().values():
+                    t.document = doc
+            docs[j] = doc
 
 
 def _target_key(t: Target) -> tuple:
@@ -792,14 +828,17 @@ class _Context:
             number, opener_at = above[-1].group(1), line_start
         else:
             return False
-        if not _OPENER_PREFIX.fullmatch(self.text, opener_at, ref.start):
+        opener = _OPENER_PREFIX.fullmatch(self.text, opener_at, ref.start) is not None
+        # further in a footnote, "tại Chương này" is the marked unit's chapter as well
+        relative = any(t.document is None and "này" in t.units().values() for t in ref.targets)
+        if not (opener or relative):
             return False
         anchor = self._mark_position(number) if number is not None else self.echoes[line_start]
         if anchor is None:
             return False
         holder = self.document[self.locate(anchor)]
         for t in ref.targets:
-            if t.document is None:
+            if t.document is None and (opener or "này" in t.units().values()):
                 _fill(t, lambda kind: self.document.enclosing(holder, kind), marked=True)
                 if t.point == "này":  # the mark sits on a larger unit than the opener names
                     t.point = None
