@@ -893,3 +893,32 @@ def test_a_footnote_citing_its_marked_chapter():
     cited = [(t.document.label if t.document else None, t.units()) for r in find_references(doc) for t in r.targets]
     assert (None, {"chapter": "II"}) in cited
     assert ("42/2013/QH13", {"clause": "1", "article": "9"}) in cited
+
+
+def test_units_closing_the_items_of_a_detailing_lead_in_are_the_detailed_documents():
+    """"… quy định chi tiết một số điều của Nghị quyết số 5/2099/QH99, bao gồm: a) Thủ tục …
+    tại khoản 2 Điều 7;": a unit that closes an item under the lead-in is the detailed
+    document's, as one that opens it is; one inside the item's sentence stays the citing text's."""
+    text = ("NGHỊ ĐỊNH\nTHỬ\n\nĐiều 1. Phạm vi điều chỉnh\n"
+            "1. Quy định chi tiết một số điều của Nghị quyết số 5/2099/QH99, bao gồm:\n"
+            "a) Thủ tục đầu tư tại khoản 2, khoản 3 Điều 7;\n"
+            "b) Giá bán nhà theo Điều 4 và hồ sơ đề nghị.\n"
+            "Điều 2. Hiệu lực\nNghị định này có hiệu lực.\n")
+    [doc] = parse_text_doc(text)
+    cited = [(t.document.label if t.document else None, t.units()) for r in find_references(doc) for t in r.targets]
+    assert ("5/2099/QH99", {"clause": "2", "article": "7"}) in cited
+    assert ("5/2099/QH99", {"clause": "3", "article": "7"}) in cited
+    assert (None, {"article": "4"}) in cited
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "Phụ lục kèm theo" (without "ban hành") is issued with the document named after it
+    ("Bãi bỏ Điều 3 và Phụ lục kèm theo Thông tư số 18/2099/TT-BYT",
+     [("18/2099/TT-BYT", {"article": "3"}), ("18/2099/TT-BYT", {})]),
+    # a law's name ends before "thuộc" and "nếu"
+    ("thi hành Luật Bảo hiểm xã hội và Luật An toàn vệ sinh lao động thuộc lĩnh vực y tế",
+     [("Luật Bảo hiểm xã hội", {}), ("Luật An toàn vệ sinh lao động", {})]),
+    ("theo quy định của Luật Nhà ở nếu có", [("Luật Nhà ở", {})]),
+])
+def test_annexes_issued_with_and_names_ending_at_a_function_word(text, expected):
+    assert _cited(text) == expected

@@ -321,7 +321,7 @@ def _complete_known_names(refs: list[Reference], docs: list, source: Source) -> 
 #: "… Phụ lục số 02 về Danh mục các sản phẩm … ban hành kèm theo ": a list described, then
 #: the document it is issued with (no unit, document or sentence mark between).
 _ISSUED_WITH = re.compile(r"(?:[ \t]*-[ \t]*|[ \t]+)(?:về|trong|thuộc|-)?[^;\n.“”\"\[\]()]{1,200}?"
-                          r"[ \t]ban hành kèm theo(?:[ \t]+của)?[ \t]+")
+                          r"[ \t](?:ban hành[ \t]+)?kèm theo(?:[ \t]+của)?[ \t]+")
 #: "… Điều 36 và toàn bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định …": an annex
 #: printed without a number, cited with the units before it.
 _UNNUMBERED_ANNEX = re.compile(r"(?<!\w)[Pp]hụ lục(?![ \t]+(?:số[ \t]+)?[0-9IVXLC])(?!\w)")
@@ -564,6 +564,7 @@ def _share_article(text: str, refs: list[Reference], docs: list, i: int):
 _AMENDING = {"sửa đổi", "bổ sung", "sửa đổi, bổ sung", "bãi bỏ", "thay thế"}
 _DETAILING = {"quy định chi tiết", "hướng dẫn"}
 #: What may precede a unit that opens an item: its number ("1. ", "a) ") and a bracket.
+_ITEM_CLOSE = re.compile(r"\s*[;.,]?\s*")
 _ITEM_OPENING = re.compile(r"[ \t]*(?:\d{1,3}[a-zđ]?[.)]|[a-zđ]\))?[ \t]*[\(\[]?")
 
 
@@ -737,7 +738,9 @@ class _Context:
         if here is None or here.parent is None or here.kind not in ("clause", "point"):
             return None
         opening = self.text[here.start:ref.start]
-        if len(opening) > 12 or not _ITEM_OPENING.fullmatch(opening):
+        # "b) Thủ tục đầu tư … tại khoản 2, khoản 3 Điều 7;": or one that closes the item
+        closing = _ITEM_CLOSE.fullmatch(self.text, ref.end, here.own_text_span()[1]) is not None
+        if not closing and (len(opening) > 12 or not _ITEM_OPENING.fullmatch(opening)):
             return None
         return next((self.detailed[p.id] for p in self.document.ancestors(here) if p.id in self.detailed), None)
 
