@@ -212,7 +212,8 @@ class Cache:
                 import pyarrow as pa
                 import pyarrow.parquet as pq
 
-                table = pq.read_table(pa.BufferReader(payload))
+                table = _read_parquet(payload)
+                del payload, blob
             except Exception as exc:  # noqa: BLE001 - a signed but unreadable table is a miss
                 why = f"not a Parquet table ({exc})"
             else:
@@ -235,7 +236,7 @@ class Cache:
             import pyarrow.parquet as pq
 
             sink = pa.BufferOutputStream()
-            pq.write_table(table, sink)
+            pq.write_table(table, sink, row_group_size=ROW_GROUP)
             atomic_write(path, _seal(secret, _label(kind, key), sink.getvalue().to_pybytes(), _TABLE_MAGIC))
         except Exception as exc:  # noqa: BLE001 - what cannot be written is simply not cached
             log.warning("cannot write cache entry %s: %s", path, exc)
@@ -290,6 +291,26 @@ def _mac(secret: bytes, *parts: bytes) -> bytes:
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
     return h.digest()
+
+
+#: Rows per Parquet row group: a table is read back one group at a time, so that decoding
+#: needs a group's worth of memory beside the table, not the whole table's again.
+ROW_GROUP = 65536
+
+
+def _read_parquet(payload):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pool = pa.default_memory_pool()
+    file = pq.ParquetFile(pa.BufferReader(payload))
+    groups = []
+    for i in range(file.num_row_groups):
+        groups.append(file.read_row_group(i))
+        pool.release_unused()  # decoding leaves freed pages in Arrow's pool
+    if not groups:
+        return file.schema_arrow.empty_table()
+    return groups[0] if len(groups) == 1 else pa.concat_tables(groups)
 
 
 def _seal(secret: bytes, label: bytes, payload: bytes, magic: bytes = _MAGIC) -> bytes:
