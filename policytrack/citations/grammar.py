@@ -203,7 +203,8 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     # "Luật số số 118/2025/QH15": a doubled "số" is a misprint seen in real texts
     numbered = rf"(?:(?P<num_type>{types})\s+)?{form}(?:[Ss]ố\s*:?\s*(?:số\s+)?)?{form}(?:{numbers})(?![\w/])"
     charters = _alternation(vocab.charters, "i")
-    charter = rf"(?P<charter>Điều lệ)(?!\w)(?:\s+(?:của\s+)?(?P<charter_of>{charters}))?"
+    # a charter is a document only with its organisation: "Điều lệ của hợp tác xã" is not one
+    charter = rf"(?P<charter>Điều lệ)(?!\w)\s+(?:của\s+)?(?P<charter_of>{charters})(?![^\W\d_])"
     draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"
     document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter}|{draft})"
     # "Điều 58 của của Luật …": a doubled "của" is a misprint seen in real texts
