@@ -194,6 +194,11 @@ class Cache:
     def _table_path(self, kind: str, key: str) -> Path:
         return self.folder / f"{kind}-{key}.parquet"
 
+    def has_table(self, kind: str, key: str) -> bool:
+        """Whether a table is stored under ``kind``/``key`` (not whether it will be accepted:
+        ``get_table`` checks that)."""
+        return self.folder is not None and self._table_path(kind, key).is_file()
+
     def get_table(self, kind: str, key: str, columns: list[str] | None = None):
         """The ``pyarrow.Table`` stored under ``kind``/``key`` by ``put_table``, or ``None``:
         absent, unreadable, not signed with this user's key for this entry (the Parquet is

@@ -35,7 +35,7 @@ LINK_COLUMNS = ["recommendation", "provision", "method", "score", "rank", "expla
 CONFIRM_COLUMNS = ("recommendation", "provision", "decision", "who", "when", "note")
 TOPIC_BOOST = 0.15
 INDEXED_KINDS = ("article", "clause")
-INDEX_FORMAT = 5  # bump when LinkIndex's fields change: older cache entries are then ignored
+INDEX_FORMAT = 6  # bump when LinkIndex's fields change: older cache entries are then ignored
 
 
 _prep = match_key
@@ -105,24 +105,35 @@ def _terms_and_store(item, cache):
     return table
 
 
+#: Documents whose terms are merged into the vocabulary at a time (``LinkIndex.build``).
+VOCABULARY_BATCH = 256
+
+
 @dataclass
 class LinkIndex:
-    """TF-IDF vectors of the articles and clauses of a corpus, and the article of each.
+    """TF-IDF over the articles and clauses of a corpus, weighed as scikit-learn's
+    ``TfidfVectorizer(sublinear_tf=True)`` would (smoothed idf ``ln((1 + n) / (1 + df)) + 1``,
+    tf ``1 + ln(count)``, rows L2-normalised; a test holds the two equal), without holding
+    the corpus's matrix.
 
-    Weighed as scikit-learn's ``TfidfVectorizer`` would (``from_terms``; a test holds the
-    two equal), from term counts taken per document on all cores, and kept as columns (``ids`` and ``articles`` as Arrow string
-    arrays; ``terms``, the features in sorted order, an Arrow string array; ``idf`` a numpy
-    array; ``matrix`` a scipy CSR matrix over numpy arrays), so that the cache holds it as
-    Parquet (``tables``/``from_tables``) and loading it rebuilds no Python object per
-    provision or per term, and searching it does not import scikit-learn. ``vector``
-    weighs a query exactly as the fitted vectoriser would (sublinear tf × idf,
-    L2-normalised); a query's terms are found by binary search in ``terms``."""
+    What it holds is the vocabulary, sorted by code point (``terms``, an Arrow string
+    array), each term's document frequency ``df`` and the number of passages ``n``: about
+    the size of the vocabulary, not of the corpus. Each document's passages stay in its own
+    term table (``document_terms``, cached per document); a search weighs the rows of the
+    documents it looks in when it looks (one document for a recommendation that names its
+    target, every document in one pass for those that do not: ``search_many``). ``matrix``
+    and ``ids`` assemble the whole matrix on demand, for checks and small corpora."""
 
-    ids: object       # pyarrow string array, one per indexed provision
-    articles: object  # pyarrow string array: the article of each
-    terms: object     # pyarrow string array: the features, sorted (column j is terms[j])
-    idf: object       # numpy array, one weight per feature
-    matrix: object    # scipy CSR matrix, one row per indexed provision
+    terms: object           # pyarrow string array: the features, sorted (column j is terms[j])
+    df: object              # numpy int64 array: passages holding each feature
+    n: int                  # passages indexed
+    documents: list         # the id of each document, in corpus order
+    table_of: object = None  # i -> the term table of document i (``document_terms``)
+
+    def __post_init__(self):
+        import numpy as np
+
+        self.idf = np.log((1 + self.n) / (1 + self.df)) + 1
 
     @staticmethod
     def passages(corpus) -> tuple[list[str], list[str], list[str]]:
@@ -139,175 +150,237 @@ class LinkIndex:
     @classmethod
     def build(cls, corpus, *, workers: int | None = None, progress: bool | None = None) -> LinkIndex:
         """The index of ``corpus``: each document's terms counted on the worker pool (and
-        cached per document, so that a changed file recounts only its own), then weighed
-        over the whole corpus (``from_terms``)."""
-        import pyarrow as pa
-
+        cached per document, so that a changed file recounts only its own), their document
+        frequencies merged a batch of documents at a time."""
         from . import _pool
 
         cache = corpus.cache
         keys = [cache.key("doc-link-terms", INDEX_FORMAT, d) for d in corpus.document_digests()]
-        tables: list = [cache.get_table("doc-link-terms", key, TERM_COLUMNS) for key in keys]
-        missing = [i for i, t in enumerate(tables) if t is None]
-        if missing:
-            work = partial(_terms_and_store, cache=cache)
-            every = corpus.sizes()
-            found = _pool.run(work, _pool.Pairs(corpus.docs, missing, keys), workers=workers,
-                              progress=progress, desc="link index", sizes=[every[i] for i in missing])
-            for i, table in zip(missing, found):
-                tables[i] = table
-        if not tables or sum(t.num_rows for t in tables) == 0:
+        kept: dict[int, object] = {}  # without a cache, the tables searches will need
+
+        def tables():
+            missing = [i for i, key in enumerate(keys) if not cache.has_table("doc-link-terms", key)]
+            counted = iter(())
+            if missing:
+                every = corpus.sizes()
+                counted = _pool.run(partial(_terms_and_store, cache=cache), _pool.Pairs(corpus.docs, missing, keys),
+                                    workers=workers, progress=progress, desc="link index",
+                                    sizes=[every[i] for i in missing])
+            todo = set(missing)
+            for i, key in enumerate(keys):
+                table = next(counted) if i in todo else cache.get_table("doc-link-terms", key, TERM_COLUMNS)
+                if table is None:  # stored but refused: counted again here
+                    table = _terms_and_store((corpus.docs[i], key), cache)
+                if cache.folder is None:
+                    kept[i] = table
+                yield table
+
+        terms, df, n = _vocabulary(tables())
+        if n == 0:
             raise PolicytrackError("the corpus holds no articles to link recommendations to")
-        return cls.from_terms([t.select(TERM_COLUMNS).cast(_term_schema()) for t in tables])
+        return cls(terms, df, n, [h.id for h in corpus.heads()], _table_source(corpus, keys, kept))
 
     @classmethod
-    def from_terms(cls, tables: list) -> LinkIndex:
-        """The index from each document's ``document_terms``: the weights scikit-learn's
-        ``TfidfVectorizer(sublinear_tf=True)`` gives (smoothed idf ``ln((1 + n) / (1 + df))
-        + 1``, tf ``1 + ln(count)``, rows L2-normalised), computed on columns, the
-        vocabulary sorted by code point (UTF-8 byte order). Each document's terms are
-        looked up once, not once per passage."""
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        from scipy.sparse import csr_matrix
-
-        terms = pa.concat_tables(tables)
-        # where each document's terms start in the concatenation of all documents' terms
-        sizes = [int(pc.sum(pc.list_value_length(t.column("new_terms"))).as_py() or 0) for t in tables]
-        starts = np.repeat(np.cumsum([0, *sizes[:-1]]), [t.num_rows for t in tables]).astype(np.int64)
-        every = pc.list_flatten(terms.column("new_terms"))
-        vocabulary = pc.unique(every)
-        vocabulary = vocabulary.take(pc.sort_indices(vocabulary))
-        place = _numpy(pc.index_in(every, value_set=vocabulary)).astype(np.int32)
-        lengths = _numpy(pc.list_value_length(terms.column("cells"))).astype(np.int64)
-        local = _numpy(pc.list_flatten(terms.column("cells"))).astype(np.int64)
-        columns = place[local + np.repeat(starts, lengths)]
-        del local, place
-        counts = _numpy(pc.list_flatten(terms.column("counts"))).astype(np.float64)
-        n = terms.num_rows
-        df = np.bincount(columns, minlength=len(vocabulary))
-        idf = np.log((1 + n) / (1 + df)) + 1
-        weights = (np.log(counts) + 1) * idf[columns]
-        rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
-        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
-        norms[norms == 0] = 1
-        weights /= norms[rows]
-        del rows
-        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        matrix = csr_matrix((weights, columns, indptr), shape=(n, len(vocabulary)))
-        matrix.sort_indices()
-        return cls(_array(terms.column("id")), _array(terms.column("article")), _array(vocabulary).cast(pa.string()),
-                   idf, matrix)
-
-    # --- as columns (the cache) -----------------------------------------------------------
-    TABLES = ("rows", "terms", "cells")
-
-    def tables(self) -> dict:
-        """The index as three Arrow tables: ``rows`` (id, article, cells of the row),
-        ``terms`` (term, idf), ``cells`` (column, weight: the matrix's non-zeros, row by row)."""
-        import numpy as np
+    def cached(cls, corpus: Corpus) -> LinkIndex:
+        """Built once per corpus content; its vocabulary kept in the corpus's cache as Parquet."""
         import pyarrow as pa
 
-        m = self.matrix
-        return {
-            "rows": pa.table({"id": self.ids, "article": self.articles,
-                              "cells": pa.array(np.diff(m.indptr).astype(np.int64))}),
-            "terms": pa.table({"term": self.terms, "idf": pa.array(self.idf)}),
-            "cells": pa.table({"column": pa.array(m.indices.astype(np.int32, copy=False)),
-                               "weight": pa.array(m.data.astype(np.float64, copy=False))}),
-        }
+        def build():
+            index = cls.build(corpus)
+            return {"terms": pa.table({"term": index.terms, "df": pa.array(index.df)}),
+                    "size": pa.table({"n": pa.array([index.n], pa.int64())})}
 
-    @classmethod
-    def from_tables(cls, tables: dict) -> LinkIndex:
-        """The index from ``tables()`` (read back from Parquet): numpy views of the columns."""
-        import numpy as np
-        from scipy.sparse import csr_matrix
-
-        rows, terms, cells = (tables[n] for n in cls.TABLES)
-        indptr = np.concatenate([[0], np.cumsum(_numpy(rows.column("cells")))]).astype(np.int64)
-        matrix = csr_matrix((_numpy(cells.column("weight")), _numpy(cells.column("column")), indptr),
-                            shape=(rows.num_rows, terms.num_rows))
-        return cls(_array(rows.column("id")), _array(rows.column("article")), _array(terms.column("term")),
-                   _numpy(terms.column("idf")), matrix)
+        tables = corpus.derived_tables("link-index", ("terms", "size"), [str(INDEX_FORMAT), corpus.content_digest()],
+                                       build)
+        keys = [corpus.cache.key("doc-link-terms", INDEX_FORMAT, d) for d in corpus.document_digests()]
+        return cls(_array(tables["terms"].column("term")), _numpy(tables["terms"].column("df")).astype("int64"),
+                   int(tables["size"].column("n")[0].as_py()), [h.id for h in corpus.heads()],
+                   _table_source(corpus, keys, {}))
 
     @property
     def vocabulary(self) -> dict[str, int]:
-        """``{term: feature index}``, as the fitted vectoriser's ``vocabulary_`` (built on
-        demand: searching does not need it)."""
+        """``{term: feature index}``, as the fitted vectoriser's ``vocabulary_``."""
         return {term: j for j, term in enumerate(self.terms.to_pylist())}
 
-    def _column(self, term: str) -> int | None:
-        """The feature index of ``term``, by binary search in the sorted ``terms``."""
-        lo, hi = 0, len(self.terms)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.terms[mid].as_py() < term:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo if lo < len(self.terms) and self.terms[lo].as_py() == term else None
+    def columns(self, terms) -> object:
+        """The feature index of each of ``terms`` (an Arrow string array), ``-1`` where the
+        vocabulary lacks it: a binary search in the sorted ``terms``."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        terms = terms if isinstance(terms, (pa.Array, pa.ChunkedArray)) else pa.array(list(terms), pa.string())
+        if len(terms) == 0:
+            return np.zeros(0, dtype=np.int64)
+        at = _numpy(pc.call_function("search_sorted", [self.terms, terms])).astype(np.int64)
+        inside = at < len(self.terms)
+        same = np.zeros(len(at), dtype=bool)
+        if inside.any():
+            same[inside] = _numpy(pc.equal(self.terms.take(pa.array(at[inside])), terms.filter(pa.array(inside))))
+        at[~same] = -1
+        return at
 
     def vector(self, text: str):
         """The query's TF-IDF vector (1 × features, CSR), as the fitted vectoriser gives it."""
         import numpy as np
         from scipy.sparse import csr_matrix
 
-        found: dict[str, int | None] = {}
+        counted = Counter(_terms(text))
+        found = self.columns(list(counted))
         counts: dict[int, int] = {}
-        for term in _terms(text):
-            if term not in found:
-                found[term] = self._column(term)
-            j = found[term]
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        cols = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+        for j, c in zip(found.tolist(), counted.values()):
+            if j >= 0:
+                counts[j] = c
+        cols = np.array(sorted(counts), dtype=np.int64)
         weights = (1 + np.log(np.array([counts[j] for j in cols], dtype=float))) * self.idf[cols]
         norm = np.sqrt((weights ** 2).sum())
         if norm:
             weights = weights / norm
-        return csr_matrix((weights, cols, [0, len(cols)]), shape=(1, len(self.idf)))
+        return csr_matrix((weights, cols, [0, len(cols)]), shape=(1, len(self.df)))
 
-    @classmethod
-    def cached(cls, corpus: Corpus) -> LinkIndex:
-        """Built once per corpus content and kept in the corpus's cache, as Parquet tables."""
-        return cls.from_tables(corpus.derived_tables("link-index", cls.TABLES, [str(INDEX_FORMAT), corpus.content_digest()],
-                                                     lambda: cls.build(corpus).tables()))
+    def rows(self, i: int):
+        """Document ``i``'s passages weighed: ``(ids, articles, CSR matrix over the global
+        features)``, rows as in ``matrix``."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        table = self.table_of(i)
+        idf = self.idf
+        columns = self.columns(_array(table.column("new_terms")).flatten())[
+            _numpy(table.column("cells").combine_chunks().flatten()).astype(np.int64)] \
+            if table.num_rows else np.zeros(0, dtype=np.int64)
+        lengths = _numpy(table.column("cells").combine_chunks().value_lengths()).astype(np.int64)
+        counts = _numpy(table.column("counts").combine_chunks().flatten()).astype(np.float64)
+        weights = (np.log(counts) + 1) * idf[columns]
+        rows = np.repeat(np.arange(table.num_rows), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=table.num_rows))
+        norms[norms == 0] = 1
+        weights /= norms[rows]
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        matrix = csr_matrix((weights, columns, indptr), shape=(table.num_rows, len(self.df)))
+        matrix.sort_indices()
+        return table.column("id").to_pylist(), table.column("article").to_pylist(), matrix
+
+    @property
+    def matrix(self):
+        """The whole corpus's matrix (one row per passage, in corpus order): for checks and
+        small corpora; searching never builds it."""
+        from scipy.sparse import vstack
+
+        parts = [self.rows(i)[2] for i in range(len(self.documents))]
+        return vstack(parts, format="csr")
+
+    @property
+    def ids(self):
+        import pyarrow as pa
+
+        return pa.array([p for i in range(len(self.documents)) for p in self.rows(i)[0]], pa.string())
 
     def search(self, text: str, k: int, boost: dict[str, float] | None = None,
                document: str | None = None) -> list[tuple[str, float, str, list[str]]]:
         """Best articles for ``text`` (only in ``document`` when given): (article id, score,
         best provision id, shared words)."""
+        return self.search_many([(text, k, boost, document)])[0]
+
+    def search_many(self, requests) -> list[list[tuple[str, float, str, list[str]]]]:
+        """``search`` for each ``(text, k, boost, document)``: a request naming a document
+        reads that document's rows alone; the others share one pass over every document,
+        keeping each request's best rows as it goes."""
         import numpy as np
 
-        query = self.vector(text)
-        dense = np.zeros(query.shape[1])
-        dense[query.indices] = query.data
-        scores = self.matrix @ dense  # CSR × dense vector: one pass over the matrix
-        if document is not None:
-            import pyarrow.compute as pc
+        queries = [self.vector(text) for text, *_ in requests]
+        wanted = [max(50, k * 20) for _, k, _, _ in requests]
+        best: list[list] = [[] for _ in requests]  # (−score, row order, id, article, terms) per request
+        where = {doc: i for i, doc in enumerate(self.documents)}
+        per_document: dict[int, list[int]] = {}
+        everywhere = []
+        for r, (_, _, _, document) in enumerate(requests):
+            if document is None:
+                everywhere.append(r)
+            elif document in where:
+                per_document.setdefault(where[document], []).append(r)
+        order = range(len(self.documents)) if everywhere else sorted(per_document)
+        for i in order:
+            asking = per_document.get(i, []) + everywhere
+            if not asking:
+                continue
+            ids, articles, matrix = self.rows(i)
+            for r in asking:
+                q = queries[r]
+                dense = np.zeros(q.shape[1])
+                dense[q.indices] = q.data
+                scores = matrix @ dense
+                top = np.argsort(-scores, kind="stable")[: wanted[r]]
+                for j in top:
+                    if scores[j] <= 0:
+                        break
+                    lo, hi = matrix.indptr[j], matrix.indptr[j + 1]
+                    cells = (matrix.indices[lo:hi].copy(), matrix.data[lo:hi].copy())
+                    best[r].append((-float(scores[j]), (i, int(j)), ids[j], articles[j], cells))
+                best[r].sort(key=lambda row: (row[0], row[1]))
+                del best[r][wanted[r]:]
+        out = []
+        for r, (_, k, boost, _) in enumerate(requests):
+            by_article: dict[str, tuple[float, str, list[str]]] = {}
+            for neg, _, prov, art, cells in best[r]:
+                if art not in by_article:
+                    by_article[art] = (-neg, prov, cells)
+            ranked = sorted(((art, score * (1 + (boost or {}).get(art, 0.0)), prov, cells)
+                             for art, (score, prov, cells) in by_article.items()), key=lambda row: -row[1])[:k]
+            out.append([(art, score, prov, self._shared_terms(queries[r], cells)) for art, score, prov, cells in ranked])
+        return out
 
-            inside = pc.starts_with(self.articles, document + ":").to_numpy(zero_copy_only=False)
-            scores = scores * inside.astype(bool)
-        best: dict[str, tuple[float, int]] = {}
-        for i in np.argsort(-scores)[: max(50, k * 20)]:
-            if scores[i] <= 0:
-                break
-            art = self.articles[int(i)].as_py()
-            if art not in best or scores[i] > best[art][0]:
-                best[art] = (float(scores[i]), int(i))
-        ranked = sorted(((art, score * (1 + (boost or {}).get(art, 0.0)), i) for art, (score, i) in best.items()),
-                        key=lambda r: -r[1])[:k]
-        return [(art, score, self.ids[i].as_py(), self._shared_terms(query, i)) for art, score, i in ranked]
-
-    def _shared_terms(self, query, i: int, n: int = 6) -> list[str]:
-        start, end = self.matrix.indptr[i], self.matrix.indptr[i + 1]
+    def _shared_terms(self, query, cells, n: int = 6) -> list[str]:
+        """The ``n`` features that weigh most in a row's score (``cells``: its columns and weights)."""
         q = dict(zip(query.indices.tolist(), query.data.tolist()))
-        weights = [(q[j] * w, j) for j, w in zip(self.matrix.indices[start:end].tolist(),
-                                                  self.matrix.data[start:end].tolist()) if j in q]
-        weights = [(w, self.terms[j].as_py()) for w, j in weights]
-        weights.sort(reverse=True)
-        return [term for _, term in weights[:n]]
+        weights = sorted(((q[j] * w, j) for j, w in zip(cells[0].tolist(), cells[1].tolist()) if j in q), reverse=True)
+        return [self.terms[j].as_py() for _, j in weights[:n]]
+
+
+def _vocabulary(tables):
+    """``(terms, df, n)`` over a stream of ``document_terms`` tables: each document's terms
+    with the number of its passages holding them, merged a batch of documents at a time
+    (Arrow's group-by), then sorted by code point."""
+    import numpy as np
+    import pyarrow as pa
+
+    merged, batch, n = None, [], 0
+
+    def merge(merged, batch):
+        parts = ([merged] if merged is not None else []) + batch
+        return pa.concat_tables(parts).group_by("term").aggregate([("df", "sum")]).rename_columns(["term", "df"])
+
+    for table in tables:
+        n += table.num_rows
+        terms = _array(table.column("new_terms")).flatten() if table.num_rows else pa.array([], pa.string())
+        cells = _numpy(_array(table.column("cells")).flatten()).astype(np.int64) if table.num_rows else []
+        df = np.bincount(cells, minlength=len(terms)).astype(np.int64)
+        batch.append(pa.table({"term": terms.cast(pa.string()), "df": pa.array(df)}))
+        if len(batch) >= VOCABULARY_BATCH:
+            merged, batch = merge(merged, batch), []
+    if batch or merged is None:
+        merged = merge(merged, batch) if batch else pa.table({"term": pa.array([], pa.string()),
+                                                               "df": pa.array([], pa.int64())})
+    merged = merged.sort_by("term")
+    return _array(merged.column("term")), _numpy(merged.column("df")).astype(np.int64), n
+
+
+def _table_source(corpus, keys: list[str], kept: dict):
+    """Document ``i``'s term table: kept in memory (no cache), read from the cache, or
+    counted again (and stored) when the cache lost it."""
+    cache = corpus.cache
+
+    def table_of(i: int):
+        if i in kept:
+            return kept[i]
+        table = cache.get_table("doc-link-terms", keys[i], TERM_COLUMNS)
+        if table is None:
+            table = _terms_and_store((corpus.docs[i], keys[i]), cache)
+            if cache.folder is None:
+                kept[i] = table
+        return table.select(TERM_COLUMNS)
+
+    return table_of
 
 
 def _numpy(column):
@@ -417,10 +490,13 @@ def link(register: Register, corpus: Corpus, *, k: int = 5, retrieve: bool = Tru
     index = LinkIndex.cached(corpus) if retrieve else None
     topic_articles = _topic_articles(corpus) if retrieve else {}
     concepts = load_concepts() if retrieve else []
-    rows = []
+    per_rec: dict[str, list[dict]] = {}
+    taken_by: dict[str, set[str]] = {}
+    requests, asking = [], []
     for row in register:
         rec = row["id"]
-        taken: set[str] = set()
+        rows = per_rec.setdefault(rec, [])
+        taken = taken_by.setdefault(rec, set())
         for (r, prov), decision in confirmations.items():
             if r == rec and decision["decision"] == "confirm":
                 rows.append({"recommendation": rec, "provision": prov, "method": "confirmed", "score": 1.0,
@@ -444,8 +520,13 @@ def link(register: Register, corpus: Corpus, *, k: int = 5, retrieve: bool = Tru
         topics = {t.strip() for t in row["topics"].split(";") if t.strip()}
         boost = {art: TOPIC_BOOST for t in topics for art in topic_articles.get(t, ())}
         query = expand_query(f"{row['title']} {row['text_vi']}", concepts)
+        requests.append((query, k + len(taken), boost, target or None))
+        asking.append(rec)
+    # every search at once: those naming no document share one pass over the corpus
+    for rec, (query, _, boost, _), hits in zip(asking, requests, index.search_many(requests) if requests else []):
+        rows, taken = per_rec[rec], taken_by[rec]
         rank = 0
-        for art, score, best, terms in index.search(query, k + len(taken), boost, target or None):
+        for art, score, best, terms in hits:
             if art in taken or confirmations.get((rec, art), {}).get("decision") == "reject":
                 continue
             rank += 1
@@ -456,6 +537,7 @@ def link(register: Register, corpus: Corpus, *, k: int = 5, retrieve: bool = Tru
                          "rank": rank, "explanation": f"shared words: {', '.join(words)}{detail}{boosted}"})
             if rank >= k:
                 break
+    rows = [r for rec_rows in per_rec.values() for r in rec_rows]
     return pd.DataFrame(rows, columns=LINK_COLUMNS)
 
 
