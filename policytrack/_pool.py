@@ -119,8 +119,13 @@ def run(fn: Callable[[Any], Any], items: Sequence, *, workers: int | None = None
                     futures = [pool.submit(_shared_task, i) for i in range(len(items))]
                 else:
                     futures = [pool.submit(_call, fn, item) for item in items]
-                for i, fut in enumerate(futures):
-                    yield fut.result()
+                for i in range(len(futures)):
+                    # the list lets go of each result as it is handed on, so that a caller
+                    # folding results as they come does not hold all of them at once
+                    fut, futures[i] = futures[i], None
+                    result = fut.result()
+                    del fut
+                    yield result
                     bar.update(size(i))
         finally:
             if fork:
