@@ -185,6 +185,10 @@ class LinkIndex:
         """Built once per corpus content; its vocabulary kept in the corpus's cache as Parquet."""
         import pyarrow as pa
 
+        if corpus.cache.folder is None:  # held for this corpus object, with the term tables it counted
+            return corpus.derived("link-index-held", [str(INDEX_FORMAT), corpus.content_digest()],
+                                  lambda: cls.build(corpus))
+
         def build():
             index = cls.build(corpus)
             return {"terms": pa.table({"term": index.terms, "df": pa.array(index.df)}),

@@ -196,7 +196,7 @@ def _same_as_sklearn(corpus):
 
 
 def test_index_counted_per_document_weighs_as_scikit_learn_fits(samples):
-    """The index is weighed on columns from per-document counts (``from_terms``), not by
+    """The index is weighed on columns from per-document counts (``rows``), not by
     scikit-learn: it must be scikit-learn's fit, feature for feature."""
     _same_as_sklearn(samples)
 
