@@ -250,11 +250,11 @@ class LinkIndex:
 
         table = self.table_of(i)
         idf = self.idf
-        columns = self.columns(_array(table.column("new_terms")).flatten())[
-            _numpy(table.column("cells").combine_chunks().flatten()).astype(np.int64)] \
-            if table.num_rows else np.zeros(0, dtype=np.int64)
-        lengths = _numpy(table.column("cells").combine_chunks().value_lengths()).astype(np.int64)
-        counts = _numpy(table.column("counts").combine_chunks().flatten()).astype(np.float64)
+        cells = _array(table.column("cells"))
+        columns = (self.columns(_array(table.column("new_terms")).flatten())[_numpy(cells.flatten()).astype(np.int64)]
+                   if table.num_rows else np.zeros(0, dtype=np.int64))
+        lengths = _numpy(cells.value_lengths()).astype(np.int64)
+        counts = _numpy(_array(table.column("counts")).flatten()).astype(np.float64)
         weights = (np.log(counts) + 1) * idf[columns]
         rows = np.repeat(np.arange(table.num_rows), lengths)
         norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=table.num_rows))
@@ -278,7 +278,8 @@ class LinkIndex:
     def ids(self):
         import pyarrow as pa
 
-        return pa.array([p for i in range(len(self.documents)) for p in self.rows(i)[0]], pa.string())
+        return pa.concat_arrays([_array(self.table_of(i).column("id")).cast(pa.string())
+                                 for i in range(len(self.documents))])
 
     def search(self, text: str, k: int, boost: dict[str, float] | None = None,
                document: str | None = None) -> list[tuple[str, float, str, list[str]]]:
