@@ -119,7 +119,7 @@ _MARKER_BODY = (
     rf"|(?P<section>{_heading('section')}[ \t]+(?P<section_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?(?:{_heading('article')}|(?P<article_misprint>{_misread_words('article')}))"
     rf"[ \t]+(?P<article_n>\d{{1,7}}{_LETTER}?)\b[ \t]*(?P<article_p>[.:])?)"
-    rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:số[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
+    rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:[Ss]ố[ \t]+|SỐ[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …", with
     # the superscript flattened before it ("b)4[4]…") or a bracket doubled ("c)[[42]").
     # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.

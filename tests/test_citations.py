@@ -207,6 +207,12 @@ def test_graph_and_helpers(corpus):
     assert list(citing["citing"]) == [f"{did}:d2.k1"]
     rests = rests_on(g, did)
     assert set(rests["document"]) == {"08/2022/NĐ-CP", "72/2020/QH14"}
+    # between documents one summary edge per relation, counting the cited units behind it
+    for _, cited, key, data in g.out_edges(did, keys=True, data=True):
+        units = sum(1 for src, dst, d in g.edges(data=True)
+                    if ":" in src and dst.split(":", 1)[0] == cited and d["relation"] == key)
+        assert key == data["relation"] and data["citations"] == units >= 1
+    assert rests["citations"].sum() == sum(d["citations"] for _, _, d in g.out_edges(did, data=True))
 
 
 def test_corpus_references_frame_and_annotate(corpus):
@@ -924,3 +930,50 @@ def test_units_closing_the_items_of_a_detailing_lead_in_are_the_detailed_documen
 ])
 def test_annexes_issued_with_and_names_ending_at_a_function_word(text, expected):
     assert _cited(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the Government's 2026 resolutions carry a decimal number, with or without the year
+    ("theo khoản 2 Điều 3 Nghị quyết số 12.5/2099/NQ-CP", [("12.5/2099/NQ-CP", {"clause": "2", "article": "3"})]),
+    ("Căn cứ Nghị quyết số 12.5/NQ-CP của Chính phủ;", [("12.5/NQ-CP", {})]),
+    # a joint circular's symbol names its issuers after a second slash
+    ("theo Thông tư liên tịch số 7/2099/TTLT/BTHU-BMAU-BTC", [("7/2099/TTLT/BTHU-BMAU-BTC", {})]),
+    # a name and its number printed with a stray space are one document
+    ("Luật Thử nghiệm số 53 /2099/QH15 ngày 1 tháng 1", [("53/2099/QH15", {})]),
+    # "kèm" without "theo"
+    ("quy định tại Phụ lục II ban hành kèm Nghị định số 9/2099/NĐ-CP", [("9/2099/NĐ-CP", {"annex": "II"})]),
+    # a listed name holding "và" is read whole
+    ("theo Luật Hỗ trợ doanh nghiệp nhỏ và vừa năm 2017 và Nghị định số 9/2099/NĐ-CP",
+     [("Luật Hỗ trợ doanh nghiệp nhỏ và vừa năm 2017", {}), ("9/2099/NĐ-CP", {})]),
+    # a generic plural names no document; the law inside it is one
+    ("Căn cứ Luật Thuế mẫu ngày 3 tháng 6 năm 2008 và các Luật sửa đổi, bổ sung Luật Thuế mẫu;",
+     [("Luật Thuế mẫu", {}), ("Luật Thuế mẫu", {})]),
+])
+def test_decimal_and_joint_numbers_listed_names_and_plurals(text, expected):
+    assert _cited(text) == expected
+
+
+def test_an_omnibus_enacting_formula_is_one_title():
+    """"Quốc hội ban hành Luật sửa đổi, bổ sung một số điều của Luật A số …; Luật B số …":
+    the laws joined by ";" belong to one amending law's title, each also cited alone."""
+    text = ("Quốc hội ban hành Luật sửa đổi, bổ sung một số điều của Luật Mẫu số 1/2099/QH14 đã được sửa đổi, "
+            "bổ sung một số điều theo Luật số 2/2099/QH14; Luật Thử số 3/2099/QH14.")
+    refs = find_references(text)
+    assert refs[0].text.endswith("Luật Thử số 3/2099/QH14")
+    assert [r.targets[0].document.label for r in refs[1:]] == ["1/2099/QH14", "2/2099/QH14", "3/2099/QH14"]
+
+
+def test_a_marked_heading_and_a_footnote_on_an_unnumbered_annex():
+    """"Chương II[3] (được bãi bỏ)" is a heading, not a citation; "[4] Phụ lục này …" with its
+    mark on an annex printed without a number cites that annex (``""``), never a unit "này"."""
+    text = ("LUẬT\nTHỬ\n\nChương I\nCHUNG\nĐiều 1. A\n1. Một.\nChương II[3] (được bãi bỏ)\n"
+            "Điều 3. Hiệu lực\nLuật này có hiệu lực.\n"
+            "PHỤ LỤC[4]\nDanh mục mẫu\n"
+            "[3] Chương này được bãi bỏ theo quy định tại khoản 1 Điều 9 của Luật số 42/2099/QH13.\n"
+            "[4] Phụ lục này được bãi bỏ theo quy định tại khoản 2 Điều 9 của Luật số 42/2099/QH13.\n")
+    [doc] = parse_text_doc(text)
+    refs = find_references(doc)
+    assert not any(r.text == "Chương II" and r.start < text.index("[3] ") for r in refs)
+    cited = [(t.document.label if t.document else None, t.units()) for r in refs for t in r.targets]
+    assert (None, {"annex": ""}) in cited
+    assert not any("này" in units.values() for _, units in cited)

@@ -325,6 +325,12 @@ def test_number_forms(line: str, number: str) -> None:
         ("BỘ THỬ NGHIỆM\nSố 12/BTN-VP\nV/v thử\n", "12/BTN-VP"),
         ("BỘ THỬ NGHIỆM\n\nSố 12/BTN-VP\nV/v thử\n", "12/BTN-VP"),
         ("Ủy ban nhân dân tỉnh Thử\nSố: 12/UBND-VP\nV/v thử\n", "12/UBND-VP"),
+        # a title in capitals naming the document it implements does not give its number
+        ("THÔNG TƯ\nQUY ĐỊNH MIỄN PHÍ ĐỂ TRIỂN KHAI NGHỊ QUYẾT SỐ 12.5/2099/NQ-CP NGÀY 9 THÁNG 7 NĂM 2099\n"
+         "Căn cứ Luật Thử;\n", None),
+        ("NGHỊ ĐỊNH\nQUY ĐỊNH CHI TIẾT MỘT SỐ ĐIỀU CỦA NGHỊ QUYẾT SỐ 201/2099/QH15\nCăn cứ Luật Thử;\n", None),
+        # ... while a type word and its number alone on a line are the document's own
+        ("LUẬT SỐ 12/2099/QH15\nTHỬ NGHIỆM\nCăn cứ Hiến pháp;\n", "12/2099/QH15"),
     ],
 )
 def test_a_cited_number_opening_a_wrapped_line_is_not_the_documents(text: str, number) -> None:

@@ -249,6 +249,13 @@ def test_closing_block_and_annexes():
     check_invariants(doc)
 
 
+@pytest.mark.parametrize("heading, path", [("PHỤ LỤC SỐ 02", "pl2"), ("Phụ lục số 3", "pl3"), ("PHỤ LỤC III", "pl3"),
+                                           ("PHỤ LỤC", "pl")])
+def test_annex_numbers_after_so(heading, path):
+    doc = tree(f"Điều 1. A\nx\n\nTM. CHÍNH PHỦ\nTHỦ TƯỚNG\n\n{heading}\nDANH MỤC THỬ\n1. Mục một.\n")
+    assert paths(doc) == ["d1", path]
+
+
 def test_letter_without_articles_has_numbered_paragraphs():
     doc = tree("Kính gửi: Bộ X\n\nNội dung thư:\n1. Đề nghị một:\n- ý a;\n- ý b.\n2. Đề nghị hai.\n\nNơi nhận:\n- Như trên;\n")
     assert paths(doc) == ["k1", "k1.i1", "k1.i2", "k2"]

@@ -149,7 +149,9 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     listed_law = rf"{law_type}{_S}+(?:(?!{separator}{law_type})[^;\n.(]){{1,200}}?"
     listed = rf"(?:{listed_law}{separator}(?={law_type}))+{law}"
     by = rf"{_S}+đã được sửa đổi,{_S}+bổ sung(?:{_S}+một số điều)?{_S}+theo{_S}+"
-    laws = (rf"(?:{numbered_law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+|{by}){numbered_law})*(?!{separator}{law_type})"
+    # an omnibus law's enacting formula lists its laws with ";" ("Quốc hội ban hành Luật sửa
+    # đổi, bổ sung một số điều của Luật Đầu tư công số …; Luật Đầu tư số …; …"): one title
+    laws = (rf"(?:{numbered_law}(?:(?:{_S}*[,;]{_S}*|{_S}+và{_S}+|{by}){numbered_law})*(?!{separator}{law_type})"
             rf"|{listed}|{law}(?:(?:{_S}*,{_S}*|{_S}+và{_S}+){law})*)")
     some_laws = rf"các{_S}+(?:bộ{_S}+)?luật(?:{_S}+{word}){{1,8}}"  # "… của các luật về thuế"
     # "… một số điều có liên quan đến quy hoạch của Luật …", "… đã được sửa đổi, bổ sung một
@@ -195,7 +197,7 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
         rf"(?:(?P<name_type>Bộ [Ll]uật|Luật|Pháp lệnh)\s+(?P<name>{_law_name(vocab, names, types)})"
         rf"|(?P<constitution>Hiến pháp)(?:\s+(?P<constitution_of>nước Cộng hòa xã hội chủ nghĩa Việt Nam))?)"
         r"(?:\s*\((?P<name_note>sửa đổi|mới)\))?"
-        rf"(?:\s+(?:số\s+)?(?P<name_number>\d{{1,5}}/(?:19|20)\d\d/[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]))?"
+        rf"(?:\s+(?:số\s+)?(?P<name_number>\d{{1,5}}(?:\.\d{{1,3}})?\s?/\s?(?:19|20)\d\d\s?/\s?[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]))?"
         r"(?:\s+(?:năm\s+)?(?P<name_year>(?:19|20)\d\d)(?!\d))?"
     )
     # "Mẫu số 01/ĐKTĐ-HĐĐT" numbers a form, not a document
@@ -208,7 +210,7 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"
     document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter}|{draft})"
     # "Điều 58 của của Luật …": a doubled "của" is a misprint seen in real texts
-    doc_sep = rf"(?:{_S}*,?{_S}+(?:(?:của{_S}+){{1,2}}|tại{_S}+|thuộc{_S}+|ban hành kèm theo{_S}+)?)"
+    doc_sep = rf"(?:{_S}*,?{_S}+(?:(?:của{_S}+){{1,2}}|tại{_S}+|thuộc{_S}+|(?:ban hành{_S}+)?kèm(?:{_S}+theo)?{_S}+)?)"
     master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")
     after_chain = re.compile(rf"{doc_sep}(?P<doc>{document})")
     # "… tại khoản 12 Điều 5\nThông tư số 08/2023/TT-BGDĐT": a numbered document of a type

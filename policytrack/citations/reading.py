@@ -260,9 +260,14 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         if locate is not None:
             ref.document_id = document.id
             ref.provision_id = locate(start)
-        refs.append(ref)
-        docs.append(doc)
-        last_doc, last_doc_end = (doc, end) if not m.group("chain") else (None, end)
+        # "các Luật sửa đổi, bổ sung Luật Thuế giá trị gia tăng": a generic plural names no
+        # document, though the law inside it is one
+        generic = not m.group("chain") and doc.kind == "name" and not doc.number and _PLURAL_BEFORE.search(
+            text, max(lo, m.start() - 12), m.start()) is not None
+        if not generic:
+            refs.append(ref)
+            docs.append(doc)
+            last_doc, last_doc_end = (doc, end) if not m.group("chain") else (None, end)
         if doc is not None and doc.kind == "name" and doc_match.group("name"):
             for inner, inner_doc in _named_inside(doc_match, text, source, vocab, master, trigger):
                 inner.relation = ref.relation
@@ -288,10 +293,13 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
                 if other is not None:
                     t.article, t.document, t.relative = other.article, other.document, other.relative
         ref.targets = [t for t in ref.targets if t.article or not any(t is x for x in titled)]
+    refs = [ref for ref in refs if ref.targets]  # a footnote opener on no unit of its kind names nothing
     _cite_once(source.text, refs)
     return refs
 
 
+#: What makes a named document a generic plural: "các Luật sửa đổi, bổ sung Luật …".
+_PLURAL_BEFORE = re.compile(r"(?<![^\W\d_])(?:các|những)[ \t]+\Z")
 #: "Luật Nhà ở số 27/2023/QH15 (sau đây gọi là Luật Nhà ở)": a short name being defined.
 _ALIAS = re.compile(r"[ \t]*\([ \t]*(?:sau đây|dưới đây)[ \t]+(?:gọi|viết)(?:[ \t]+(?:tắt|chung))?[ \t]+là[ \t]*")
 
@@ -321,7 +329,7 @@ def _complete_known_names(refs: list[Reference], docs: list, source: Source) -> 
 #: "… Phụ lục số 02 về Danh mục các sản phẩm … ban hành kèm theo ": a list described, then
 #: the document it is issued with (no unit, document or sentence mark between).
 _ISSUED_WITH = re.compile(r"(?:[ \t]*-[ \t]*|[ \t]+)(?:về|trong|thuộc|-)?[^;\n.“”\"\[\]()]{1,200}?"
-                          r"[ \t](?:ban hành[ \t]+)?kèm theo(?:[ \t]+của)?[ \t]+")
+                          r"[ \t](?:ban hành[ \t]+)?kèm(?:[ \t]+theo)?(?:[ \t]+của)?[ \t]+")
 #: "… Điều 36 và toàn bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định …": an annex
 #: printed without a number, cited with the units before it.
 _UNNUMBERED_ANNEX = re.compile(r"(?<!\w)[Pp]hụ lục(?![ \t]+(?:số[ \t]+)?[0-9IVXLC])(?!\w)")
@@ -583,6 +591,12 @@ def _is_heading(text: str, m: re.Match, hi: int) -> bool:
     rest = end
     while rest < hi and text[rest] in " \t":
         rest += 1
+    mark = _FOOTNOTE_MARK.match(text, rest)  # "Chương IV[8] (được bãi bỏ)": a marked heading
+    if mark is not None:
+        rest = mark.end()
+        while rest < hi and text[rest] in " \t":
+            rest += 1
+        return rest >= hi or text[rest] in ".:\n("
     return rest >= hi or text[rest] in ".:\n"
 
 
@@ -845,6 +859,10 @@ class _Context:
                 _fill(t, lambda kind: self.document.enclosing(holder, kind), marked=True)
                 if t.point == "này":  # the mark sits on a larger unit than the opener names
                     t.point = None
+                if opener:
+                    _no_unit_named_this(t, self.document.enclosing(holder, "annex"))
+        # an opener whose mark stands on no unit of its kind and in no annex names nothing
+        ref.targets = [t for t in ref.targets if t.document is not None or t.units()]
         return True
 
     def _mark_position(self, number: str) -> int | None:
@@ -872,6 +890,18 @@ def _fill(t: Target, enclosing, marked: bool = False) -> None:
         if holder is not None and holder.number:
             setattr(t, kind, holder.number)
             t.relative = True
+
+
+def _no_unit_named_this(t: Target, annex) -> None:
+    """A ``này`` the marked unit cannot stand for (a mark on an unnumbered annex, or on a
+    row of a list or form in an annex) is not a number: drop it, and when nothing is left
+    the target is the annex holding the mark (``""`` when the annex has no number)."""
+    kinds = ("part", "chapter", "section", "article", "clause", "point", "annex")
+    for kind in kinds:
+        if getattr(t, kind) == "này":
+            setattr(t, kind, None)
+    if annex is not None and not any(getattr(t, kind) for kind in kinds):
+        t.annex = annex.number or ""
 
 
 _FOOTNOTE_LINE = re.compile(r"[ \t]*\[(\d{1,4})\][ \t]*")

@@ -121,7 +121,8 @@ def _compile_vocabulary(types: list[DocType]) -> DocTypes:
     )
     symbol_res = [(_symbol_regex(s), t) for t in types for s in t.symbols]
     cited = sorted((t.name for t in types if t.cited), key=len, reverse=True)
-    tail_re = re.compile("(?:" + "|".join(re.escape(n) for n in cited) + r")[ \t]*$") if cited else re.compile("(?!)")
+    # case-blind: a title in capitals names documents too ("… TRIỂN KHAI NGHỊ QUYẾT SỐ …")
+    tail_re = re.compile("(?:" + "|".join(re.escape(n) for n in cited) + r")[ \t]*$", re.I) if cited else re.compile("(?!)")
     return DocTypes(types, heading_re, heading_types, symbol_res, tail_re)
 
 

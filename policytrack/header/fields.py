@@ -95,6 +95,9 @@ def _number_from(text: str, m: re.Match, strict: bool, vocab: DocTypes) -> tuple
     core = text[cs:ce]
     if core and (_STAMP_WORD_RE.search(core) or not _is_caps(core)):
         return None
+    if core and tail and m.group("colon") is None:
+        # "… ĐỂ TRIỂN KHAI NGHỊ QUYẾT SỐ 66.22/2026/NQ-CP …": a title naming another document
+        return None
     return value, (num_s, num_e), ((cs, ce) if core else None)
 
 
