@@ -39,11 +39,11 @@ import re
 import secrets
 import stat
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from ._files import atomic_write
+from ._files import atomic_save, atomic_write
 
 __all__ = ["EXPECTED", "EXPECTED_JSON", "Cache", "Check", "Expect", "ExpectIndex", "code_digest", "default_dir"]
 
@@ -237,12 +237,7 @@ class Cache:
             return
         path = self._table_path(kind, key)
         try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            sink = pa.BufferOutputStream()
-            pq.write_table(table, sink, row_group_size=ROW_GROUP)
-            atomic_write(path, _seal(secret, _label(kind, key), sink.getvalue().to_pybytes(), _TABLE_MAGIC))
+            atomic_save(path, partial(_write_sealed_parquet, table, secret, _label(kind, key)))
         except Exception as exc:  # noqa: BLE001 - what cannot be written is simply not cached
             log.warning("cannot write cache entry %s: %s", path, exc)
 
@@ -316,6 +311,30 @@ def _read_parquet(payload):
     if not groups:
         return file.schema_arrow.empty_table()
     return groups[0] if len(groups) == 1 else pa.concat_tables(groups)
+
+
+def _write_sealed_parquet(table, secret: bytes, label: bytes, tmp: str) -> None:
+    """``_seal(secret, label, <table as Parquet>, _TABLE_MAGIC)`` written to ``tmp`` without
+    holding the Parquet bytes in memory: the table is written after a blank signature,
+    then read back in chunks to sign it (a whole corpus's table is gigabytes)."""
+    import pyarrow.parquet as pq
+
+    head = _TABLE_MAGIC + bytes(32) + len(label).to_bytes(2, "big") + label
+    with open(tmp, "w+b") as fh:
+        fh.write(head)
+        pq.write_table(table, fh, row_group_size=ROW_GROUP)
+        size = fh.tell() - len(head)
+        h = hmac.new(secret, digestmod=hashlib.sha256)  # as ``_mac(secret, label, payload)``
+        h.update(len(label).to_bytes(8, "big"))
+        h.update(label)
+        h.update(size.to_bytes(8, "big"))
+        fh.seek(len(head))
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+        fh.seek(len(_TABLE_MAGIC))
+        fh.write(h.digest())
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _seal(secret: bytes, label: bytes, payload: bytes, magic: bytes = _MAGIC) -> bytes:
