@@ -35,7 +35,7 @@ def segment(kind: str, raw: str) -> str:
 
     Letters outside a-z take their id spelling (``data/units.yaml``: ``đ`` → ``dd``, ``ư`` →
     ``uw``); an unnumbered annex is
-    ``pl``; a number that cannot be read (``Phần thứ mười một``) is kept in lower case.
+    ``pl``, a decimal one ``Phụ lục I.2`` ``pl1_2``; a number that cannot be read (``Phần thứ mười một``) is kept in lower case.
     """
     prefix = UNITS[kind].segment if kind in UNITS else ""
     if kind == "subpoint":
@@ -47,6 +47,9 @@ def segment(kind: str, raw: str) -> str:
     if numbers == "roman":
         if not raw:
             return prefix
+        decimal = re.fullmatch(r"([IVXLC]+|\d+)\.(\d{1,2})", raw)
+        if decimal and _roman_or_digits(decimal.group(1)):  # "Phụ lục I.2" → pl1_2
+            return f"{prefix}{_roman_or_digits(decimal.group(1))}_{int(decimal.group(2))}"
         n = _roman_or_digits(raw)
         if n is None and len(raw) > 1 and raw[-1].islower():
             # an inserted unit, "Chương Xa" → c10a

@@ -119,7 +119,7 @@ _MARKER_BODY = (
     rf"|(?P<section>{_heading('section')}[ \t]+(?P<section_n>\d{{1,3}})\b[ \t]*[.:-]?)"
     rf"|(?P<article>(?:\d{{1,4}}[ \t]*)?(?:{_heading('article')}|(?P<article_misprint>{_misread_words('article')}))"
     rf"[ \t]+(?P<article_n>\d{{1,7}}{_LETTER}?)\b[ \t]*(?P<article_p>[.:])?)"
-    rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:[Ss]ố[ \t]+|SỐ[ \t]+)?(?P<annex_n>[IVXLC]+|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
+    rf"|(?P<annex>{_heading('annex')}(?:[ \t]+(?:[Ss]ố[ \t]+|SỐ[ \t]+)?(?P<annex_n>[IVXLC]+(?:\.\d{{1,2}})?|\d{{1,3}}|[A-Z]))?\b(?P<annex_fn>\[\d{{1,3}}\])?[ \t]*[.:-]?)"
     # A consolidated text (VBHN) puts a footnote mark after an amended unit: "3.[3] …", with
     # the superscript flattened before it ("b)4[4]…") or a bracket doubled ("c)[[42]").
     # A number fused to its text ("1.Trong …", "a)Tổ chức …") is still a clause or point.
@@ -612,13 +612,28 @@ class _TreeBuilder:
         self._open(_Node("point", LEVEL["point"], letter, key, self.at, self.end))
 
     def _subpoint(self, m: re.Match, raw: str) -> None:
+        """``d1)`` under point ``d)``: a sub-point when ``d)`` leads into a list (its text
+        ends with a colon), else a point inserted after it (a consolidated text's "điểm d1",
+        added by an amendment), as the ``d2)`` after such a point is."""
         holder = self._innermost("point")
-        if holder is None or not raw.startswith(holder.number or "\0"):
+        if holder is None or not raw.startswith((holder.number or "\0")[0]):
             self.warn(f"sub-point {raw}) outside its point kept as text", self.at, m.end())
+            return
+        inserted = holder.number != raw[0]  # the point above is an inserted one itself
+        sibling = self._innermost("subpoint")
+        in_series = sibling is not None and (sibling.number or "").startswith(raw[0])
+        if inserted or not (in_series or self.text[holder.start:self.at].rstrip().endswith(":")):
+            self._inserted_point(raw)
             return
         self._close_to(LEVEL["subpoint"], self.at)
         key = ids.join(holder.key, ids.segment("subpoint", raw))
         self._open(_Node("subpoint", LEVEL["subpoint"], raw, key, self.at, self.end))
+
+    def _inserted_point(self, raw: str) -> None:
+        holder = self._holder(_POINT, _POINT_CONTAINERS)
+        self._close_to(LEVEL["point"], self.at)
+        key = ids.join(holder.key, ids.segment("point", raw))
+        self._open(_Node("point", LEVEL["point"], raw, key, self.at, self.end))
 
     def _roman(self, m: re.Match) -> None:
         """A roman-numbered part: inside an article it sits between the article and its

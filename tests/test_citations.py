@@ -940,11 +940,16 @@ def test_annexes_issued_with_and_names_ending_at_a_function_word(text, expected)
     ("theo Thông tư liên tịch số 7/2099/TTLT/BTHU-BMAU-BTC", [("7/2099/TTLT/BTHU-BMAU-BTC", {})]),
     # a name and its number printed with a stray space are one document
     ("Luật Thử nghiệm số 53 /2099/QH15 ngày 1 tháng 1", [("53/2099/QH15", {})]),
+    # a resolution's decimal annexes
+    ("theo Phụ lục I.12 ban hành kèm theo Nghị quyết số 5/2099/NQ-CP.", [("5/2099/NQ-CP", {"annex": "I.12"})]),
     # "kèm" without "theo"
     ("quy định tại Phụ lục II ban hành kèm Nghị định số 9/2099/NĐ-CP", [("9/2099/NĐ-CP", {"annex": "II"})]),
     # a listed name holding "và" is read whole
     ("theo Luật Hỗ trợ doanh nghiệp nhỏ và vừa năm 2017 và Nghị định số 9/2099/NĐ-CP",
      [("Luật Hỗ trợ doanh nghiệp nhỏ và vừa năm 2017", {}), ("9/2099/NĐ-CP", {})]),
+    # units of a list described before the law holding them
+    ("Luật số 3/2099/QH14 sửa đổi Điều 6 và Phụ lục 4 về Danh mục ngành, nghề thử của Luật Đầu tư, có hiệu lực",
+     [("3/2099/QH14", {}), ("Luật Đầu tư", {"article": "6"}), ("Luật Đầu tư", {"annex": "4"})]),
     # a generic plural names no document; the law inside it is one
     ("Căn cứ Luật Thuế mẫu ngày 3 tháng 6 năm 2008 và các Luật sửa đổi, bổ sung Luật Thuế mẫu;",
      [("Luật Thuế mẫu", {}), ("Luật Thuế mẫu", {})]),

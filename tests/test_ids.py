@@ -9,6 +9,7 @@ from policytrack.model import DocumentMeta
 
 
 @pytest.mark.parametrize("kind, raw, segment", [
+    ("annex", "I.2", "pl1_2"), ("annex", "II.12", "pl2_12"),
     ("part", "nhất", "p1"), ("part", "tư", "p4"), ("part", "mười một", "pmười một"),
     ("chapter", "IV", "c4"), ("chapter", "12", "c12"),
     ("section", "2", "m2"), ("subsection", "3", "tm3"),

@@ -116,7 +116,9 @@ VARIANTS = [
     ("12 Điều 1. Số trang dính\n1. Một.", ["d1", "d1.k1"], "Số trang dính"),
     ("Điều 1. A\na) Điểm ngay dưới điều;\nb) Điểm hai.", ["d1", "d1.a", "d1.b"], "A"),
     ("Điều 1. A\n1. Khoản:\n- gạch một;\n- gạch hai;\n+ cộng dưới gạch.", ["d1", "d1.k1", "d1.k1.i1", "d1.k1.i2", "d1.k1.i2.i1"], "A"),
-    ("Điều 1. A\n1. K\na) P\na1) Tiểu điểm một;\na2) Tiểu điểm hai.", ["d1", "d1.k1", "d1.k1.a", "d1.k1.a.a1", "d1.k1.a.a2"], "A"),
+    ("Điều 1. A\n1. K\na) P:\na1) Tiểu điểm một;\na2) Tiểu điểm hai.", ["d1", "d1.k1", "d1.k1.a", "d1.k1.a.a1", "d1.k1.a.a2"], "A"),
+    # after a point that leads into nothing, "a1)" is a point inserted by an amendment
+    ("Điều 1. A\n1. K\na) P;\na1) Chen một;\na2) Chen hai;\nb) Q.", ["d1", "d1.k1", "d1.k1.a", "d1.k1.a1", "d1.k1.a2", "d1.k1.b"], "A"),
     ("Điều 1. A\n1. Một.\n2.[3] Hai, có dấu chú thích.\na)[4] Điểm.", ["d1", "d1.k1", "d1.k2", "d1.k2.a"], "A"),
     # a footnote printed inline between the number and its dot
     ("Điều 1. A\n1. Một.\n2[[5] Khoản này được bổ sung theo Nghị định số 9/2026/NĐ-CP.][5]. Hai.\na) Điểm.",
@@ -250,7 +252,7 @@ def test_closing_block_and_annexes():
 
 
 @pytest.mark.parametrize("heading, path", [("PHỤ LỤC SỐ 02", "pl2"), ("Phụ lục số 3", "pl3"), ("PHỤ LỤC III", "pl3"),
-                                           ("PHỤ LỤC", "pl")])
+                                           ("PHỤ LỤC", "pl"), ("PHỤ LỤC I.12", "pl1_12")])
 def test_annex_numbers_after_so(heading, path):
     doc = tree(f"Điều 1. A\nx\n\nTM. CHÍNH PHỦ\nTHỦ TƯỚNG\n\n{heading}\nDANH MỤC THỬ\n1. Mục một.\n")
     assert paths(doc) == ["d1", path]

@@ -73,7 +73,8 @@ _R = r"(?:[IVXLC]+|\d{1,2})(?!\w)"
 #: A chapter inserted by an amendment carries a letter: "Chương IIIa", "Chương 2a".
 _R_INSERTED = r"(?:[IVXLC]+|\d{1,2})[a-zđ]?(?!\w)"
 #: An annex divided by letter: "Phụ lục I.A".
-_ANNEX_PART = r"(?:[IVXLC]+|\d{1,2})\.[A-Z](?!\w)"
+# "Phụ lục II.A", and the decimal annexes of a resolution: "Phụ lục I.12"
+_ANNEX_PART = r"(?:(?:[IVXLC]+|\d{1,2})\.[A-Z](?!\w)|[IVXLC]+\.\d{1,2}(?!\w|\.\w))"
 
 
 def _numbered_only(kind: str) -> str:

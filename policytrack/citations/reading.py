@@ -330,6 +330,9 @@ def _complete_known_names(refs: list[Reference], docs: list, source: Source) -> 
 #: the document it is issued with (no unit, document or sentence mark between).
 _ISSUED_WITH = re.compile(r"(?:[ \t]*-[ \t]*|[ \t]+)(?:về|trong|thuộc|-)?[^;\n.“”\"\[\]()]{1,200}?"
                           r"[ \t](?:ban hành[ \t]+)?kèm(?:[ \t]+theo)?(?:[ \t]+của)?[ \t]+")
+#: "sửa đổi, bổ sung Điều 6 và Phụ lục 4 về Danh mục ngành, nghề … của Luật Đầu tư": the
+#: units of a list described, then the document holding them.
+_LIST_OF = re.compile(r"[ \t]+về[ \t]+Danh mục[^;\n.“”\"\[\]()]{1,200}?[ \t]của[ \t]+")
 #: "… Điều 36 và toàn bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định …": an annex
 #: printed without a number, cited with the units before it.
 _UNNUMBERED_ANNEX = re.compile(r"(?<!\w)[Pp]hụ lục(?![ \t]+(?:số[ \t]+)?[0-9IVXLC])(?!\w)")
@@ -338,7 +341,7 @@ _UNNUMBERED_ANNEX = re.compile(r"(?<!\w)[Pp]hụ lục(?![ \t]+(?:số[ \t]+)?[0
 def _attach_issuing_document(refs: list[Reference], docs: list, source: Source) -> None:
     """``Bãi bỏ Điều 24 và Phụ lục số 02 về Danh mục … ban hành kèm theo Luật Phí và lệ phí
     số 97/2015/QH13``, ``… phần V- Phí … trong Danh mục phí, lệ phí ban hành kèm theo Luật
-    …``: units of a list described before the document it is issued with belong to that
+    …``, ``Điều 6 và Phụ lục 4 về Danh mục … của Luật Đầu tư``: units of a list described before the document it is issued with belong to that
     document; the two are one citation. An annex printed without a number ("Điều 36 và toàn
     bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định …") is cited beside the units, as
     the document alone (it has no number to give)."""
@@ -351,7 +354,7 @@ def _attach_issuing_document(refs: list[Reference], docs: list, source: Source) 
                 and not nxt.targets[0].units() and any(t.units() for t in ref.targets)
                 and not any(t.document for t in ref.targets)
                 and ("Danh mục" in between or annex or any(t.annex for t in ref.targets))
-                and _ISSUED_WITH.fullmatch(between)):
+                and (_ISSUED_WITH.fullmatch(between) or _LIST_OF.fullmatch(between))):
             for t in ref.targets:
                 t.document = doc
             if annex and "Danh mục" not in between:
