@@ -982,3 +982,39 @@ def test_a_marked_heading_and_a_footnote_on_an_unnumbered_annex():
     cited = [(t.document.label if t.document else None, t.units()) for r in refs for t in r.targets]
     assert (None, {"annex": ""}) in cited
     assert not any("này" in units.values() for _, units in cited)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a range named with its unit word inside a list of articles
+    ("Bãi bỏ Chương II, các Điều 75, 77 và các điều từ Điều 98 đến Điều 100 của Nghị định số 15/2099/NĐ-CP.",
+     [("15/2099/NĐ-CP", {"chapter": "II"}), ("15/2099/NĐ-CP", {"article": "75"}), ("15/2099/NĐ-CP", {"article": "77"}),
+      ("15/2099/NĐ-CP", {"article": "98"}), ("15/2099/NĐ-CP", {"article": "99"}), ("15/2099/NĐ-CP", {"article": "100"})]),
+    # ... but points closed by "khoản này" are not the next group's
+    ("dưới mức quy định tại điểm a khoản này và các điểm từ điểm a đến điểm b khoản 1 Điều 232 của Bộ luật này",
+     [(None, {"point": "a", "clause": "này"}), (None, {"point": "a", "clause": "1", "article": "232"}),
+      (None, {"point": "b", "clause": "1", "article": "232"})]),
+    # "chương" in lower case cites a chapter before a numeral, never elsewhere
+    ("tại các chương I, II và IV của Luật Thử", [("Luật Thử", {"chapter": "I"}), ("Luật Thử", {"chapter": "II"}),
+                                                  ("Luật Thử", {"chapter": "IV"})]),
+    ("các mục 1, 3 chương II", [(None, {"section": "1", "chapter": "II"}), (None, {"section": "3", "chapter": "II"})]),
+    ("thực hiện chương trình hành động", []),
+])
+def test_ranges_in_article_lists_and_lower_case_chapters(text, expected):
+    assert _cited(text) == expected
+
+
+def test_an_enacting_formula_names_the_act_it_enacts():
+    """Quoted in a consolidated text's footnote, "Bộ trưởng … ban hành Thông tư sửa đổi …"
+    names the amending circular by its whole title (the documents inside it are cited too);
+    a document's own enacting formula is no citation of itself."""
+    quoted = ("“Bộ trưởng Bộ Thử ban hành Thông tư sửa đổi, bổ sung một số điều của Thông tư số 2/2099/TT-BTH "
+              "ngày 2 tháng 1 năm 2099 của Bộ trưởng Bộ Thử quy định về thử nghiệm.”")
+    text = ("THÔNG TƯ\nQUY ĐỊNH THỬ\n\nCăn cứ Luật Thử;\nBộ trưởng Bộ Thử ban hành Thông tư quy định về thử nghiệm.\n"
+            "Điều 1. Phạm vi\nThông tư này quy định thử.[1]\n"
+            f"[1] Điều này được sửa đổi theo quy định tại khoản 1 Điều 1 của Thông tư số 3/2099/TT-BTH, có căn cứ ban hành như sau:\n{quoted}\n")
+    [doc] = parse_text_doc(text)
+    labels = [t.document.label for r in find_references(doc) for t in r.targets if t.document]
+    assert ("Thông tư sửa đổi, bổ sung một số điều của Thông tư số 2/2099/TT-BTH ngày 2 tháng 1 năm 2099 của Bộ "
+            "trưởng Bộ Thử quy định về thử nghiệm") in labels
+    assert "2/2099/TT-BTH" in labels
+    assert "Thông tư quy định về thử nghiệm" not in labels

@@ -95,7 +95,9 @@ _UNIT = (
     # the parts of an annex or a guidance: "thuộc phần A", "Phần II"
     rf"|(?:{_cited('part')}|{_numbered_only('part')})\s+(?:[IVX]+|[A-Z])(?!\w)"
     rf"|{_cited('annex')}\s+(?:số\s+)?(?:{_ANNEX_PART}|{_R}|[A-Z](?!\w)|này)"
-    rf"|{_numbered_only('section')}\s+(?:{_DEC}|{_R}|{_N}))"
+    rf"|{_numbered_only('section')}\s+(?:{_DEC}|{_R}|{_N})"
+    # "tại các chương I, II và III", "các mục 1, 3 chương II": in lower case before a numeral only
+    rf"|{_numbered_only('chapter')}\s+{_R_INSERTED})"
 )
 _UNIT_WORDS = tuple(units.cited_words(numbered=True))
 _BARE = rf"(?:{_N}|[IVXLC]+(?!\w)|{_L})"
@@ -110,7 +112,11 @@ _LIST_SEP = (rf"(?:{_S}*,{_S}*(?:và{_S}+|hoặc{_S}+)?|{_S}+(?:và|hoặc|(?:đ
 _LEVEL_SEP = rf"(?:{_S}+(?:của{_S}+|tại{_S}+|thuộc{_S}+)?)"
 # After ";" only a unit word may follow ("Điều 90; 06 tháng …" ends the chain).
 # "các điều 14, 15, từ Điều 22 đến Điều 36, …": a range may open any member of a list.
-_CHAIN = (rf"{_UNIT}(?:{_S}*;{_S}*(?:các{_S}+)?(?:từ{_S}+)?{_UNIT}|{_LIST_SEP}(?:các{_S}+)?(?:từ{_S}+)?(?:{_UNIT}|{_BARE})"
+# "… và các điều từ Điều 98 đến Điều 106 …": a range named with its unit word in a list.
+# (articles only: "điểm a khoản này và các điểm từ điểm a đến điểm l khoản 1 Điều 232" is two
+# citations, the first closed by its "này")
+_EACH_FROM = rf"(?:các{_S}+(?:điều{_S}+từ{_S}+(?={_cited('article')}))?)?"
+_CHAIN = (rf"{_UNIT}(?:{_S}*;{_S}*(?:các{_S}+)?(?:từ{_S}+)?{_UNIT}|{_LIST_SEP}{_EACH_FROM}(?:từ{_S}+)?(?:{_UNIT}|{_BARE})"
           rf"|{_LEVEL_SEP}{_UNIT})*")
 _DATE = r"\d{1,2}\s*(?:/|-|\s+tháng\s+)\s*\d{1,2}\s*(?:/|-|\s+năm\s+)\s*(?:19|20)\d\d"
 
@@ -209,7 +215,15 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     # a charter is a document only with its organisation: "Điều lệ của hợp tác xã" is not one
     charter = rf"(?P<charter>Điều lệ)(?!\w)\s+(?:của\s+)?(?P<charter_of>{charters})(?![^\W\d_])"
     draft = rf"(?P<draft>[Dd]ự thảo)(?:{_S}+(?:lần{_S}+)?(?P<draft_n>\d{{1,2}}))(?!\w)"
-    document = rf"(?:{this}|{named}{date('name_date')}?|{numbered}{date('num_date')}?{issuer}?|{charter}|{draft})"
+    # "Bộ trưởng Bộ Y tế ban hành Thông tư quy định về …": an enacting formula names the
+    # document by its whole title, to the end of the sentence (a title may hold numbers,
+    # dates and other documents' names)
+    opens_title = "quy định|Quy định|sửa đổi|bãi bỏ|hướng dẫn|Hướng dẫn|ban hành|Ban hành|về|Về|thay thế|phê duyệt"
+    enacted = (rf"(?<=ban hành )(?P<enacted_type>Nghị định|Thông tư liên tịch|Thông tư|Quyết định|Nghị quyết)"
+               rf"{_S}+(?P<enacted>(?:{opens_title})(?![^\W\d_])[^\n\[\]“”\"]{{1,600}}?)"
+               r"(?=\.?[”\"\[\]]|\.?[ \t]*(?:\n|$)|\.[ \t]+[A-ZĐ])")
+    document = (rf"(?:{this}|{named}{date('name_date')}?|{enacted}|{numbered}{date('num_date')}?{issuer}?"
+                rf"|{charter}|{draft})")
     # "Điều 58 của của Luật …": a doubled "của" is a misprint seen in real texts
     doc_sep = rf"(?:{_S}*,?{_S}+(?:(?:của{_S}+){{1,2}}|tại{_S}+|thuộc{_S}+|(?:ban hành{_S}+)?kèm(?:{_S}+theo)?{_S}+)?)"
     master = re.compile(rf"(?P<chain>{_CHAIN})|(?P<doc>{document})")

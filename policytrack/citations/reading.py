@@ -120,6 +120,8 @@ def _doc_ref(m: re.Match, vocab: Vocabulary, text: str) -> DocRef | None:
         year = m.group("name_year")
         return DocRef("name", text, doc_type="Hiến pháp", name=m.group("constitution_of"),
                       year=int(year) if year else None)
+    if m.group("enacted"):
+        return DocRef("name", text, doc_type=m.group("enacted_type"), name=m.group("enacted"))
     if m.group("name"):
         year = m.group("name_year")
         date = _iso(m.group("name_date"))
@@ -264,11 +266,16 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         # document, though the law inside it is one
         generic = not m.group("chain") and doc.kind == "name" and not doc.number and _PLURAL_BEFORE.search(
             text, max(lo, m.start() - 12), m.start()) is not None
-        if not generic:
+        # a document's own enacting formula ("Chính phủ ban hành Nghị định quy định …") names
+        # itself; quoted in a footnote or in an amendment it names the act quoted, and in a
+        # consolidated text the act it restates
+        own_title = (doc_match is not None and doc_match.group("enacted") is not None and context is not None
+                     and not document.meta.consolidates and not context.quoted_or_noted(start))
+        if not (generic or own_title):
             refs.append(ref)
             docs.append(doc)
             last_doc, last_doc_end = (doc, end) if not m.group("chain") else (None, end)
-        if doc is not None and doc.kind == "name" and doc_match.group("name"):
+        if doc is not None and doc.kind == "name" and (doc_match.group("name") or doc_match.group("enacted")):
             for inner, inner_doc in _named_inside(doc_match, text, source, vocab, master, trigger):
                 inner.relation = ref.relation
                 inner.file = source.path
@@ -530,8 +537,8 @@ def _named_inside(m: re.Match, text: str, source: Source, vocab: Vocabulary, mas
     """The documents named inside an amending document's name, each a citation of its own:
     "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính
     quyền địa phương" also cites the two laws it amends (``(Reference, DocRef)`` pairs)."""
-    lo, hi = m.span("name")
-    if not re.match(r"sửa đổi", text[lo:hi]):
+    lo, hi = m.span("name") if m.group("name") else m.span("enacted")
+    if m.group("name") and not re.match(r"sửa đổi", text[lo:hi]):
         return []
     found, pos = [], lo
     for at in _candidates(text, lo, hi, trigger):
@@ -654,6 +661,10 @@ class _Context:
             self.footnotes_at = min(self.footnotes_at, min(self.echoes))
         # Some print a footnote inline, in the body: "19[[2] Khoản này được bổ sung …][2]. …".
         self.inline_notes = [m.span() for m in _INLINE_NOTE.finditer(self.text, document.start, document.end)]
+
+    def quoted_or_noted(self, offset: int) -> bool:
+        """Is ``offset`` (original) in quoted wording or in a footnote?"""
+        return self._in_note(offset) or self._quote(offset) is not None
 
     def _in_note(self, offset: int) -> bool:
         return offset >= self.footnotes_at or any(s <= offset < e for s, e in self.inline_notes)
