@@ -199,11 +199,12 @@ class Cache:
         ``get_table`` checks that)."""
         return self.folder is not None and self._table_path(kind, key).is_file()
 
-    def get_table(self, kind: str, key: str, columns: list[str] | None = None):
+    def get_table(self, kind: str, key: str, columns: list[str] | None = None, *, select: bool = False):
         """The ``pyarrow.Table`` stored under ``kind``/``key`` by ``put_table``, or ``None``:
         absent, unreadable, not signed with this user's key for this entry (the Parquet is
         then never read), not Parquet, or without the ``columns`` named. Each but the first
-        is a warning naming the file; none is an error."""
+        is a warning naming the file; none is an error. ``select``: read only ``columns``
+        (a stage that needs a few columns of a large table)."""
         if self.folder is None:
             return None
         path = self._table_path(kind, key)
@@ -217,7 +218,7 @@ class Cache:
                 import pyarrow as pa
                 import pyarrow.parquet as pq
 
-                table = _read_parquet(payload)
+                table = _read_parquet(payload, list(columns) if select and columns else None)
                 del payload, blob
             except Exception as exc:  # noqa: BLE001 - a signed but unreadable table is a miss
                 why = f"not a Parquet table ({exc})"
@@ -298,18 +299,21 @@ def _mac(secret: bytes, *parts: bytes) -> bytes:
 ROW_GROUP = 65536
 
 
-def _read_parquet(payload):
+def _read_parquet(payload, columns: list[str] | None = None):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     pool = pa.default_memory_pool()
     file = pq.ParquetFile(pa.BufferReader(payload))
+    if columns is not None:
+        columns = [c for c in columns if c in file.schema_arrow.names]  # the caller names what is missing
     groups = []
     for i in range(file.num_row_groups):
-        groups.append(file.read_row_group(i))
+        groups.append(file.read_row_group(i, columns=columns))
         pool.release_unused()  # decoding leaves freed pages in Arrow's pool
     if not groups:
-        return file.schema_arrow.empty_table()
+        empty = file.schema_arrow.empty_table()
+        return empty if columns is None else empty.select(columns)
     return groups[0] if len(groups) == 1 else pa.concat_tables(groups)
 
 

@@ -486,10 +486,21 @@ class Corpus:
         depends on besides the code)."""
         return self._remembered(kind, parts, build, self.cache.get, self.cache.put)
 
-    def derived_table(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any]) -> Any:
+    def derived_table(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any],
+                      columns: list[str] | None = None) -> Any:
         """``derived`` for a ``pyarrow.Table``, kept in the cache as Parquet (read back as
-        columns, never unpickled)."""
-        return self._remembered(kind, parts, build, self.cache.get_table, self.cache.put_table)
+        columns, never unpickled). ``columns``: only these are wanted; a warm cache then
+        reads only them (and the partial table is not remembered as the whole)."""
+        parts = list(parts)
+        if columns is not None:
+            known = self._derived.get(kind)
+            key = self.cache.key(kind, *parts)
+            if known is None or known[0] != key:
+                part = self.cache.get_table(kind, key, columns, select=True)
+                if part is not None:
+                    return part
+        whole = self._remembered(kind, parts, build, self.cache.get_table, self.cache.put_table)
+        return whole if columns is None else whole.select(columns)
 
     def _remembered(self, kind: str, parts: Iterable[str | bytes], build: Callable[[], Any],
                     get: Callable[[str, str], Any], put: Callable[[str, str, Any], Any]) -> Any:
@@ -617,22 +628,25 @@ class Corpus:
 
         return frame(self.reference_table(workers=workers, progress=progress))
 
-    def reference_table(self, *, workers: int | None = None, progress: bool | None = None):
+    def reference_table(self, *, workers: int | None = None, progress: bool | None = None,
+                        columns: list[str] | None = None):
         """The references as a ``pyarrow.Table`` (columns, not one object per citation): the
         columns of ``references()``, plus what resolution reads (``path``, ``doc_*``) and
         ``target`` (false for a citation naming no unit). Found per document on all cores
         (``workers``, default all; ``progress``: a bar, by default from 20 documents) and
-        cached per document and for the whole corpus (``citations.table.corpus_table``)."""
+        cached per document and for the whole corpus (``citations.table.corpus_table``).
+        ``columns``: only these (read alone from a warm cache)."""
         from .citations.table import corpus_table
 
         warm_text_tables()
-        return corpus_table(self, workers=workers, progress=progress)
+        return corpus_table(self, workers=workers, progress=progress, columns=columns)
 
     def citation_graph(self):
         """The citation graph of the corpus (``networkx.MultiDiGraph``)."""
         from .citations import citation_graph
+        from .citations.graph import TABLE_COLUMNS
 
-        return citation_graph(self, self.reference_table())
+        return citation_graph(self, self.reference_table(columns=list(TABLE_COLUMNS)))
 
     def amendments(self):
         """One row per footnote event of every consolidated text, each source provision

@@ -247,3 +247,31 @@ def test_a_malformed_index_is_rebuilt_and_the_right_documents_come_back(folder, 
     assert str(folder[1] / "index.json") in caplog.text
     assert _index(folder) == index
 
+
+
+def test_a_table_round_trips_signed_and_can_be_read_a_few_columns_at_a_time(tmp_path, caplog):
+    import pyarrow as pa
+
+    cache = Cache(tmp_path)
+    table = pa.table({"id": ["a", "b"], "text": ["một", "hai"], "start": [0, 4]})
+    cache.put_table("thing", "k1", table)
+    assert cache.get_table("thing", "k1").equals(table)
+    assert cache.get_table("thing", "k1", ["start", "id"], select=True).column_names == ["start", "id"]
+    assert cache.get_table("thing", "k1", ["id", "nope"], select=True) is None  # a missing column is a miss
+    assert "lacks the columns nope" in caplog.text
+    path = next(p for p in tmp_path.iterdir() if p.name.startswith("thing"))
+    blob = bytearray(path.read_bytes())
+    blob[-30] ^= 1  # the Parquet, signed with the entry, is never read once altered
+    path.write_bytes(bytes(blob))
+    assert cache.get_table("thing", "k1") is None
+
+
+def test_a_warm_stage_reads_only_the_columns_it_needs(folder):
+    """``reference_table(columns=…)`` on a warm cache reads those columns alone, and does not
+    leave the partial table where the whole is expected."""
+    whole = _load(folder).reference_table()
+    corpus = _load(folder)
+    part = corpus.reference_table(columns=["text", "start"])
+    assert part.column_names == ["text", "start"] and part.equals(whole.select(["text", "start"]))
+    assert corpus.reference_table().equals(whole)
+    assert corpus.citation_graph().number_of_edges() == _load(folder).citation_graph().number_of_edges()

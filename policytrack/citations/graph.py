@@ -77,16 +77,19 @@ def _object_units(references: list[Reference], corpus: Corpus):
             yield ref.document_id, src, target, ref.relation, ref.text, ref.start, ref.end
 
 
+#: The columns of the reference table the graph reads (``Corpus.citation_graph`` reads only these).
+TABLE_COLUMNS = ("citing_document", "citing_provision", "resolved_id", "doc_kind", "document_id", "document",
+                 "relation", "text", "start", "end", "target")
+
+
 def _table_units(table, batch: int = 65536):
     """The same from the columns: the cited document's id as resolved, else as written.
 
     Read a batch of rows at a time, and the units of one reference share its text and
     offsets (one string per reference, not per unit)."""
-    names = ("citing_document", "citing_provision", "resolved_id", "doc_kind", "document_id", "document",
-             "relation", "text", "start", "end", "target")
     last = (None, None, None, None)
-    for part in table.select(list(names)).to_batches(max_chunksize=batch):
-        cols = [part.column(i).to_pylist() for i in range(len(names))]
+    for part in table.select(list(TABLE_COLUMNS)).to_batches(max_chunksize=batch):
+        cols = [part.column(i).to_pylist() for i in range(len(TABLE_COLUMNS))]
         for citing_doc, prov, resolved, kind, doc_id, label, relation, text, start, end, is_unit in zip(*cols):
             if (citing_doc, start, end) == last[:3]:
                 citing_doc, start, end, text = last

@@ -196,7 +196,8 @@ def concat(tables: Iterable[pa.Table]) -> pa.Table:
     return pa.concat_tables(list(tables))
 
 
-def corpus_table(corpus: Corpus, *, workers: int | None = None, progress: bool | None = None) -> pa.Table:
+def corpus_table(corpus: Corpus, *, workers: int | None = None, progress: bool | None = None,
+                 columns: list[str] | None = None) -> pa.Table:
     """The resolved table of every cited unit of ``corpus`` (``Corpus.reference_table``).
 
     Kept in the corpus's cache twice over, as Parquet: the whole resolved table under the
@@ -226,7 +227,7 @@ def corpus_table(corpus: Corpus, *, workers: int | None = None, progress: bool |
                  if ids else _empty_with_document())
         return resolve_table(whole, corpus)
 
-    return corpus.derived_table("references-table", parts, build)
+    return corpus.derived_table("references-table", parts, build, columns=columns)
 
 
 def _extract_and_store(item, cache) -> pa.Table:
