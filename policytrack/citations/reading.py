@@ -348,8 +348,9 @@ _UNNUMBERED_ANNEX = re.compile(r"(?<!\w)[Pp]hụ lục(?![ \t]+(?:số[ \t]+)?[0
 def _attach_issuing_document(refs: list[Reference], docs: list, source: Source) -> None:
     """``Bãi bỏ Điều 24 và Phụ lục số 02 về Danh mục … ban hành kèm theo Luật Phí và lệ phí
     số 97/2015/QH13``, ``… phần V- Phí … trong Danh mục phí, lệ phí ban hành kèm theo Luật
-    …``, ``Điều 6 và Phụ lục 4 về Danh mục … của Luật Đầu tư``: units of a list described before the document it is issued with belong to that
-    document; the two are one citation. An annex printed without a number ("Điều 36 và toàn
+    …``, ``Điều 6 và Phụ lục 4 về Danh mục … của Luật Đầu tư``: units of a list described
+    before the document it is issued with (or that holds them) belong to that document; the
+    two are one citation. An annex printed without a number ("Điều 36 và toàn
     bộ các mẫu tại Phụ lục ban hành kèm theo của Nghị định …") is cited beside the units, as
     the document alone (it has no number to give)."""
     i = 0
@@ -868,6 +869,7 @@ class _Context:
         if anchor is None:
             return False
         holder = self.document[self.locate(anchor)]
+        kept = []
         for t in ref.targets:
             if t.document is None and (opener or "này" in t.units().values()):
                 _fill(t, lambda kind: self.document.enclosing(holder, kind), marked=True)
@@ -875,8 +877,10 @@ class _Context:
                     t.point = None
                 if opener:
                     _no_unit_named_this(t, self.document.enclosing(holder, "annex"))
-        # an opener whose mark stands on no unit of its kind and in no annex names nothing
-        ref.targets = [t for t in ref.targets if t.document is not None or t.units()]
+                if not t.units():
+                    continue  # an opener whose mark stands on no unit of its kind, in no annex
+            kept.append(t)
+        ref.targets = kept
         return True
 
     def _mark_position(self, number: str) -> int | None:
