@@ -34,8 +34,8 @@ def segment(kind: str, raw: str) -> str:
     """The id segment of a unit numbered ``raw`` as printed (``Chương IV`` → ``c4``).
 
     Letters outside a-z take their id spelling (``data/units.yaml``: ``đ`` → ``dd``, ``ư`` →
-    ``uw``); an unnumbered annex is
-    ``pl``, a decimal one ``Phụ lục I.2`` ``pl1_2``; a number that cannot be read (``Phần thứ mười một``) is kept in lower case.
+    ``uw``); an unnumbered annex is ``pl``, a decimal one (``Phụ lục I.2``) ``pl1_2``; a
+    number that cannot be read (``Phần thứ mười một``) is kept in lower case.
     """
     prefix = UNITS[kind].segment if kind in UNITS else ""
     if kind == "subpoint":

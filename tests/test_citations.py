@@ -142,6 +142,9 @@ def test_vocabulary_is_validated(tmp_path):
     bad.write_text("document_types: [Luật]\nlaw_names: []\nissuers: []\ncharters: []\nname_words_end: []\nname_comma_words: []\nnumber_forms: {x: '(('}\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="number form 'x'"):
         load_vocabulary(bad)
+    bad.write_text(bad.read_text(encoding="utf-8").replace("{x: '(('}", "{x: '\\d+'}"), encoding="utf-8")
+    with pytest.raises(DataFileError, match="needs 'number_year_symbol'"):
+        load_vocabulary(bad)
     assert load_vocabulary().relations["bãi bỏ"] == "bãi bỏ"
 
 

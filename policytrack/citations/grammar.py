@@ -47,6 +47,8 @@ def load_vocabulary(path: str | Path = VOCABULARY) -> Vocabulary:
             re.compile(pattern)
         except (re.error, TypeError) as exc:
             raise DataFileError(path, f"number form '{name}'", f"not a valid pattern: {exc}") from exc
+    if "number_year_symbol" not in forms:  # the form a law's number after its name is read with
+        raise DataFileError(path, "number_forms", "needs 'number_year_symbol' (72/2020/QH14)")
     return Vocabulary(load_doc_types().cited_names(), relations, lists["law_names"], lists["issuers"],
                       dict(forms), lists["charters"], lists["name_words_end"], lists["name_comma_words"])
 
@@ -204,7 +206,8 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
         rf"(?:(?P<name_type>Bộ [Ll]uật|Luật|Pháp lệnh)\s+(?P<name>{_law_name(vocab, names, types)})"
         rf"|(?P<constitution>Hiến pháp)(?:\s+(?P<constitution_of>nước Cộng hòa xã hội chủ nghĩa Việt Nam))?)"
         r"(?:\s*\((?P<name_note>sửa đổi|mới)\))?"
-        rf"(?:\s+(?:số\s+)?(?P<name_number>\d{{1,5}}(?:\.\d{{1,3}})?\s?/\s?(?:19|20)\d\d\s?/\s?[A-ZĐ][A-ZĐa-z0-9&-]*[A-Za-z0-9]))?"
+        # the number after a name is a document number of the data file's dated form
+        rf"(?:\s+(?:số\s+)?(?P<name_number>{vocab.number_forms['number_year_symbol']}))?"
         r"(?:\s+(?:năm\s+)?(?P<name_year>(?:19|20)\d\d)(?!\d))?"
     )
     # "Mẫu số 01/ĐKTĐ-HĐĐT" numbers a form, not a document
