@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Iterable
 from . import ids
 from .citations import find_references
 from .model import KINDS, Document, DocumentMeta, PolicytrackError, Provision, Source, register_view
+from .parse import INLINE_FOOTNOTE as _INLINE_NOTE
 from .parse import footnotes_start
 from .text import normalize
 from .vocab import DATA, DataFileError, need_mapping, need_strings, need_text, read_yaml
@@ -224,7 +225,6 @@ class History:
 # --- footnotes out of the text ------------------------------------------------------------------
 
 _LINE_NOTE = re.compile(r"(?m)^[ \t]*\[(\d{1,4})\][ \t]*")
-_INLINE_NOTE = re.compile(r"\[\[(\d{1,4})\]([^\n]*?(?:\n[^\n]*?){0,40}?)\]\[\1\]")
 _MARK = re.compile(r"\[(\d{1,4})\]")
 
 

@@ -813,6 +813,9 @@ def _markers(text: str, start: int, end: int, ocr: bool = False):
 
 _FOOTNOTE_MARK = re.compile(r"\[\d{1,4}\]")
 _FIRST_FOOTNOTE = re.compile(r"\n[ \t]*\[1\][ \t]")
+#: A footnote some consolidated texts print inline, in the body: ``19[[2] Khoản này được bổ
+#: sung …][2]``; it may quote whole articles, so it may run over lines (up to 40).
+INLINE_FOOTNOTE = re.compile(r"\[\[(\d{1,4})\]([^\n]*?(?:\n[^\n]*?){0,40}?)\]\[\1\]")
 
 
 def footnotes_start(text: str, start: int, end: int) -> int | None:

@@ -1021,3 +1021,51 @@ def test_an_enacting_formula_names_the_act_it_enacts():
             "trưởng Bộ Thử quy định về thử nghiệm") in labels
     assert "2/2099/TT-BTH" in labels
     assert "Thông tư quy định về thử nghiệm" not in labels
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a consolidated text's footnote mark inside a list does not end it
+    ("tại các khoản 1,[10] 3 và 4 Điều 9 của Luật Thử",
+     [("Luật Thử", {"clause": k, "article": "9"}) for k in "134"]),
+    ("theo Điều 5[3] và Điều 6 của Luật Thử", [("Luật Thử", {"article": "5"}), ("Luật Thử", {"article": "6"})]),
+    ("tại khoản 2[4], khoản 3 Điều 8", [(None, {"clause": "2", "article": "8"}), (None, {"clause": "3", "article": "8"})]),
+    # "điểm" closing an everyday compound is no point
+    ("bán hàng tại các địa điểm này; thời điểm này và thí điểm này", []),
+    ("trừ điểm a khoản 2 Điều 5", [(None, {"point": "a", "clause": "2", "article": "5"})]),
+    # an ordinance numbered before 2012 ("PL-UBTVQH10") keeps its long name with its number
+    ("a) Pháp lệnh về Thử nghiệm trong nhập khẩu hàng mẫu vào Việt Nam số 42/2002/PL-UBTVQH10;",
+     [("42/2002/PL-UBTVQH10", {})]),
+])
+def test_marks_in_lists_compounds_and_old_ordinance_numbers(text, expected):
+    assert _cited(text) == expected
+
+
+def test_a_laws_own_enacting_formula_names_no_law_but_a_consolidated_one_does():
+    """"Quốc hội ban hành Luật Thử." in the law itself is its own formula, no citation; the
+    consolidated text restating it cites the law it consolidates (the gold sets' rule)."""
+    body = "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\nQuốc hội ban hành Luật Thử.\nĐiều 1. Phạm vi\nLuật này quy định thử.\n"
+    [law] = parse_text_doc("LUẬT\nTHỬ\n\n" + body)
+    assert "Luật Thử" not in [r.text for r in find_references(law)]
+    vbhn = ("VĂN PHÒNG QUỐC HỘI\nSố: 01/VBHN-VPQH\nLUẬT\nTHỬ\n\nLuật Thử số 1/2099/QH14 ngày 1 tháng 1 năm 2099 của Quốc hội, "
+            "được sửa đổi, bổ sung bởi:\nLuật số 2/2099/QH15 sửa đổi, bổ sung một số điều của Luật Thử.\n"
+            + body.replace("Luật Thử.", "Luật Thử[1].") + "[1] Luật số 2/2099/QH15 có căn cứ ban hành như sau: “Căn cứ Hiến pháp;”.\n")
+    [doc] = parse_text_doc(vbhn)
+    formula = vbhn.index("ban hành Luật Thử") + len("ban hành ")
+    assert any(r.start == formula for r in find_references(doc))
+
+
+def test_a_footnote_printed_inline_over_lines_quotes_the_amending_laws_own_article():
+    """"Chương VII\nĐIỀU KHOẢN THI HÀNH[[41] Điều 3 của Luật số 2/2099/QH15 … quy định như sau:
+    “Điều 3. … Luật này …”.][41]": an inline footnote may run over lines; inside it the quoted
+    article speaks as the amending law, not as the consolidated one."""
+    text = ("LUẬT\nTHỬ\n\nĐiều 1. Phạm vi\nLuật này quy định thử.\nChương II\nĐIỀU KHOẢN THI HÀNH[[4] Điều 3 của Luật số "
+            "2/2099/QH15 sửa đổi, bổ sung một số điều của Luật Thử, có hiệu lực kể từ ngày 01 tháng 01 năm 2099 quy định "
+            "như sau:\n“Điều 3. Hiệu lực thi hành\n1. Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2099, trừ "
+            "trường hợp quy định tại khoản 2 Điều này.\n2. Khoản 6 Điều 2 của Luật này có hiệu lực từ ngày 01 tháng 7 "
+            "năm 2099.”.][4]\nĐiều 2. Hiệu lực\nLuật này có hiệu lực.\n")
+    [doc] = parse_text_doc(text)
+    quote = text.index("“Điều 3.")
+    got = [(t.document.label if t.document else None, t.units()) for r in find_references(doc) if r.start > quote
+           and r.start < text.index("][4]") for t in r.targets]
+    assert got == [("2/2099/QH15", {}), ("2/2099/QH15", {"article": "3", "clause": "2"}),
+                   ("2/2099/QH15", {"article": "2", "clause": "6"})]

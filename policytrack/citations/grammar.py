@@ -176,8 +176,9 @@ def _law_name(vocab: Vocabulary, names: str, types: str) -> str:
     # no other document, unit, date or sentence mark inside.
     inner_stop = (r"(?:[ \t,](?:Bộ [Ll]uật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư|Quyết định|Hiến pháp"
                   r"|[Đđ]iều|[Kk]hoản|[Đđ]iểm|ngày|số)(?![^\W\d_])|[;\n.:“”\"\[\]])")
-    law_number = r"\d{1,5}/(?:19|20)\d\d/(?:QH|UBTVQH)\d{1,2}(?![\w/])"
-    before_number = (rf"[{UP}](?:(?!{inner_stop}).){{1,220}}?(?=[ \t]+số[ \t]+{law_number})")
+    # "42/2002/PL-UBTVQH10": an ordinance numbered before 2012
+    law_number = r"\d{1,5}/(?:19|20)\d\d/(?:QH|UBTVQH|PL-UBTVQH)\d{1,2}(?![\w/])"
+    before_number = (rf"(?:về[ \t]+)?[{UP}](?:(?!{inner_stop}).){{1,220}}?(?=[ \t]+số[ \t]+{law_number})")
     # A name before its number comes first, then listed names that hold an ending word, an
     # amending law's name, an abbreviation, the other listed names (longest first: "Đầu tư
     # công" before "Đầu tư"), and last a name read from the text.
@@ -224,7 +225,7 @@ def _patterns(path: str = str(VOCABULARY)) -> tuple[re.Pattern, re.Pattern, tupl
     opens_title = "quy định|Quy định|sửa đổi|bãi bỏ|hướng dẫn|Hướng dẫn|ban hành|Ban hành|về|Về|thay thế|phê duyệt"
     enacted = (rf"(?<=ban hành )(?P<enacted_type>Nghị định|Thông tư liên tịch|Thông tư|Quyết định|Nghị quyết)"
                rf"{_S}+(?P<enacted>(?:{opens_title})(?![^\W\d_])[^\n\[\]“”\"]{{1,600}}?)"
-               r"(?=\.?[”\"\[\]]|\.?[ \t]*(?:\n|$)|\.[ \t]+[A-ZĐ])")
+               r"(?=[ \t]*\.?[”\"\[\]]|[ \t]*\.?[ \t]*(?:\n|$)|[ \t]*\.[ \t]+[A-ZĐ])")
     document = (rf"(?:{this}|{named}{date('name_date')}?|{enacted}|{numbered}{date('num_date')}?{issuer}?"
                 rf"|{charter}|{draft})")
     # "Điều 58 của của Luật …": a doubled "của" is a misprint seen in real texts

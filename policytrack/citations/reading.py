@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from .. import units
 from ..model import Document, Provision, Source
+from ..parse import INLINE_FOOTNOTE as _INLINE_NOTE
 from ..parse import footnotes_start
 from ..units import POINT_LETTERS, roman_to_int, to_roman
 from .grammar import _TOKEN_RE, VOCABULARY, Vocabulary, _alternation, _patterns
@@ -189,7 +190,8 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         source = subject.source
     else:
         source = subject
-    text = _fold_lookalikes(source.normalized)
+    marked = _fold_lookalikes(source.normalized)
+    text = _blank_marks(marked)
     lo, hi = 0, len(text)
     if document is not None:
         lo, hi = _normalised_span(source, document.start, document.end)
@@ -220,7 +222,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
                 tail = after_break.match(text, end, hi)  # in a running sentence, not a heading
             if tail is not None:
                 doc_match, end = tail, tail.end()
-        if doc_match is None and m.group("chain") and _is_heading(text, m, hi):
+        if doc_match is None and m.group("chain") and _is_heading(marked, m, hi):
             pos = end
             continue
         doc = _doc_ref(doc_match, vocab, doc_match.group("doc")) if doc_match is not None else None
@@ -269,8 +271,11 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         # a document's own enacting formula ("Chính phủ ban hành Nghị định quy định …") names
         # itself; quoted in a footnote or in an amendment it names the act quoted, and in a
         # consolidated text the act it restates
-        own_title = (doc_match is not None and doc_match.group("enacted") is not None and context is not None
-                     and not document.meta.consolidates and not context.quoted_or_noted(start))
+        own_title = (doc_match is not None and context is not None and not document.meta.consolidates
+                     and (doc_match.group("enacted") is not None
+                          or (doc_match.group("name") is not None and not m.group("chain")
+                              and _ENACTS_LAW.search(text, max(lo, m.start() - 60), m.start()) is not None))
+                     and not context.quoted_or_noted(start))
         if not (generic or own_title):
             refs.append(ref)
             docs.append(doc)
@@ -505,6 +510,23 @@ def _fold_lookalikes(text: str) -> str:
     """The text with Cyrillic look-alike letters read as the Latin ones (one character for
     one, so offsets are unchanged); the text itself when it has none."""
     return text.translate(_LOOKALIKES) if _CYRILLIC.search(text) else text
+
+
+#: "Quốc hội ban hành Luật Việc làm.": the enacting formula of a law, a code or an ordinance
+#: (the name right after it).
+_ENACTS_LAW = re.compile(r"(?:^|\n|;[ \t])[ \t]*(?:Quốc hội|Ủy ban [Tt]hường vụ Quốc hội)[ \t]+ban hành[ \t]+$")
+
+#: A consolidated text's footnote mark inside a sentence ("các khoản 1,[10] 3 và 4 Điều
+#: này", "Điều 5[3] và Điều 6"); not one opening a footnote (at a line start, or "[[2]").
+_MID_MARK = re.compile(r"(?<=[^\W_]|[,.;:)])\[\d{1,4}\](?!\])")
+
+
+def _blank_marks(text: str) -> str:
+    """The text with footnote marks inside sentences blanked (spaces, one for one, so
+    offsets are unchanged): a mark between the units of a list does not end the list."""
+    if "[" not in text:
+        return text
+    return _MID_MARK.sub(lambda m: " " * len(m.group()), text)
 
 
 _LIST_SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+và[ \t]+")
@@ -927,7 +949,6 @@ _FOOTNOTE_START = re.compile(r"(?:^|(?<=\n))[ \t]*\[(\d{1,4})\]")
 #: What may stand between a footnote's number and its opener: "[21] Tên Điều này …".
 _OPENER_PREFIX = re.compile(r"[ \t]*(?:Tên|Tiêu đề)?[ \t]*")
 _FOOTNOTE_MARK = re.compile(r"\[(\d{1,4})\]")
-_INLINE_NOTE = re.compile(r"\[\[(\d{1,4})\][^\n]*?\]\[\1\]")
 
 
 #: A footnote printed inline in brackets, from its first word to the end of its first line.
