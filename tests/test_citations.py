@@ -1069,3 +1069,18 @@ def test_a_footnote_printed_inline_over_lines_quotes_the_amending_laws_own_artic
            and r.start < text.index("][4]") for t in r.targets]
     assert got == [("2/2099/QH15", {}), ("2/2099/QH15", {"article": "3", "clause": "2"}),
                    ("2/2099/QH15", {"article": "2", "clause": "6"})]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the law inside is cited with another number: the closing number is the amending law's own
+    ("Căn cứ Luật Thử số 43/2019/QH14;\nCăn cứ Luật sửa đổi, bổ sung một số điều của Luật Thử số 123/2025/QH15;",
+     ["43/2019/QH14", "123/2025/QH15", "Luật Thử"]),
+    # ... it stays the inner law's when nothing says otherwise
+    ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Thử số 31/2024/QH15;",
+     ["Luật sửa đổi, bổ sung một số điều của Luật Thử số 31/2024/QH15", "31/2024/QH15"]),
+    # ... and when the other number is the same one misprinted
+    ("Căn cứ Luật Thử số 01/2012/UBTVQH13;\nCăn cứ Luật sửa đổi, bổ sung một số điều của Luật Thử số 01/2012/VBTVQH13;",
+     ["01/2012/UBTVQH13", "Luật sửa đổi, bổ sung một số điều của Luật Thử số 01/2012/VBTVQH13", "01/2012/VBTVQH13"]),
+])
+def test_the_number_closing_an_amending_laws_title(text, expected):
+    assert [t.document.label for r in find_references(text) for t in r.targets] == expected

@@ -201,6 +201,7 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
     context = _Context(document, _quotes(document)) if document is not None else None
     locate = context.locate if context is not None else None
     refs: list[Reference] = []
+    nested: list[tuple[DocRef, DocRef, Reference]] = []  # an amending law named by its title, the last law inside
     titled: list[Target] = []  # targets standing for "tên điều" (an article's title)
     docs: list = []  # the document each reference names, for the context
     last_doc, last_doc_end = None, lo  # the last document cited alone, and its end
@@ -281,13 +282,17 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
             docs.append(doc)
             last_doc, last_doc_end = (doc, end) if not m.group("chain") else (None, end)
         if doc is not None and doc.kind == "name" and (doc_match.group("name") or doc_match.group("enacted")):
-            for inner, inner_doc in _named_inside(doc_match, text, source, vocab, master, trigger):
+            inside = _named_inside(doc_match, text, source, vocab, master, trigger)
+            if inside and doc_match.group("name"):
+                nested.append((doc, inside[-1][1], inside[-1][0]))
+            for inner, inner_doc in inside:
                 inner.relation = ref.relation
                 inner.file = source.path
                 if locate is not None:
                     inner.document_id, inner.provision_id = document.id, ref.provision_id
                 refs.append(inner)
                 docs.append(inner_doc)
+    _number_of_the_amending_law(nested, docs)
     _complete_known_names(refs, docs, source)
     _attach_issuing_document(refs, docs, source)
     _share_across_phrases(refs, docs, source)
@@ -554,6 +559,32 @@ def _list_item_end(text: str, previous: DocRef | None, previous_end: int, start:
     doc.name = f"{doc.name}{text[end:rest.end()]}"
     doc.text = f"{doc.text}{text[end:rest.end()]}"
     return rest.end()
+
+
+def _number_of_the_amending_law(nested: list[tuple[DocRef, DocRef, Reference]], docs: list) -> None:
+    """``Căn cứ Luật Giáo dục số 43/2019/QH14; Căn cứ Luật sửa đổi, bổ sung một số điều của
+    Luật Giáo dục số 123/2025/QH15``: the number closing an amending law's title is that
+    law's own when the text cites the law inside it with another number elsewhere (in "… của
+    Luật Đất đai số 31/2024/QH15" it stays the inner law's)."""
+    def key(name: str | None) -> str:
+        return " ".join((name or "").split()).casefold()
+
+    inner = {id(d) for _, d, _ in nested}
+    numbers: dict[str, set[str]] = {}
+    for d in docs:
+        if d is not None and d.kind == "name" and d.number and id(d) not in inner:
+            numbers.setdefault(key(d.name), set()).add(d.number)
+    for outer, last, ref in nested:
+        others = numbers.get(key(last.name), set())
+        # "01/2012/VBTVQH13" beside "01/2012/UBTVQH13" is one number misprinted, not another
+        if (outer.number is None and last.number and others
+                and not any(o.split("/")[:2] == last.number.split("/")[:2] for o in others)):
+            outer.number, outer.number_form = last.number, last.number_form
+            outer.name = re.sub(r"\s+số\s+\S+$", "", outer.name or "") or outer.name
+            last.number, last.number_form = None, None
+            cut = re.search(r"[ \t]+số[ \t]+\S+$", ref.text)
+            if cut is not None:
+                ref.text, ref.end = ref.text[:cut.start()], ref.start + cut.start()
 
 
 def _named_inside(m: re.Match, text: str, source: Source, vocab: Vocabulary, master: re.Pattern, trigger):
