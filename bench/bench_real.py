@@ -302,6 +302,12 @@ def render(cit: dict, struct, cons, res: dict, cmd: str) -> str:
         for r in summary.itertuples():
             cit_rows.append(f"| {split} | {r.form} | {int(r.gold)} | {int(r.predicted)} | {int(r.correct)} | "
                             f"{_f(r.precision)} | {_f(r.recall)} |")
+    held_out = [summary[summary.form == "all"].iloc[0] for split, (summary, _) in cit.items() if split != "dev"]
+    if len(held_out) > 1:
+        gold, predicted = sum(int(r.gold) for r in held_out), sum(int(r.predicted) for r in held_out)
+        correct, found = sum(int(r.correct) for r in held_out), sum(int(r.found) for r in held_out)
+        cit_rows.append(f"| test + test2 | all | {gold} | {predicted} | {correct} | {_f(correct / predicted)} | "
+                        f"{_f(found / gold)} |")
     exact = int(struct["exact"].sum())
     struct_rows = "\n".join(f"| {r.split} | {r.file[:60]} | {r.units} | {r.parsed} | {'yes' if r.exact else 'NO'} |"
                             for r in struct.itertuples())
@@ -322,7 +328,9 @@ Command: `{cmd}` (Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}).
 `../shared/real-corpus` (194 files, read at run time). Gold: `tests/data/real_gold/`, written
 by reading the texts (file + offsets, no sentence copied; `README.md` there gives the format
 and the conventions). The grammar was tuned on the **dev** part only; the **test** part was
-run for reporting and no rule, name or setting was chosen by looking at its errors.
+run for reporting and no rule, name or setting was chosen by looking at its errors. **test2** is a
+second held-out part, written later (2026-12-02) by readers following the README's conventions as
+they now stand, on documents no other part used; it was scored once, and nothing was changed for it.
 
 ### Citations (target: precision ≥ 0.97, recall ≥ 0.95)
 
@@ -405,7 +413,7 @@ def main() -> None:
     if not REAL.is_dir():
         raise SystemExit(f"{REAL} is not present")
     logging.disable(logging.WARNING)
-    cit = {split: citations(split) for split in ("dev", "test")}
+    cit = {split: citations(split) for split in ("dev", "test", "test2") if any(GOLD.glob(f"citations_*_{split}.yaml"))}
     section = render(cit, structure(), consistency(), resolution(), "python bench/bench_real.py --write")
     print(section)
     if args.write:
