@@ -269,9 +269,9 @@ def find_references(subject: str | Source | Document) -> list[Reference]:
         # document, though the law inside it is one
         generic = not m.group("chain") and doc.kind == "name" and not doc.number and _PLURAL_BEFORE.search(
             text, max(lo, m.start() - 12), m.start()) is not None
-        # a document's own enacting formula ("Chính phủ ban hành Nghị định quy định …") names
-        # itself; quoted in a footnote or in an amendment it names the act quoted, and in a
-        # consolidated text the act it restates
+        # a document's own enacting formula ("Chính phủ ban hành Nghị định quy định …",
+        # "Quốc hội ban hành Luật Việc làm.") names itself; quoted in a footnote or in an
+        # amendment it names the act quoted, and in a consolidated text the act it restates
         own_title = (doc_match is not None and context is not None and not document.meta.consolidates
                      and (doc_match.group("enacted") is not None
                           or (doc_match.group("name") is not None and not m.group("chain")
