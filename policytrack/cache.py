@@ -447,6 +447,7 @@ def _index_row(row: Any) -> bool:
 #: What each kind of entry the package stores holds; ``get`` refuses anything else.
 EXPECTED: dict[str, Check] = {
     "docs": Expect("policytrack.model.Document", each=True, fields=(("source", "policytrack.model.Source"),)),
+    "doc-heads": Expect("policytrack.corpus.DocumentHead", each=True),
     "tags": Expect("builtins.dict", each=True),
     "references": Expect("policytrack.citations.model.Reference", each=True),
     "link-index": Expect("policytrack.linking.LinkIndex"),

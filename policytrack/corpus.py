@@ -223,9 +223,14 @@ def _parse_and_store(item: tuple[str, str], sources: SourceRegister, cache: Cach
 
 
 def _parse_store_heads(item: tuple[str, str], sources: SourceRegister, cache: Cache):
-    """Worker (``lazy=True``): ``_parse_and_store``, sending back only the documents' heads."""
+    """Worker (``lazy=True``): ``_parse_and_store``, sending back only the documents' heads
+    (stored too, so that a warm lazy load reads the heads alone)."""
     path, docs, reason = _parse_and_store(item, sources, cache)
-    return path, None if docs is None else [DocumentHead.of(d, item[1], i) for i, d in enumerate(docs)], reason
+    if docs is None:
+        return path, None, reason
+    heads = [DocumentHead.of(d, item[1], i) for i, d in enumerate(docs)]
+    cache.put("doc-heads", item[1], heads)
+    return path, heads, reason
 
 
 def _parse_file(path: str, sources: SourceRegister) -> tuple[str, list[Document] | None, str | None]:
@@ -748,9 +753,9 @@ class _FolderLoader:
         if fresh != index:
             self.cache.write_json("index.json", fresh)
 
-    def _lookup(self, path: Path, index: dict, fresh: dict) -> tuple[str, list[Document] | None] | None:
-        """``(digest, cached documents or None)`` of one file, its index row put in ``fresh``;
-        ``None`` when it cannot be read (recorded in ``errors``)."""
+    def _file_digest(self, path: Path, index: dict, fresh: dict) -> str | None:
+        """The digest of one file, its index row put in ``fresh`` (a file whose size and time
+        are as in ``index`` is not re-read); ``None`` when it cannot be read (in ``errors``)."""
         key = str(path.resolve())
         try:
             st = path.stat()
@@ -763,12 +768,41 @@ class _FolderLoader:
         except OSError as exc:
             self.error(path, f"cannot read: {exc.strerror or exc}")
             return None
+        return digest
+
+    def _lookup(self, path: Path, index: dict, fresh: dict) -> tuple[str, list[Document] | None] | None:
+        """``(digest, cached documents or None)`` of one file, its index row put in ``fresh``;
+        ``None`` when it cannot be read (recorded in ``errors``)."""
+        digest = self._file_digest(path, index, fresh)
+        if digest is None:
+            return None
+        return digest, self._cached_docs(path, digest)
+
+    def _cached_docs(self, path: Path, digest: str) -> list[Document] | None:
         cached = self.cache.get("docs", digest)
         if cached is not None:
             for doc in cached:
                 doc.source.path = str(path)  # the same content may have moved
             self.cache_hits += 1
-        return digest, cached
+        return cached
+
+    def _cached_heads(self, path: Path, index: dict, fresh: dict) -> list[DocumentHead] | str | None:
+        """One file's heads for a lazy load: from their own small entry (the documents are not
+        read), else from its cached documents (and stored for the next load); its digest when
+        neither is cached (the file is to be parsed); ``None`` when it cannot be read."""
+        digest = self._file_digest(path, index, fresh)
+        if digest is None:
+            return None
+        heads = self.cache.get("doc-heads", digest)
+        if heads is not None:
+            self.cache_hits += 1
+            return [replace(h, path=str(path)) for h in heads]  # the content may have moved
+        docs = self._cached_docs(path, digest)
+        if docs is None:
+            return digest
+        heads = [DocumentHead.of(d, digest, i) for i, d in enumerate(docs)]
+        self.cache.put("doc-heads", digest, heads)
+        return heads
 
     def stream(self, progress: bool | None, window: int) -> Iterator[Document]:
         """The documents file by file, in path order, ``window`` files at a time (the
@@ -827,14 +861,13 @@ class _FolderLoader:
         found: dict[str, list[DocumentHead]] = {}
         todo: list[tuple[Path, str]] = []
         for path in self.files:
-            looked = self._lookup(path, index, fresh)
-            if looked is None:
+            heads = self._cached_heads(path, index, fresh)
+            if heads is None:
                 continue
-            digest, cached = looked
-            if cached is None:
-                todo.append((path, digest))
+            if isinstance(heads, str):
+                todo.append((path, heads))
             else:
-                found[str(path)] = [DocumentHead.of(d, digest, i) for i, d in enumerate(cached)]
+                found[str(path)] = heads
         if fresh != index:
             self.cache.write_json("index.json", fresh)
         for path_str, heads, reason in self._parse_all(todo, progress, _parse_store_heads):

@@ -374,3 +374,28 @@ def test_the_dask_example_of_scaling_md_runs_on_a_local_cluster(tmp_path):
     assert [d.id for d in scope["corpus"]] == [d.id for d in expected]
     assert scope["provisions"].equals(expected.provisions())
     assert scope["references"].equals(expected.references())
+
+
+def test_a_warm_lazy_load_reads_the_heads_alone(tmp_path, monkeypatch):
+    """The second lazy load of an unchanged folder reads each file's small heads entry, not
+    its documents; a cache filled by an eager load gives its heads too (and stores them)."""
+    from policytrack.cache import Cache
+
+    folder = _law_folder(tmp_path, n=3)
+    eager = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False)
+    assert not list((tmp_path / "cache").glob("doc-heads-*"))
+    first = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False, lazy=True)  # heads from the documents
+    assert len(list((tmp_path / "cache").glob("doc-heads-*"))) == len(eager.files)
+    kinds = []
+    real_get = Cache.get
+    monkeypatch.setattr(Cache, "get", lambda self, kind, key, *a, **k: kinds.append(kind) or real_get(self, kind, key, *a, **k))
+    warm = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False, lazy=True)
+    assert "docs" not in kinds and kinds.count("doc-heads") == len(eager.files)
+    assert warm.heads() == first.heads() and warm.document_digests() == eager.document_digests()
+    monkeypatch.undo()
+    assert warm.provisions().equals(eager.provisions())
+    # the same files in another folder: the heads carry the new paths
+    moved = tmp_path / "moved"
+    shutil.copytree(folder, moved)
+    there = Corpus.load(moved, cache_dir=tmp_path / "cache", progress=False, lazy=True)
+    assert all(p.startswith(str(moved)) for p in there.paths())
