@@ -523,7 +523,7 @@ _ENACTS_LAW = re.compile(r"(?:^|\n|;[ \t])[ \t]*(?:Quốc hội|Ủy ban [Tt]hư
 
 #: A consolidated text's footnote mark inside a sentence ("các khoản 1,[10] 3 và 4 Điều
 #: này", "Điều 5[3] và Điều 6"); not one opening a footnote (at a line start, or "[[2]").
-_MID_MARK = re.compile(r"(?<=[^\W_]|[,.;:)])\[\d{1,4}\](?!\])")
+_MARK_IN_TEXT = re.compile(r"\[\d{1,4}\](?!\])")
 
 
 def _blank_marks(text: str) -> str:
@@ -531,7 +531,13 @@ def _blank_marks(text: str) -> str:
     offsets are unchanged): a mark between the units of a list does not end the list."""
     if "[" not in text:
         return text
-    return _MID_MARK.sub(lambda m: " " * len(m.group()), text)
+
+    def blank(m: re.Match) -> str:
+        before = text[m.start() - 1] if m.start() else "\n"
+        inside = before in ",.;:)" or (before.isalnum() and before != "_")
+        return " " * len(m.group()) if inside else m.group()
+
+    return _MARK_IN_TEXT.sub(blank, text)
 
 
 _LIST_SEPARATOR = re.compile(r"[ \t]*,[ \t]*|[ \t]+và[ \t]+")
@@ -1043,12 +1049,33 @@ def _quotes(document: Document) -> list[tuple[int, int]]:
     lo, hi = _normalised_span(source, document.start, document.end)
     text = source.normalized
     spans = [(qs, qe) for qs, qe in quoted_regions(text, lo, hi) if qe >= 0]
-    spans += [m.span(1) for m in _INLINE_QUOTE.finditer(text, lo, hi)]
+    spans += _inline_quotes(text, lo, hi)
     return sorted((source.to_original(qs), source.to_original(qe)) for qs, qe in spans)
 
 
 #: ``… quy định: "1. …"``, ``Khoản 2 Điều 9 Nghị quyết số … quy định “Trường hợp … Điều này”``
-_INLINE_QUOTE = re.compile(r'(?:^|:|(?<!\w)quy định)[ \t]*("[^"\n]{20,}"|“[^“”\n]{20,}”)', re.M)
+_INLINE_QUOTE = re.compile(r'"[^"\n]{20,}"|“[^“”\n]{20,}”')
+_QUOTE_OPENS = re.compile(r'["“]')
+_QUOTE_LEAD = re.compile(r"(?:^|:|(?<!\w)quy định)[ \t]*\Z", re.M)
+
+
+def _inline_quotes(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The quotes of one line standing at a line start, after a colon or after "quy định"
+    (found from the quote marks, which are few, rather than by trying the lead everywhere)."""
+    spans, pos = [], lo
+    for q in _QUOTE_OPENS.finditer(text, lo, hi):
+        at = q.start()
+        if at < pos:
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        if not _QUOTE_LEAD.search(text, max(line_start, pos, at - 40), at) and not (
+                line_start >= pos and not text[line_start:at].strip(" \t")):
+            continue
+        m = _INLINE_QUOTE.match(text, at, hi)
+        if m is not None:
+            spans.append(m.span())
+            pos = m.end()
+    return spans
 
 
 def _candidates(text: str, lo: int, hi: int, trigger: tuple[re.Pattern, re.Pattern]) -> list[int]:
