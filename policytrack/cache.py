@@ -174,6 +174,11 @@ class Cache:
             return None
         return value
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry is stored under ``kind``/``key`` (not whether it will be accepted:
+        ``get`` checks that)."""
+        return self.folder is not None and self._path(kind, key).is_file()
+
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` (atomically; a failure to write is a warning, never an error)."""
         secret = self._key() if self.folder is not None else None

@@ -786,23 +786,23 @@ class _FolderLoader:
             self.cache_hits += 1
         return cached
 
-    def _cached_heads(self, path: Path, index: dict, fresh: dict) -> list[DocumentHead] | str | None:
-        """One file's heads for a lazy load: from their own small entry (the documents are not
-        read), else from its cached documents (and stored for the next load); its digest when
-        neither is cached (the file is to be parsed); ``None`` when it cannot be read."""
+    def _cached_heads(self, path: Path, index: dict, fresh: dict) -> tuple[str, list[DocumentHead] | None] | None:
+        """``(digest, heads or None)`` of one file for a lazy load, as ``_lookup``: the heads
+        from their own small entry while the documents' entry is there too (the documents
+        are not read), else from the cached documents (and stored for the next load)."""
         digest = self._file_digest(path, index, fresh)
         if digest is None:
             return None
-        heads = self.cache.get("doc-heads", digest)
+        heads = self.cache.get("doc-heads", digest) if self.cache.has("docs", digest) else None
         if heads is not None:
             self.cache_hits += 1
-            return [replace(h, path=str(path)) for h in heads]  # the content may have moved
+            return digest, [replace(h, path=str(path)) for h in heads]  # the content may have moved
         docs = self._cached_docs(path, digest)
         if docs is None:
-            return digest
+            return digest, None
         heads = [DocumentHead.of(d, digest, i) for i, d in enumerate(docs)]
         self.cache.put("doc-heads", digest, heads)
-        return heads
+        return digest, heads
 
     def stream(self, progress: bool | None, window: int) -> Iterator[Document]:
         """The documents file by file, in path order, ``window`` files at a time (the
@@ -861,11 +861,12 @@ class _FolderLoader:
         found: dict[str, list[DocumentHead]] = {}
         todo: list[tuple[Path, str]] = []
         for path in self.files:
-            heads = self._cached_heads(path, index, fresh)
-            if heads is None:
+            looked = self._cached_heads(path, index, fresh)
+            if looked is None:
                 continue
-            if isinstance(heads, str):
-                todo.append((path, heads))
+            digest, heads = looked
+            if heads is None:
+                todo.append((path, digest))
             else:
                 found[str(path)] = heads
         if fresh != index:

@@ -394,6 +394,11 @@ def test_a_warm_lazy_load_reads_the_heads_alone(tmp_path, monkeypatch):
     assert warm.heads() == first.heads() and warm.document_digests() == eager.document_digests()
     monkeypatch.undo()
     assert warm.provisions().equals(eager.provisions())
+    # heads whose documents left the cache are not trusted: the file is parsed again
+    for entry in (tmp_path / "cache").glob("docs-*"):
+        entry.unlink()
+    again = Corpus.load(folder, cache_dir=tmp_path / "cache", progress=False, lazy=True)
+    assert again.cache_hits == 0 and again.provisions().equals(eager.provisions())
     # the same files in another folder: the heads carry the new paths
     moved = tmp_path / "moved"
     shutil.copytree(folder, moved)
